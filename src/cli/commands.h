@@ -1,0 +1,20 @@
+// One function per verb: it adds the subcommand, binds its flags, and sets
+// `exit_code` when the subcommand runs. main.cc only calls these and parses.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "cli/common.h"
+
+namespace strata::cli {
+
+struct Context {
+  CommonOptions options;
+  std::string tag;  // --tag of the commands that take one
+  int exit_code = 0;
+};
+
+void SetupValidate(CLI::App& app, Context& ctx);
+void SetupCreate(CLI::App& app, Context& ctx);
+
+}  // namespace strata::cli

@@ -1,0 +1,51 @@
+#include "cli/common.h"
+
+#include <iostream>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "base/strings.h"
+#include "report/diagnostics_report.h"
+#include "yaml/loader.h"
+
+namespace strata::cli {
+
+void AddSchemaOption(CLI::App& cmd, CommonOptions& o) {
+  cmd.add_option("--schema", o.schema_dir, "schema folder (default: schema)");
+}
+
+void AddDbOption(CLI::App& cmd, CommonOptions& o) {
+  cmd.add_option("--db", o.db, "SQLite database file (default: chefsocial.db)");
+}
+
+void AddFormatOption(CLI::App& cmd, CommonOptions& o, bool allow_junit) {
+  std::map<std::string, Format> formats = {{"text", Format::kText}, {"json", Format::kJson}};
+  if (allow_junit) formats.emplace("junit", Format::kJunit);
+  cmd.add_option("--format", o.format, "output format")
+      ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case));
+}
+
+void PrintError(const std::string& message) { std::cerr << "strata: error: " << message << "\n"; }
+
+std::optional<VersionedSchema> LoadSchemaOrReport(const CommonOptions& o) {
+  Diagnostics diagnostics;
+  std::optional<VersionedSchema> schema = yaml::LoadSchemaDir(o.schema_dir, diagnostics);
+  if (!diagnostics.empty()) {
+    if (o.format == Format::kJson)
+      std::cout << report::DiagnosticsJson(diagnostics);
+    else
+      std::cerr << report::DiagnosticsText(diagnostics);
+  }
+  return schema;
+}
+
+std::optional<int> ResolveTagOrReport(const VersionedSchema& schema, const std::string& tag) {
+  if (tag.empty()) return schema.project.last_tag();
+  if (std::optional<int> index = schema.project.TagIndex(tag)) return index;
+  PrintError(fmt::format("unknown tag \"{}\"; the project declares {}", tag,
+                         JoinQuoted(schema.project.tags)));
+  return std::nullopt;
+}
+
+}  // namespace strata::cli

@@ -1,0 +1,40 @@
+// Options shared by the commands, with the defaults the SPEC fixes, and the
+// helpers every command uses to load input and print results.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "base/diagnostic.h"
+#include "schema/versioned.h"
+
+namespace strata::cli {
+
+enum class Format { kText, kJson, kJunit };
+
+struct CommonOptions {
+  std::string schema_dir = "schema";
+  std::string migrations_dir = "migrations";
+  std::string checks_dir = "checks";
+  std::string db = "chefsocial.db";
+  Format format = Format::kText;
+};
+
+void AddSchemaOption(CLI::App& cmd, CommonOptions& o);
+void AddDbOption(CLI::App& cmd, CommonOptions& o);
+// `junit` is accepted only where `allow_junit` is set (check, drift).
+void AddFormatOption(CLI::App& cmd, CommonOptions& o, bool allow_junit = false);
+
+// Loads the schema folder; on failure prints the diagnostics (in the chosen
+// format) and returns nullopt. Warnings are printed either way.
+std::optional<VersionedSchema> LoadSchemaOrReport(const CommonOptions& o);
+
+// Resolves a tag name against the project (the last tag when empty);
+// prints an error and returns nullopt when unknown.
+std::optional<int> ResolveTagOrReport(const VersionedSchema& schema, const std::string& tag);
+
+void PrintError(const std::string& message);
+
+}  // namespace strata::cli

@@ -1,0 +1,28 @@
+// strata: the command line. It parses flags, calls the library and maps
+// results to exit codes (0 ok, 1 findings, 2 usage or input error).
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+#include "cli/exit_code.h"
+
+int main(int argc, char** argv) {
+  using namespace strata::cli;
+  CLI::App app{"strata: schema migrations and checks from YAML table definitions"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "strata 0.1.0");
+  Context ctx;
+  SetupValidate(app, ctx);
+  SetupCreate(app, ctx);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);  // --help, --version
+  } catch (const CLI::ParseError& e) {
+    // CLI11's own codes are 100-127; the contract says 2 for usage errors.
+    app.exit(e);
+    return kUsage;
+  }
+  return ctx.exit_code;
+}

@@ -1,0 +1,27 @@
+// Project: the settings in `schema/project.yaml` that apply to the whole
+// schema: the dialect, the ordered migration tags, and what is not ours.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/source_pos.h"
+
+namespace strata {
+
+struct Project {
+  std::string name;
+  std::string dialect = "sqlite";
+  std::vector<std::string> tags;  // in migration order; at least one
+  // First tag from which foreign keys are enforced: migrating into it
+  // refuses orphaned rows. Absent means from the first tag.
+  std::optional<int> foreign_keys_enforced_from;
+  std::vector<std::string> ignore_tables;  // live tables that are not drift
+  SourcePos pos;
+
+  std::optional<int> TagIndex(std::string_view tag) const;
+  int last_tag() const { return static_cast<int>(tags.size()) - 1; }
+};
+
+}  // namespace strata

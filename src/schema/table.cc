@@ -1,0 +1,44 @@
+#include "schema/table.h"
+
+#include "base/strings.h"
+
+namespace strata {
+
+std::string_view FkActionName(FkAction a) {
+  switch (a) {
+    case FkAction::kNoAction: return "NO ACTION";
+    case FkAction::kRestrict: return "RESTRICT";
+    case FkAction::kCascade: return "CASCADE";
+    case FkAction::kSetNull: return "SET NULL";
+    case FkAction::kSetDefault: return "SET DEFAULT";
+  }
+  return "NO ACTION";
+}
+
+const Value* ReferenceRow::Find(const std::string& column) const {
+  for (const auto& [name, value] : values)
+    if (EqualsIgnoreCase(name, column)) return &value;
+  return nullptr;
+}
+
+const Column* Table::FindColumn(std::string_view column) const {
+  for (const Column& c : columns)
+    if (EqualsIgnoreCase(c.name, column)) return &c;
+  return nullptr;
+}
+
+std::vector<std::string> Table::PrimaryKeyColumns() const {
+  if (!primary_key.empty()) return primary_key;
+  std::vector<std::string> out;
+  for (const Column& c : columns)
+    if (c.primary_key) out.push_back(c.name);
+  return out;
+}
+
+const Table* Schema::FindTable(std::string_view name) const {
+  for (const Table& t : tables)
+    if (EqualsIgnoreCase(t.name, name)) return &t;
+  return nullptr;
+}
+
+}  // namespace strata

@@ -1,0 +1,138 @@
+// The schema model: plain data describing tables at one point in time.
+// It knows nothing about YAML, SQL text or databases. Elements carry the
+// SourcePos they were declared at (empty when inspected from a database),
+// so that validation, lint and plans can point at the YAML line.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/source_pos.h"
+#include "schema/value.h"
+
+namespace strata {
+
+struct Column {
+  std::string name;
+  std::string type;  // declared type, upper case: "TEXT", "DECIMAL(5,2)"
+  bool nullable = true;
+  std::optional<DefaultValue> default_value;
+  bool primary_key = false;    // column-level PRIMARY KEY
+  bool autoincrement = false;  // only with an INTEGER primary key
+  bool unique = false;         // column-level UNIQUE
+  std::string check;           // column CHECK expression (SQL), "" for none
+  std::string collation;       // "" means the default (BINARY)
+  std::string description;
+  std::string renamed_from;  // set in the state of the tag that renames it
+  SourcePos pos;
+
+  friend bool operator==(const Column&, const Column&) = default;
+};
+
+struct IndexPart {
+  std::string column;
+  bool descending = false;
+  std::string collation;
+  friend bool operator==(const IndexPart&, const IndexPart&) = default;
+};
+
+struct Index {
+  std::string name;
+  std::vector<IndexPart> parts;
+  bool unique = false;
+  std::string where;  // partial index predicate (SQL), "" for none
+  std::string description;
+  std::string renamed_from;
+  SourcePos pos;
+  friend bool operator==(const Index&, const Index&) = default;
+};
+
+struct UniqueConstraint {
+  std::vector<std::string> columns;
+  SourcePos pos;
+  friend bool operator==(const UniqueConstraint&, const UniqueConstraint&) = default;
+};
+
+enum class FkAction { kNoAction, kRestrict, kCascade, kSetNull, kSetDefault };
+std::string_view FkActionName(FkAction a);  // "NO ACTION", "CASCADE", ...
+
+struct ForeignKey {
+  std::vector<std::string> columns;
+  std::string ref_table;
+  std::vector<std::string> ref_columns;
+  FkAction on_delete = FkAction::kNoAction;
+  FkAction on_update = FkAction::kNoAction;
+  SourcePos pos;
+  friend bool operator==(const ForeignKey&, const ForeignKey&) = default;
+};
+
+// A CHECK constraint of the table.
+struct CheckConstraint {
+  std::string name;  // may be empty
+  std::string expr;
+  SourcePos pos;
+  friend bool operator==(const CheckConstraint&, const CheckConstraint&) = default;
+};
+
+// A named data rule: SQL that returns the offending rows, none when healthy.
+struct DataCheck {
+  std::string name;
+  std::string description;
+  std::string sql;
+  SourcePos pos;
+  friend bool operator==(const DataCheck&, const DataCheck&) = default;
+};
+
+// Rows the schema owns (lookup data such as ChefSocial's feature list),
+// identified by the `key` columns.
+struct ReferenceRow {
+  std::vector<std::pair<std::string, Value>> values;  // in declared order
+  SourcePos pos;
+  const Value* Find(const std::string& column) const;
+  friend bool operator==(const ReferenceRow&, const ReferenceRow&) = default;
+};
+
+struct Table {
+  std::string name;
+  std::string description;
+  std::vector<Column> columns;
+  std::vector<std::string> primary_key;  // table-level (composite) PRIMARY KEY
+  std::vector<UniqueConstraint> uniques;
+  std::vector<ForeignKey> foreign_keys;
+  std::vector<CheckConstraint> checks;
+  std::vector<Index> indexes;
+  std::vector<DataCheck> data_checks;
+  std::vector<std::string> row_key;  // identifies reference rows
+  std::vector<ReferenceRow> rows;
+  bool without_rowid = false;
+  bool strict = false;
+  std::string renamed_from;
+  SourcePos pos;
+
+  const Column* FindColumn(std::string_view name) const;  // case-insensitive, as SQL
+  // The primary key columns, whether declared on a column or on the table.
+  std::vector<std::string> PrimaryKeyColumns() const;
+
+  friend bool operator==(const Table&, const Table&) = default;
+};
+
+// A query the application runs often, for index plans and benchmarks.
+struct Query {
+  std::string name;
+  std::string description;
+  std::string sql;
+  SourcePos pos;
+  friend bool operator==(const Query&, const Query&) = default;
+};
+
+// The whole schema at one tag: what a database should look like.
+struct Schema {
+  std::vector<Table> tables;
+  std::vector<Query> queries;
+
+  const Table* FindTable(std::string_view name) const;  // case-insensitive
+  friend bool operator==(const Schema&, const Schema&) = default;
+};
+
+}  // namespace strata

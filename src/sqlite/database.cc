@@ -1,0 +1,147 @@
+#include "sqlite/database.h"
+
+#include <sqlite3.h>
+
+#include <fmt/format.h>
+
+namespace strata::sqlite {
+
+void Database::Closer::operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+void Statement::Finalizer::operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+
+static Status ErrorStatus(sqlite3* db, std::string_view sql) {
+  int code = sqlite3_extended_errcode(db);
+  std::string message = fmt::format("{} (code {})", sqlite3_errmsg(db), code);
+  if (!sql.empty()) message += fmt::format(" in: {}", sql);
+  if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED) return Status::Busy(message);
+  return Status::Database(message);
+}
+
+Result<Database> Database::Open(const std::string& path, Mode mode) {
+  int flags = SQLITE_OPEN_NOMUTEX;
+  switch (mode) {
+    case Mode::kReadOnly: flags |= SQLITE_OPEN_READONLY; break;
+    case Mode::kReadWrite: flags |= SQLITE_OPEN_READWRITE; break;
+    case Mode::kReadWriteCreate: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE; break;
+  }
+  sqlite3* raw = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  Database db(raw, path);  // owns the handle even when opening failed
+  if (rc != SQLITE_OK) {
+    std::string message = raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc);
+    return Status::Database(fmt::format("cannot open database \"{}\": {}", path, message));
+  }
+  sqlite3_extended_result_codes(raw, 1);
+  sqlite3_db_config(raw, SQLITE_DBCONFIG_DQS_DDL, 0, nullptr);
+  sqlite3_db_config(raw, SQLITE_DBCONFIG_DQS_DML, 0, nullptr);
+  sqlite3_busy_timeout(raw, 5000);
+  if (Status s = db.Exec("PRAGMA foreign_keys = ON"); !s.ok()) return s;
+  return db;
+}
+
+Status Database::LastError(std::string_view sql) const { return ErrorStatus(db_.get(), sql); }
+
+Status Database::Exec(std::string_view sql) {
+  // Step through every statement in `sql` so that errors name the one that
+  // failed rather than the whole script.
+  const char* tail = sql.data();
+  const char* end = sql.data() + sql.size();
+  while (tail < end) {
+    sqlite3_stmt* raw = nullptr;
+    const char* next = nullptr;
+    if (sqlite3_prepare_v2(db_.get(), tail, static_cast<int>(end - tail), &raw, &next) != SQLITE_OK)
+      return ErrorStatus(db_.get(), std::string_view(tail, end - tail));
+    Statement stmt(raw, db_.get());
+    std::string_view text(tail, next - tail);
+    tail = next;
+    if (!raw) continue;  // whitespace or a comment
+    int rc;
+    while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
+    }
+    if (rc != SQLITE_DONE) return ErrorStatus(db_.get(), text);
+  }
+  return Status::Ok();
+}
+
+Result<Statement> Database::Prepare(std::string_view sql) {
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(db_.get(), sql.data(), static_cast<int>(sql.size()), &raw, nullptr) !=
+      SQLITE_OK) {
+    sqlite3_finalize(raw);
+    return ErrorStatus(db_.get(), sql);
+  }
+  if (!raw) return Status::Database(fmt::format("no statement in: {}", sql));
+  return Statement(raw, db_.get());
+}
+
+Result<std::string> Database::QueryString(std::string_view sql) {
+  Result<Statement> stmt = Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  Result<bool> row = stmt->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::string();
+  return stmt->Text(0);
+}
+
+Result<int64_t> Database::QueryInt(std::string_view sql) {
+  Result<Statement> stmt = Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  Result<bool> row = stmt->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::NotFound(fmt::format("no row from: {}", sql));
+  return stmt->Int(0);
+}
+
+bool Database::autocommit() const { return sqlite3_get_autocommit(db_.get()) != 0; }
+
+Status Statement::Bind(int index, std::string_view text) {
+  if (sqlite3_bind_text(stmt_.get(), index, text.data(), static_cast<int>(text.size()),
+                        SQLITE_TRANSIENT) != SQLITE_OK)
+    return ErrorStatus(db_, sql());
+  return Status::Ok();
+}
+
+Status Statement::Bind(int index, int64_t value) {
+  if (sqlite3_bind_int64(stmt_.get(), index, value) != SQLITE_OK) return ErrorStatus(db_, sql());
+  return Status::Ok();
+}
+
+Status Statement::BindNull(int index) {
+  if (sqlite3_bind_null(stmt_.get(), index) != SQLITE_OK) return ErrorStatus(db_, sql());
+  return Status::Ok();
+}
+
+Result<bool> Statement::Step() {
+  int rc = sqlite3_step(stmt_.get());
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return ErrorStatus(db_, sql());
+}
+
+Status Statement::Reset() {
+  sqlite3_reset(stmt_.get());
+  sqlite3_clear_bindings(stmt_.get());
+  return Status::Ok();
+}
+
+int Statement::column_count() const { return sqlite3_column_count(stmt_.get()); }
+bool Statement::IsNull(int column) const {
+  return sqlite3_column_type(stmt_.get(), column) == SQLITE_NULL;
+}
+std::string Statement::Text(int column) const {
+  const unsigned char* text = sqlite3_column_text(stmt_.get(), column);
+  if (!text) return {};
+  return std::string(reinterpret_cast<const char*>(text),
+                     static_cast<size_t>(sqlite3_column_bytes(stmt_.get(), column)));
+}
+int64_t Statement::Int(int column) const { return sqlite3_column_int64(stmt_.get(), column); }
+std::string Statement::ColumnName(int column) const {
+  const char* name = sqlite3_column_name(stmt_.get(), column);
+  return name ? name : "";
+}
+std::string Statement::sql() const {
+  const char* text = sqlite3_sql(stmt_.get());
+  return text ? text : "";
+}
+
+}  // namespace strata::sqlite

@@ -1,0 +1,94 @@
+// RAII wrappers for SQLite handles. A Database owns one connection, a
+// Statement one prepared statement; neither can be copied. Failures are
+// returned as Status values carrying SQLite's message, its extended error
+// code and the statement that failed.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace strata::sqlite {
+
+class Statement;
+
+class Database {
+ public:
+  enum class Mode { kReadOnly, kReadWrite, kReadWriteCreate };
+
+  // Opens `path` with foreign keys enforced and double-quoted string
+  // literals disabled (so a misspelt identifier is an error, not a string).
+  static Result<Database> Open(const std::string& path, Mode mode = Mode::kReadWriteCreate);
+
+  Database(Database&&) noexcept = default;
+  Database& operator=(Database&&) noexcept = default;
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+  ~Database() = default;
+
+  // Runs one or more statements that return no rows of interest.
+  Status Exec(std::string_view sql);
+  Result<Statement> Prepare(std::string_view sql);
+
+  // The first column of the first row, as text ("" for NULL); for pragmas
+  // and counts.
+  Result<std::string> QueryString(std::string_view sql);
+  Result<int64_t> QueryInt(std::string_view sql);
+
+  bool autocommit() const;
+  sqlite3* handle() const { return db_.get(); }
+  const std::string& path() const { return path_; }
+
+  // The last error as a Status, with the statement it belongs to.
+  Status LastError(std::string_view sql) const;
+
+ private:
+  struct Closer {
+    void operator()(sqlite3* db) const;
+  };
+  Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  std::unique_ptr<sqlite3, Closer> db_;
+  std::string path_;
+};
+
+class Statement {
+ public:
+  Statement(Statement&&) noexcept = default;
+  Statement& operator=(Statement&&) noexcept = default;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  Status Bind(int index, std::string_view text);  // 1-based, as SQLite
+  Status Bind(int index, int64_t value);
+  Status BindNull(int index);
+
+  // Advances to the next row: true with a row, false when done, or an error.
+  Result<bool> Step();
+  Status Reset();
+
+  int column_count() const;
+  bool IsNull(int column) const;
+  std::string Text(int column) const;  // "" for NULL
+  int64_t Int(int column) const;
+  std::string ColumnName(int column) const;
+  std::string sql() const;
+
+ private:
+  friend class Database;
+  struct Finalizer {
+    void operator()(sqlite3_stmt* s) const;
+  };
+  Statement(sqlite3_stmt* stmt, sqlite3* db) : stmt_(stmt), db_(db) {}
+  std::unique_ptr<sqlite3_stmt, Finalizer> stmt_;
+  sqlite3* db_;
+};
+
+}  // namespace strata::sqlite

@@ -1,0 +1,230 @@
+#include "sqlite/inspect.h"
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "base/strings.h"
+
+namespace strata::sqlite {
+
+DefaultValue ParseDefault(std::string_view raw) {
+  std::string_view text = Trim(raw);
+  std::string upper = AsciiUpper(text);
+  if (upper == "NULL") return DefaultValue::Literal(Value::Null());
+  if (upper == "TRUE") return DefaultValue::Literal(Value::Bool(true));
+  if (upper == "FALSE") return DefaultValue::Literal(Value::Bool(false));
+  if (text.size() >= 2 && text.front() == '\'' && text.back() == '\'') {
+    std::string value;
+    bool closed_early = false;
+    for (size_t i = 1; i + 1 < text.size(); ++i) {
+      if (text[i] == '\'') {
+        if (i + 2 >= text.size() || text[i + 1] != '\'') {
+          closed_early = true;  // 'a' || 'b': not a single literal
+          break;
+        }
+        ++i;
+      }
+      value += text[i];
+    }
+    if (!closed_early) return DefaultValue::Literal(Value::Text(value));
+  }
+  const char* begin = text.data();
+  const char* end = begin + text.size();
+  if (begin != end && *begin == '+') ++begin;
+  int64_t i = 0;
+  if (auto [p, ec] = std::from_chars(begin, end, i); ec == std::errc() && p == end)
+    return DefaultValue::Literal(Value::Int(i));
+  double d = 0;
+  if (auto [p, ec] = std::from_chars(begin, end, d); ec == std::errc() && p == end)
+    return DefaultValue::Literal(Value::Real(d));
+  std::string_view sql = text;
+  if (sql.size() >= 2 && sql.front() == '(' && sql.back() == ')') sql = sql.substr(1, sql.size() - 2);
+  return DefaultValue::Sql(std::string(sql));
+}
+
+namespace {
+
+// The WHERE clause of a partial index's CREATE INDEX text: after the last
+// top-level WHERE keyword outside quotes and parentheses.
+std::string PartialIndexWhere(const std::string& sql) {
+  int depth = 0;
+  char quote = 0;
+  size_t where = std::string::npos;
+  for (size_t i = 0; i < sql.size(); ++i) {
+    char c = sql[i];
+    if (quote) {
+      if (c == quote) quote = 0;
+      continue;
+    }
+    if (c == '\'' || c == '"' || c == '`' || c == '[') {
+      quote = c == '[' ? ']' : c;
+    } else if (c == '(') {
+      ++depth;
+    } else if (c == ')') {
+      --depth;
+    } else if (depth == 0 && i + 5 <= sql.size() && EqualsIgnoreCase(sql.substr(i, 5), "WHERE") &&
+               (i == 0 || !std::isalnum(static_cast<unsigned char>(sql[i - 1]))) &&
+               (i + 5 == sql.size() || !std::isalnum(static_cast<unsigned char>(sql[i + 5])))) {
+      where = i + 5;
+      break;
+    }
+  }
+  if (where == std::string::npos) return {};
+  return std::string(Trim(std::string_view(sql).substr(where)));
+}
+
+// AUTOINCREMENT appears as a keyword in the CREATE TABLE text only; the
+// pragmas do not report it.
+bool HasAutoincrement(const std::string& create_sql) {
+  return AsciiUpper(create_sql).find("AUTOINCREMENT") != std::string::npos;
+}
+
+Status InspectColumns(Database& db, Table& t, const std::string& create_sql) {
+  Result<Statement> stmt = db.Prepare(
+      "SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(?1) ORDER BY cid");
+  if (!stmt.ok()) return stmt.status();
+  if (Status s = stmt->Bind(1, t.name); !s.ok()) return s;
+  std::map<int64_t, std::string> pk;
+  for (;;) {
+    Result<bool> row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    Column c;
+    c.name = stmt->Text(0);
+    c.type = stmt->Text(1);
+    c.nullable = stmt->Int(2) == 0;
+    if (!stmt->IsNull(3)) c.default_value = ParseDefault(stmt->Text(3));
+    if (stmt->Int(4) > 0) pk[stmt->Int(4)] = c.name;
+    t.columns.push_back(std::move(c));
+  }
+  if (pk.size() == 1) {
+    for (Column& c : t.columns)
+      if (c.name == pk.begin()->second) {
+        c.primary_key = true;
+        c.autoincrement = HasAutoincrement(create_sql) && AsciiUpper(c.type) == "INTEGER";
+      }
+  } else {
+    for (const auto& [seq, name] : pk) t.primary_key.push_back(name);
+  }
+  return Status::Ok();
+}
+
+Status InspectIndexes(Database& db, Table& t) {
+  Result<Statement> list = db.Prepare(
+      "SELECT il.name, il.\"unique\", il.origin, il.partial, s.sql FROM pragma_index_list(?1) AS il "
+      "LEFT JOIN sqlite_schema AS s ON s.type = 'index' AND s.name = il.name ORDER BY il.seq DESC");
+  if (!list.ok()) return list.status();
+  if (Status s = list->Bind(1, t.name); !s.ok()) return s;
+  Result<Statement> info = db.Prepare(
+      "SELECT name, \"desc\", coll FROM pragma_index_xinfo(?1) WHERE key = 1 ORDER BY seqno");
+  if (!info.ok()) return info.status();
+  for (;;) {
+    Result<bool> row = list->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    std::string origin = list->Text(2);
+    if (origin == "pk") continue;
+    Index index;
+    index.name = list->Text(0);
+    index.unique = list->Int(1) != 0;
+    if (list->Int(3) != 0) index.where = PartialIndexWhere(list->Text(4));
+    if (Status s = info->Reset(); !s.ok()) return s;
+    if (Status s = info->Bind(1, index.name); !s.ok()) return s;
+    for (;;) {
+      Result<bool> part = info->Step();
+      if (!part.ok()) return part.status();
+      if (!*part) break;
+      std::string coll = info->Text(2);
+      index.parts.push_back({info->Text(0), info->Int(1) != 0,
+                             EqualsIgnoreCase(coll, "BINARY") ? "" : AsciiUpper(coll)});
+    }
+    if (origin == "u") {
+      // A UNIQUE constraint of the table; one column reads as a column flag.
+      if (index.parts.size() == 1) {
+        for (Column& c : t.columns)
+          if (EqualsIgnoreCase(c.name, index.parts[0].column)) c.unique = true;
+      } else {
+        UniqueConstraint u;
+        for (const IndexPart& p : index.parts) u.columns.push_back(p.column);
+        t.uniques.push_back(std::move(u));
+      }
+      continue;
+    }
+    t.indexes.push_back(std::move(index));
+  }
+  return Status::Ok();
+}
+
+FkAction ParseAction(const std::string& text) {
+  std::string upper = AsciiUpper(text);
+  if (upper == "CASCADE") return FkAction::kCascade;
+  if (upper == "SET NULL") return FkAction::kSetNull;
+  if (upper == "SET DEFAULT") return FkAction::kSetDefault;
+  if (upper == "RESTRICT") return FkAction::kRestrict;
+  return FkAction::kNoAction;
+}
+
+Status InspectForeignKeys(Database& db, Table& t) {
+  // pragma_foreign_key_list numbers constraints from the last declared one;
+  // reverse them to get the declared order back.
+  Result<Statement> stmt = db.Prepare(
+      "SELECT id, \"table\", \"from\", \"to\", on_update, on_delete FROM "
+      "pragma_foreign_key_list(?1) ORDER BY id DESC, seq");
+  if (!stmt.ok()) return stmt.status();
+  if (Status s = stmt->Bind(1, t.name); !s.ok()) return s;
+  int64_t current = -1;
+  for (;;) {
+    Result<bool> row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    if (stmt->Int(0) != current) {
+      current = stmt->Int(0);
+      ForeignKey fk;
+      fk.ref_table = stmt->Text(1);
+      fk.on_update = ParseAction(stmt->Text(4));
+      fk.on_delete = ParseAction(stmt->Text(5));
+      t.foreign_keys.push_back(std::move(fk));
+    }
+    ForeignKey& fk = t.foreign_keys.back();
+    fk.columns.push_back(stmt->Text(2));
+    if (!stmt->IsNull(3)) fk.ref_columns.push_back(stmt->Text(3));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<Schema> InspectSchema(Database& db, const std::vector<std::string>& ignored) {
+  Result<Statement> tables = db.Prepare(
+      "SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' "
+      "ESCAPE '\\' ORDER BY rowid");
+  if (!tables.ok()) return tables.status();
+  Schema schema;
+  for (;;) {
+    Result<bool> row = tables->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    Table t;
+    t.name = tables->Text(0);
+    if (std::any_of(ignored.begin(), ignored.end(),
+                    [&](const std::string& n) { return EqualsIgnoreCase(n, t.name); }))
+      continue;
+    std::string create_sql = tables->Text(1);
+    std::string upper = AsciiUpper(create_sql);
+    size_t close = upper.rfind(')');
+    std::string options = close == std::string::npos ? "" : upper.substr(close);
+    t.without_rowid = options.find("WITHOUT ROWID") != std::string::npos;
+    t.strict = options.find("STRICT") != std::string::npos;
+    Status s = InspectColumns(db, t, create_sql);
+    if (s.ok()) s = InspectIndexes(db, t);
+    if (s.ok()) s = InspectForeignKeys(db, t);
+    if (!s.ok()) return s.WithContext(fmt::format("inspecting table \"{}\"", t.name));
+    schema.tables.push_back(std::move(t));
+  }
+  return schema;
+}
+
+}  // namespace strata::sqlite

@@ -1,0 +1,33 @@
+// SQL text for SQLite: the only place where strata assembles SQL. Every
+// identifier is quoted; only expressions the YAML marks as SQL (default_sql,
+// check, where, data checks) are pasted verbatim.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "schema/table.h"
+
+namespace strata::sqlite {
+
+std::string QuoteIdentifier(std::string_view name);       // "na""me"
+std::string QuoteString(std::string_view text);            // 'it''s'
+std::string RenderLiteral(const Value& value);             // NULL, TRUE, 42, 'x'
+std::string RenderDefault(const DefaultValue& value);      // the text after DEFAULT
+std::string RenderColumnList(const std::vector<std::string>& columns);  // ("a", "b")
+
+// CREATE TABLE with every column and table constraint; `name` overrides the
+// table's name (a rebuild creates the new table under a temporary name).
+std::string CreateTableSql(const Table& table, std::string_view name = {});
+std::string CreateIndexSql(const Table& table, const Index& index);
+// INSERT of one reference row.
+std::string InsertRowSql(const Table& table, const ReferenceRow& row);
+
+// CREATE TABLE, its indexes and its reference rows, each statement ending
+// in ";\n".
+std::string CreateTableWithIndexesSql(const Table& table);
+// The whole schema: tables in declared order (SQLite does not check a
+// foreign key's parent at CREATE time), then their indexes and rows.
+std::string CreateSchemaSql(const Schema& schema);
+
+}  // namespace strata::sqlite

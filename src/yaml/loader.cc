@@ -1,0 +1,515 @@
+#include "yaml/loader.h"
+
+#include <algorithm>
+#include <fstream>
+#include <functional>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "base/strings.h"
+#include "schema/types.h"
+#include "schema/validate.h"
+#include "yaml/node_reader.h"
+
+namespace strata::yaml {
+
+namespace {
+
+const std::vector<std::string> kLifecycleKeys = {"since", "removed", "changes"};
+
+std::vector<std::string> Concat(std::vector<std::string> a, const std::vector<std::string>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+// Reads one kind of element. `Read` fills the attributes present in a map
+// into a value, so the same function reads the declaration and each entry of
+// `changes` (which start from the previous stage). `required` keys are only
+// demanded of the declaration.
+template <typename T>
+struct ElementKind {
+  std::string what;  // "column", "index", ...
+  std::vector<std::string> attributes;
+  std::vector<std::string> required;
+  std::function<void(const MapReader&, T&)> read;
+  std::vector<std::string> changeable = {};  // keys `changes` may set; empty: all attributes
+
+  const std::vector<std::string>& change_keys() const {
+    return changeable.empty() ? attributes : changeable;
+  }
+};
+
+class Loader {
+ public:
+  Loader(const FileContext& ctx, const Project& project) : ctx_(ctx), project_(project) {}
+
+  // Reads an element with its lifecycle. `parent_since`/`parent_removed` are
+  // the enclosing table's, which bound the element's tags.
+  template <typename T>
+  std::optional<Timeline<T>> ReadTimeline(const YAML::Node& node, const ElementKind<T>& kind,
+                                          int parent_since, std::optional<int> parent_removed,
+                                          const std::string& parent_label) {
+    MapReader map(ctx_, node, kind.what, Concat(kind.attributes, kLifecycleKeys));
+    if (!map.valid()) return std::nullopt;
+    bool complete = true;
+    for (const std::string& key : kind.required) complete = map.Required(key) && complete;
+    if (!complete) return std::nullopt;
+
+    T value{};
+    value.pos = ElementPos(map);
+    kind.read(map, value);
+    Timeline<T> timeline;
+    int since = parent_since;
+    if (const YAML::Node* n = map.Find("since")) {
+      if (std::optional<int> tag = ResolveTag(ctx_, *n, project_)) {
+        since = *tag;
+        if (since < parent_since)
+          ctx_.Error(*n, fmt::format("{} is tagged \"{}\", earlier than {} (\"{}\")", kind.what,
+                                     project_.tags[since], parent_label,
+                                     project_.tags[parent_since]));
+      }
+    }
+    timeline.stages.push_back({since, value});
+    if (const YAML::Node* n = map.Find("removed")) {
+      if (std::optional<int> tag = ResolveTag(ctx_, *n, project_)) {
+        timeline.removed = *tag;
+        if (*tag <= since)
+          ctx_.Error(*n, fmt::format("{} is removed at \"{}\", not after it appears (\"{}\")",
+                                     kind.what, project_.tags[*tag], project_.tags[since]));
+      }
+    }
+    if (parent_removed && since >= *parent_removed)
+      ctx_.Error(map.node(), fmt::format("{} appears after {} is removed", kind.what, parent_label));
+    if (parent_removed && (!timeline.removed || *timeline.removed > *parent_removed))
+      timeline.removed = parent_removed;
+    if (const YAML::Node* changes = map.Find("changes")) ReadChanges(*changes, kind, timeline);
+    return timeline;
+  }
+
+ private:
+  SourcePos ElementPos(const MapReader& map) {
+    // Point at the name where there is one: that is what a reader scans for.
+    if (const YAML::Node* name = map.Find("name"); name && name->IsScalar()) return ctx_.PosOf(*name);
+    return map.pos();
+  }
+
+  template <typename T>
+  void ReadChanges(const YAML::Node& changes, const ElementKind<T>& kind, Timeline<T>& timeline) {
+    MapReader by_tag(ctx_, changes, fmt::format("the changes of a {}", kind.what), project_.tags);
+    if (!by_tag.valid()) return;
+    std::vector<std::pair<int, const MapReader::Entry*>> ordered;
+    for (const MapReader::Entry& e : by_tag.entries()) {
+      int tag = *project_.TagIndex(e.key);
+      if (tag <= timeline.since() || tag >= timeline.removed.value_or(project_.last_tag() + 1)) {
+        ctx_.Error(e.key_node, fmt::format("change at \"{}\" is outside the {}'s lifetime", e.key,
+                                           kind.what));
+        continue;
+      }
+      ordered.emplace_back(tag, &e);
+    }
+    std::sort(ordered.begin(), ordered.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& [tag, entry] : ordered) {
+      MapReader change(ctx_, entry->value, fmt::format("a change of a {}", kind.what),
+                       kind.change_keys());
+      if (!change.valid()) continue;
+      T value = timeline.stages.back().value;
+      value.pos = ctx_.PosOf(entry->key_node);
+      kind.read(change, value);
+      timeline.stages.push_back({tag, std::move(value)});
+    }
+  }
+
+  const FileContext& ctx_;
+  const Project& project_;
+};
+
+std::optional<FkAction> ParseFkAction(const std::string& text) {
+  std::string word = AsciiLower(text);
+  std::replace(word.begin(), word.end(), '_', ' ');
+  if (word == "no action") return FkAction::kNoAction;
+  if (word == "restrict") return FkAction::kRestrict;
+  if (word == "cascade") return FkAction::kCascade;
+  if (word == "set null") return FkAction::kSetNull;
+  if (word == "set default") return FkAction::kSetDefault;
+  return std::nullopt;
+}
+
+// The element kinds, each reading its own keys. They only report shape
+// errors; cross-references are checked on the finished model (validate.cc).
+struct Kinds {
+  const FileContext& ctx;
+
+  void ReadFkAction(const MapReader& m, std::string_view key, FkAction& out) const {
+    if (std::optional<std::string> s = m.String(key)) {
+      if (std::optional<FkAction> a = ParseFkAction(*s))
+        out = *a;
+      else
+        ctx.Error(*m.Find(key), fmt::format("unknown {} action \"{}\"; expected no_action, restrict, "
+                                            "cascade, set_null or set_default", key, *s));
+    }
+  }
+
+  ElementKind<Column> column() const {
+    return {"column",
+            {"name", "type", "nullable", "default", "default_sql", "primary_key", "autoincrement",
+             "unique", "check", "collate", "description"},
+            {"name", "type"},
+            [this](const MapReader& m, Column& c) {
+              if (auto v = m.String("name")) c.name = *v;
+              if (auto v = m.String("type")) {
+                if (IsKnownType(*v)) {
+                  c.type = CanonicalTypeName(*v);
+                } else {
+                  std::string base = CanonicalTypeName(*v);
+                  base = base.substr(0, base.find('('));
+                  std::string message = fmt::format("unknown type \"{}\"", *v);
+                  if (std::string near = NearestWord(base, KnownTypeNames()); !near.empty())
+                    message += fmt::format("; did you mean \"{}\"?", near);
+                  ctx.Error(*m.Find("type"), message);
+                }
+              }
+              if (auto v = m.Bool("nullable")) c.nullable = *v;
+              if (m.Has("default") && m.Has("default_sql"))
+                ctx.Error(*m.Find("default_sql"),
+                          "a column has either \"default\" (a literal) or \"default_sql\" (an SQL "
+                          "expression), not both");
+              else if (auto v = m.Literal("default"))
+                c.default_value = DefaultValue::Literal(*v);
+              else if (auto sql = m.String("default_sql"))
+                c.default_value = DefaultValue::Sql(*sql);
+              if (auto v = m.Bool("primary_key")) c.primary_key = *v;
+              if (auto v = m.Bool("autoincrement")) c.autoincrement = *v;
+              if (auto v = m.Bool("unique")) c.unique = *v;
+              if (auto v = m.String("check")) c.check = *v;
+              if (auto v = m.String("collate")) {
+                std::string upper = AsciiUpper(*v);
+                if (upper == "BINARY" || upper == "NOCASE" || upper == "RTRIM")
+                  c.collation = upper;
+                else
+                  ctx.Error(*m.Find("collate"), fmt::format("unknown collation \"{}\"; expected "
+                                                            "BINARY, NOCASE or RTRIM", *v));
+              }
+              if (auto v = m.String("description")) c.description = *v;
+            }};
+  }
+
+  ElementKind<UniqueConstraint> unique() const {
+    return {"unique constraint", {"columns"}, {"columns"},
+            [](const MapReader& m, UniqueConstraint& u) {
+              if (auto v = m.StringList("columns")) u.columns = *v;
+            }};
+  }
+
+  ElementKind<ForeignKey> foreign_key() const {
+    return {"foreign key",
+            {"columns", "references", "on_delete", "on_update"},
+            {"columns", "references"},
+            [this](const MapReader& m, ForeignKey& fk) {
+              if (auto v = m.StringList("columns")) fk.columns = *v;
+              if (const YAML::Node* ref = m.Find("references")) {
+                MapReader r(ctx, *ref, "references", {"table", "columns"});
+                if (r.valid()) {
+                  if (auto v = r.RequiredString("table")) fk.ref_table = *v;
+                  if (auto v = r.StringList("columns")) fk.ref_columns = *v;
+                }
+              }
+              ReadFkAction(m, "on_delete", fk.on_delete);
+              ReadFkAction(m, "on_update", fk.on_update);
+            }};
+  }
+
+  ElementKind<CheckConstraint> check() const {
+    return {"check", {"name", "expr"}, {"expr"}, [](const MapReader& m, CheckConstraint& c) {
+              if (auto v = m.String("name")) c.name = *v;
+              if (auto v = m.String("expr")) c.expr = *v;
+            }};
+  }
+
+  ElementKind<Index> index() const {
+    return {"index",
+            {"name", "columns", "unique", "where", "description"},
+            {"name", "columns"},
+            [this](const MapReader& m, Index& i) {
+              if (auto v = m.String("name")) i.name = *v;
+              if (auto v = m.StringList("columns")) {
+                i.parts.clear();
+                for (const std::string& text : *v) {
+                  if (auto part = ParseIndexPart(text))
+                    i.parts.push_back(*part);
+                  else
+                    ctx.Error(*m.Find("columns"), fmt::format("index column \"{}\" must be a column "
+                                                              "name, optionally followed by ASC or "
+                                                              "DESC", text));
+                }
+              }
+              if (auto v = m.Bool("unique")) i.unique = *v;
+              if (auto v = m.String("where")) i.where = *v;
+              if (auto v = m.String("description")) i.description = *v;
+            }};
+  }
+
+  static std::optional<IndexPart> ParseIndexPart(const std::string& text) {
+    std::istringstream words(text);
+    std::string column, order, extra;
+    words >> column >> order >> extra;
+    if (column.empty() || !extra.empty()) return std::nullopt;
+    IndexPart part{column, false, ""};
+    if (order.empty() || EqualsIgnoreCase(order, "ASC")) return part;
+    if (!EqualsIgnoreCase(order, "DESC")) return std::nullopt;
+    part.descending = true;
+    return part;
+  }
+
+  ElementKind<DataCheck> data_check() const {
+    return {"data check", {"name", "description", "sql"}, {"name", "sql"},
+            [](const MapReader& m, DataCheck& c) {
+              if (auto v = m.String("name")) c.name = *v;
+              if (auto v = m.String("description")) c.description = *v;
+              if (auto v = m.String("sql")) c.sql = *v;
+            }};
+  }
+
+  ElementKind<Query> query() const {
+    return {"query", {"name", "description", "sql"}, {"name", "sql"},
+            [](const MapReader& m, Query& q) {
+              if (auto v = m.String("name")) q.name = *v;
+              if (auto v = m.String("description")) q.description = *v;
+              if (auto v = m.String("sql")) q.sql = *v;
+            }};
+  }
+
+  // The table's own attributes; its element lists are read by FileLoader,
+  // and `changes` of a table may alter attributes only, not lists.
+  ElementKind<Table> table_header() const {
+    std::vector<std::string> attributes = {"name", "description", "primary_key", "without_rowid",
+                                           "strict"};
+    return {"table",
+            Concat(attributes, {"columns", "unique", "foreign_keys", "checks", "indexes",
+                                "data_checks", "rows"}),
+            {"name", "columns"},
+            [](const MapReader& m, Table& t) {
+              if (auto v = m.String("name")) t.name = *v;
+              if (auto v = m.String("description")) t.description = *v;
+              if (auto v = m.StringList("primary_key")) t.primary_key = *v;
+              if (auto v = m.Bool("without_rowid")) t.without_rowid = *v;
+              if (auto v = m.Bool("strict")) t.strict = *v;
+            },
+            attributes};
+  }
+};
+
+class FileLoader {
+ public:
+  FileLoader(const FileContext& ctx, const Project& project, VersionedSchema& out)
+      : ctx_(ctx), project_(project), out_(out), loader_(ctx, project), kinds_{ctx} {}
+
+  void LoadTables(const YAML::Node& list) {
+    if (!ExpectSequence(ctx_, list, "\"tables\"")) return;
+    for (const YAML::Node& node : list) LoadTable(node);
+  }
+
+  void LoadQueries(const YAML::Node& list) {
+    if (!ExpectSequence(ctx_, list, "\"queries\"")) return;
+    for (const YAML::Node& node : list)
+      if (auto q = loader_.ReadTimeline(node, kinds_.query(), 0, std::nullopt, "the project"))
+        out_.queries.push_back(std::move(*q));
+  }
+
+ private:
+  void LoadTable(const YAML::Node& node) {
+    std::optional<Timeline<Table>> header =
+        loader_.ReadTimeline(node, kinds_.table_header(), 0, std::nullopt, "the project");
+    if (!header) return;
+    VersionedTable table;
+    table.header = std::move(*header);
+    const Table& declared = table.header.stages.front().value;
+    int since = table.header.since();
+    std::optional<int> removed = table.header.removed;
+    std::string label = fmt::format("its table \"{}\"", declared.name);
+
+    auto list = [&](std::string_view key, auto kind_of, auto& into) {
+      const YAML::Node sub = node[std::string(key)];
+      if (!sub.IsDefined() || sub.IsNull()) return;
+      if (!ExpectSequence(ctx_, sub, fmt::format("\"{}\"", key))) return;
+      for (const YAML::Node& item : sub)
+        if (auto t = loader_.ReadTimeline(item, kind_of, since, removed, label))
+          into.push_back(std::move(*t));
+    };
+    list("columns", kinds_.column(), table.columns);
+    list("unique", kinds_.unique(), table.uniques);
+    list("foreign_keys", kinds_.foreign_key(), table.foreign_keys);
+    list("checks", kinds_.check(), table.checks);
+    list("indexes", kinds_.index(), table.indexes);
+    list("data_checks", kinds_.data_check(), table.data_checks);
+    if (const YAML::Node rows = node["rows"]; rows.IsDefined() && !rows.IsNull())
+      LoadRows(rows, since, removed, label, table);
+    out_.tables.push_back(std::move(table));
+  }
+
+  void LoadRows(const YAML::Node& node, int table_since, std::optional<int> table_removed,
+                const std::string& label, VersionedTable& table) {
+    MapReader rows(ctx_, node, "rows", {"key", "since", "removed", "values"});
+    if (!rows.valid()) return;
+    if (auto key = rows.StringList("key")) table.header.stages.front().value.row_key = *key;
+    for (auto& stage : table.header.stages) stage.value.row_key = table.header.stages.front().value.row_key;
+    int since = table_since;
+    if (auto tag = rows.Tag("since", project_)) {
+      if (*tag < table_since)
+        ctx_.Error(*rows.Find("since"), fmt::format("rows are tagged \"{}\", earlier than {} (\"{}\")",
+                                                    project_.tags[*tag], label,
+                                                    project_.tags[table_since]));
+      since = std::max(since, *tag);
+    }
+    std::optional<int> removed = table_removed;
+    if (auto tag = rows.Tag("removed", project_)) removed = std::min(*tag, removed.value_or(*tag));
+    const YAML::Node* values = rows.Required("values");
+    if (!values || !ExpectSequence(ctx_, *values, "\"values\"")) return;
+    for (const YAML::Node& item : *values) {
+      if (!item.IsMap()) {
+        ctx_.Error(item, "a row must be a map of column names to values");
+        continue;
+      }
+      ReferenceRow row;
+      row.pos = ctx_.PosOf(item);
+      for (auto it = item.begin(); it != item.end(); ++it) {
+        if (!it->second.IsScalar() && !it->second.IsNull()) {
+          ctx_.Error(it->second, fmt::format("row value for \"{}\" must be a single value",
+                                             it->first.Scalar()));
+          continue;
+        }
+        std::string column = it->first.Scalar();
+        if (row.Find(column)) {
+          ctx_.Error(it->first, fmt::format("duplicate key \"{}\" in a row", column));
+          continue;
+        }
+        row.values.emplace_back(column, it->second.IsNull() ? Value::Null() : ScalarLiteral(it->second));
+      }
+      Timeline<ReferenceRow> timeline;
+      timeline.stages.push_back({since, std::move(row)});
+      timeline.removed = removed;
+      table.rows.push_back(std::move(timeline));
+    }
+  }
+
+  const FileContext& ctx_;
+  const Project& project_;
+  VersionedSchema& out_;
+  Loader loader_;
+  Kinds kinds_;
+};
+
+std::optional<YAML::Node> Parse(const SourceFile& source, Diagnostics& diagnostics) {
+  try {
+    return YAML::Load(source.text);
+  } catch (const YAML::Exception& e) {
+    diagnostics.Error({source.path, e.mark.line + 1, e.mark.column + 1}, e.msg);
+    return std::nullopt;
+  }
+}
+
+std::optional<Project> LoadProject(const SourceFile& source, Diagnostics& diagnostics) {
+  FileContext ctx{source.path, &diagnostics};
+  std::optional<YAML::Node> root = Parse(source, diagnostics);
+  if (!root) return std::nullopt;
+  MapReader map(ctx, *root, "the project file",
+                {"project", "dialect", "tags", "foreign_keys", "ignore_tables"});
+  if (!map.valid()) return std::nullopt;
+  Project project;
+  project.pos = map.pos();
+  if (auto v = map.RequiredString("project")) project.name = *v;
+  if (auto v = map.String("dialect")) {
+    if (*v != "sqlite")
+      ctx.Error(*map.Find("dialect"), fmt::format("unsupported dialect \"{}\"; strata supports "
+                                                  "\"sqlite\"", *v));
+    project.dialect = *v;
+  }
+  if (map.Required("tags")) {
+    if (auto tags = map.StringList("tags")) {
+      for (size_t i = 0; i < tags->size(); ++i) {
+        if (project.TagIndex((*tags)[i]))
+          ctx.Error((*map.Find("tags"))[i], fmt::format("duplicate tag \"{}\"", (*tags)[i]));
+        project.tags.push_back((*tags)[i]);
+      }
+      if (tags->empty()) ctx.Error(*map.Find("tags"), "the project needs at least one tag");
+    }
+  }
+  if (auto v = map.StringList("ignore_tables")) project.ignore_tables = *v;
+  if (const YAML::Node* fk = map.Find("foreign_keys")) {
+    MapReader fks(ctx, *fk, "foreign_keys", {"enforced_from"});
+    if (fks.valid() && !project.tags.empty())
+      project.foreign_keys_enforced_from = fks.Tag("enforced_from", project);
+  }
+  if (project.tags.empty()) return std::nullopt;
+  return project;
+}
+
+}  // namespace
+
+std::optional<VersionedSchema> LoadSchemaSources(const std::vector<SourceFile>& sources,
+                                                 Diagnostics& diagnostics) {
+  Diagnostics local;
+  std::optional<Project> project = sources.empty() ? std::nullopt : LoadProject(sources[0], local);
+  VersionedSchema schema;
+  if (project) {
+    schema.project = *project;
+    for (size_t i = 1; i < sources.size(); ++i) {
+      FileContext ctx{sources[i].path, &local};
+      std::optional<YAML::Node> root = Parse(sources[i], local);
+      if (!root || root->IsNull()) continue;
+      MapReader map(ctx, *root, "a schema file", {"tables", "queries"});
+      if (!map.valid()) continue;
+      FileLoader file(ctx, schema.project, schema);
+      if (const YAML::Node* tables = map.Find("tables")) file.LoadTables(*tables);
+      if (const YAML::Node* queries = map.Find("queries")) file.LoadQueries(*queries);
+    }
+    // Cross-references only make sense once every file is in.
+    ValidateVersionedSchema(schema, local);
+  }
+  diagnostics.Append(local);
+  if (local.has_errors() || !project) return std::nullopt;
+  return schema;
+}
+
+std::optional<VersionedSchema> LoadSchemaDir(const std::filesystem::path& dir,
+                                             Diagnostics& diagnostics) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    diagnostics.Error({dir.string(), 0, 0}, "schema folder not found");
+    return std::nullopt;
+  }
+  std::vector<fs::path> files;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    std::string ext = it->path().extension().string();
+    if (it->is_regular_file() && (ext == ".yaml" || ext == ".yml")) files.push_back(it->path());
+  }
+  std::sort(files.begin(), files.end());
+  const fs::path project_path = dir / kProjectFile;
+  std::vector<SourceFile> sources;
+  auto read = [&](const fs::path& path) -> bool {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      diagnostics.Error({path.string(), 0, 0}, "cannot read file");
+      return false;
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    sources.push_back({path.string(), text.str()});
+    return true;
+  };
+  if (!fs::exists(project_path)) {
+    diagnostics.Error({project_path.string(), 0, 0},
+                      "project file not found; every schema folder needs a project.yaml naming the "
+                      "dialect and the tags");
+    return std::nullopt;
+  }
+  if (!read(project_path)) return std::nullopt;
+  for (const fs::path& f : files)
+    if (f != project_path && !read(f)) return std::nullopt;
+  return LoadSchemaSources(sources, diagnostics);
+}
+
+}  // namespace strata::yaml

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The layers point one way: base <- schema <- yaml / sqlite <- report <- cli.
+# Fails when a file includes a layer it must not know about.
+set -u
+src=${1:?usage: layering_test.sh SRC_DIR}
+status=0
+forbid() {  # folder, pattern of forbidden includes, reason
+  local hits
+  hits=$(grep -rnE "^#include [<\"]($2)" "$src/$1" 2>/dev/null)
+  if [ -n "$hits" ]; then
+    echo "layering violation in src/$1 ($3):"
+    echo "$hits"
+    status=1
+  fi
+}
+forbid base   'schema/|yaml/|sqlite/|report/|cli/|yaml-cpp|sqlite3|CLI/' "base includes nothing of strata's"
+forbid schema 'yaml/|sqlite/|report/|cli/|yaml-cpp|sqlite3|CLI/'      "the model is plain data"
+forbid yaml   'sqlite/|report/|cli/|sqlite3|CLI/'                      "the loader knows no database"
+forbid sqlite 'yaml/|report/|cli/|yaml-cpp|CLI/'                       "the dialect knows no YAML or CLI"
+forbid report 'yaml/|sqlite/|cli/|yaml-cpp|sqlite3|CLI/'               "reports render result values"
+[ $status -eq 0 ] && echo "layering ok"
+exit $status
