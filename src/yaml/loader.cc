@@ -59,13 +59,16 @@ class Loader {
     T value{};
     value.pos = ElementPos(map);
     kind.read(map, value);
+    std::string label = kind.what;
+    if constexpr (requires { value.name; })
+      if (!value.name.empty()) label = fmt::format("{} \"{}\"", kind.what, value.name);
     Timeline<T> timeline;
     int since = parent_since;
     if (const YAML::Node* n = map.Find("since")) {
       if (std::optional<int> tag = ResolveTag(ctx_, *n, project_)) {
         since = *tag;
         if (since < parent_since)
-          ctx_.Error(*n, fmt::format("{} is tagged \"{}\", earlier than {} (\"{}\")", kind.what,
+          ctx_.Error(*n, fmt::format("{} is tagged \"{}\", earlier than {} (\"{}\")", label,
                                      project_.tags[since], parent_label,
                                      project_.tags[parent_since]));
       }
@@ -73,14 +76,15 @@ class Loader {
     timeline.stages.push_back({since, value});
     if (const YAML::Node* n = map.Find("removed")) {
       if (std::optional<int> tag = ResolveTag(ctx_, *n, project_)) {
-        timeline.removed = *tag;
-        if (*tag <= since)
+        if (*tag > since)
+          timeline.removed = *tag;
+        else
           ctx_.Error(*n, fmt::format("{} is removed at \"{}\", not after it appears (\"{}\")",
-                                     kind.what, project_.tags[*tag], project_.tags[since]));
+                                     label, project_.tags[*tag], project_.tags[since]));
       }
     }
     if (parent_removed && since >= *parent_removed)
-      ctx_.Error(map.node(), fmt::format("{} appears after {} is removed", kind.what, parent_label));
+      ctx_.Error(map.node(), fmt::format("{} appears after {} is removed", label, parent_label));
     if (parent_removed && (!timeline.removed || *timeline.removed > *parent_removed))
       timeline.removed = parent_removed;
     if (const YAML::Node* changes = map.Find("changes")) ReadChanges(*changes, kind, timeline);
