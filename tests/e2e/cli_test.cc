@@ -1,1 +1,80 @@
+// End-to-end: the strata binary as a user runs it.
 #include <gtest/gtest.h>
+
+#include "test_util.h"
+
+namespace strata {
+namespace {
+
+using testing::RunStrata;
+
+std::string SchemaDir() { return (testing::SourceDir() / "schema").string(); }
+
+TEST(Cli, ValidatePassesOnTheChefSocialSchema) {
+  testing::CommandResult r = RunStrata({"validate", "--schema", SchemaDir()});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("valid (5 tags, 17 tables"), std::string::npos) << r.out;
+}
+
+TEST(Cli, ValidateFindsTheDefaultSchemaFolderFromTheRepository) {
+  testing::CommandResult r = RunStrata({"validate"}, testing::SourceDir());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+TEST(Cli, ValidateReportsEveryErrorAndExitsTwo) {
+  testing::TempDir dir;
+  dir.Write("schema/project.yaml", "project: p\ntags: [baseline]\n");
+  dir.Write("schema/a.yaml", "tables:\n  - name: t\n    columns:\n      - {name: a, type: TXET}\n");
+  dir.Write("schema/b.yaml", "tables:\n  - name: t\n    columns:\n      - {name: a, type: TEXT}\n");
+  testing::CommandResult r = RunStrata({"validate"}, dir.path());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err,
+            "schema/a.yaml:4:25: error: unknown type \"TXET\"; did you mean \"TEXT\"?\n"
+            "schema/b.yaml:2:11: error: duplicate table \"t\"\n"
+            "schema/a.yaml:2:11: note: first defined here\n"
+            "2 error(s), 0 warning(s)\n");
+  EXPECT_EQ(r.out, "");
+
+  testing::CommandResult json = RunStrata({"validate", "--format", "json"}, dir.path());
+  EXPECT_EQ(json.exit_code, 2);
+  EXPECT_EQ(json.out,
+            "{\"ok\":false,\"errors\":2,\"warnings\":0,\"diagnostics\":["
+            "{\"file\":\"schema/a.yaml\",\"line\":4,\"column\":25,\"severity\":\"error\","
+            "\"message\":\"unknown type \\\"TXET\\\"; did you mean \\\"TEXT\\\"?\",\"notes\":[]},"
+            "{\"file\":\"schema/b.yaml\",\"line\":2,\"column\":11,\"severity\":\"error\","
+            "\"message\":\"duplicate table \\\"t\\\"\",\"notes\":[{\"file\":\"schema/a.yaml\","
+            "\"line\":2,\"column\":11,\"message\":\"first defined here\"}]}]}\n");
+}
+
+TEST(Cli, UsageErrorsExitTwoNotCli11Codes) {
+  EXPECT_EQ(RunStrata({"validate", "--bogus"}).exit_code, 2);
+  EXPECT_EQ(RunStrata({}).exit_code, 2);
+  EXPECT_EQ(RunStrata({"frobnicate"}).exit_code, 2);
+  EXPECT_EQ(RunStrata({"validate", "--format", "xml"}).exit_code, 2);
+  EXPECT_EQ(RunStrata({"--help"}).exit_code, 0);
+}
+
+TEST(Cli, CreateBuildsTheDatabaseAtATagAndRefusesToOverwrite) {
+  testing::TempDir dir;
+  std::string db = (dir / "chefsocial.db").string();
+  testing::CommandResult r = RunStrata({"create", "--schema", SchemaDir(), "--db", db, "--tag", "phase2"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("created at tag \"phase2\" (9 tables)"), std::string::npos) << r.out;
+
+  std::string before = testing::ReadFile(db);
+  testing::CommandResult again = RunStrata({"create", "--schema", SchemaDir(), "--db", db});
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_NE(again.err.find("already holds 9 table(s)"), std::string::npos) << again.err;
+  EXPECT_EQ(testing::ReadFile(db), before) << "a refused create must not touch the file";
+}
+
+TEST(Cli, CreateWithAnUnknownTagOrBadSchemaWritesNothing) {
+  testing::TempDir dir;
+  std::string db = (dir / "x.db").string();
+  EXPECT_EQ(RunStrata({"create", "--schema", SchemaDir(), "--db", db, "--tag", "phase9"}).exit_code, 2);
+  EXPECT_EQ(RunStrata({"create", "--schema", (dir / "none").string(), "--db", db}).exit_code, 2);
+  EXPECT_FALSE(std::filesystem::exists(db));
+}
+
+}  // namespace
+}  // namespace strata
