@@ -11,10 +11,14 @@ namespace strata::cli {
 struct Context {
   CommonOptions options;
   std::string tag;  // --tag of the commands that take one
+  bool check = false;  // generate --check
+  std::string from, to;  // diff --from / --to
   int exit_code = 0;
 };
 
 void SetupValidate(CLI::App& app, Context& ctx);
 void SetupCreate(CLI::App& app, Context& ctx);
+void SetupGenerate(CLI::App& app, Context& ctx);
+void SetupDiff(CLI::App& app, Context& ctx);
 
 }  // namespace strata::cli

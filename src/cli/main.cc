@@ -15,6 +15,8 @@ int main(int argc, char** argv) {
   Context ctx;
   SetupValidate(app, ctx);
   SetupCreate(app, ctx);
+  SetupGenerate(app, ctx);
+  SetupDiff(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {

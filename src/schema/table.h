@@ -84,6 +84,17 @@ struct DataCheck {
   friend bool operator==(const DataCheck&, const DataCheck&) = default;
 };
 
+// SQL that repairs data before the changes of one tag (for example merging
+// duplicate rows before a UNIQUE constraint is added). It belongs to the
+// state of that tag only.
+struct DataFix {
+  std::string name;
+  std::string description;
+  std::string sql;  // one or more statements
+  SourcePos pos;
+  friend bool operator==(const DataFix&, const DataFix&) = default;
+};
+
 // Rows the schema owns (lookup data such as ChefSocial's feature list),
 // identified by the `key` columns.
 struct ReferenceRow {
@@ -103,6 +114,7 @@ struct Table {
   std::vector<CheckConstraint> checks;
   std::vector<Index> indexes;
   std::vector<DataCheck> data_checks;
+  std::vector<DataFix> data_fixes;  // those of this state's tag only
   std::vector<std::string> row_key;  // identifies reference rows
   std::vector<ReferenceRow> rows;
   bool without_rowid = false;

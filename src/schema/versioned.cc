@@ -23,6 +23,7 @@ Schema VersionedSchema::At(int tag) const {
     Collect(vt.checks, tag, table.checks);
     Collect(vt.indexes, tag, table.indexes);
     Collect(vt.data_checks, tag, table.data_checks);
+    Collect(vt.data_fixes, tag, table.data_fixes);
     Collect(vt.rows, tag, table.rows);
     schema.tables.push_back(std::move(table));
   }

@@ -58,6 +58,7 @@ struct VersionedTable {
   std::vector<Timeline<CheckConstraint>> checks;
   std::vector<Timeline<Index>> indexes;
   std::vector<Timeline<DataCheck>> data_checks;
+  std::vector<Timeline<DataFix>> data_fixes;  // each lives for exactly one tag
   std::vector<Timeline<ReferenceRow>> rows;
 };
 

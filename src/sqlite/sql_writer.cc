@@ -62,7 +62,7 @@ std::string RenderColumnList(const std::vector<std::string>& columns) {
   return out + ")";
 }
 
-static std::string ColumnDefinition(const Column& c) {
+std::string ColumnDefinitionSql(const Column& c) {
   std::string out = QuoteIdentifier(c.name);
   if (!c.type.empty()) out += " " + c.type;
   if (c.primary_key) out += c.autoincrement ? " PRIMARY KEY AUTOINCREMENT" : " PRIMARY KEY";
@@ -85,7 +85,7 @@ static std::string ForeignKeyClause(const ForeignKey& fk) {
 
 std::string CreateTableSql(const Table& table, std::string_view name) {
   std::vector<std::string> lines;
-  for (const Column& c : table.columns) lines.push_back(ColumnDefinition(c));
+  for (const Column& c : table.columns) lines.push_back(ColumnDefinitionSql(c));
   if (!table.primary_key.empty()) lines.push_back("PRIMARY KEY " + RenderColumnList(table.primary_key));
   for (const UniqueConstraint& u : table.uniques) lines.push_back("UNIQUE " + RenderColumnList(u.columns));
   for (const ForeignKey& fk : table.foreign_keys) lines.push_back(ForeignKeyClause(fk));

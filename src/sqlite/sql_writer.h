@@ -16,6 +16,9 @@ std::string RenderLiteral(const Value& value);             // NULL, TRUE, 42, 'x
 std::string RenderDefault(const DefaultValue& value);      // the text after DEFAULT
 std::string RenderColumnList(const std::vector<std::string>& columns);  // ("a", "b")
 
+// A column as it appears in CREATE TABLE or ALTER TABLE ADD COLUMN.
+std::string ColumnDefinitionSql(const Column& column);
+
 // CREATE TABLE with every column and table constraint; `name` overrides the
 // table's name (a rebuild creates the new table under a temporary name).
 std::string CreateTableSql(const Table& table, std::string_view name = {});

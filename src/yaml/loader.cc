@@ -275,6 +275,15 @@ struct Kinds {
             }};
   }
 
+  ElementKind<DataFix> data_fix() const {
+    return {"data fix", {"name", "description", "sql"}, {"name", "sql"},
+            [](const MapReader& m, DataFix& f) {
+              if (auto v = m.String("name")) f.name = *v;
+              if (auto v = m.String("description")) f.description = *v;
+              if (auto v = m.String("sql")) f.sql = *v;
+            }};
+  }
+
   ElementKind<Query> query() const {
     return {"query", {"name", "description", "sql"}, {"name", "sql"},
             [](const MapReader& m, Query& q) {
@@ -291,7 +300,7 @@ struct Kinds {
                                            "strict"};
     return {"table",
             Concat(attributes, {"columns", "unique", "foreign_keys", "checks", "indexes",
-                                "data_checks", "rows"}),
+                                "data_checks", "data_fixes", "rows"}),
             {"name", "columns"},
             [](const MapReader& m, Table& t) {
               if (auto v = m.String("name")) t.name = *v;
@@ -347,6 +356,9 @@ class FileLoader {
     list("checks", kinds_.check(), table.checks);
     list("indexes", kinds_.index(), table.indexes);
     list("data_checks", kinds_.data_check(), table.data_checks);
+    list("data_fixes", kinds_.data_fix(), table.data_fixes);
+    // A fix runs in the migration into its tag, and belongs to no later state.
+    for (Timeline<DataFix>& fix : table.data_fixes) fix.removed = fix.since() + 1;
     if (const YAML::Node rows = node["rows"]; rows.IsDefined() && !rows.IsNull())
       LoadRows(rows, since, removed, label, table);
     out_.tables.push_back(std::move(table));

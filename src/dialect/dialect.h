@@ -1,0 +1,42 @@
+// What a database dialect provides to the dialect-neutral layers (the
+// generator, later the runner and the checks). A new dialect is a folder
+// implementing this interface plus one line in cli/dialects.cc.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "diff/change.h"
+#include "plan/plan.h"
+#include "schema/table.h"
+
+namespace strata {
+
+// Identifies one migration file for the header and checks of its script.
+struct MigrationHeader {
+  std::string file_name;  // "0020_phase1.up.sql"
+  int64_t version = 0;
+  std::string name;
+  std::string tag;
+  bool up = true;
+  std::optional<int64_t> previous_version;  // up: the version that must be applied first
+};
+
+class Dialect {
+ public:
+  virtual ~Dialect() = default;
+  virtual std::string_view name() const = 0;
+
+  // The plan that turns `from` into `to`. `up` says whether the migration
+  // enters the later tag (and so runs the data fixes declared for it).
+  virtual Plan PlanMigration(const Schema& from, const Schema& to, const std::vector<Change>& changes,
+                             bool up) const = 0;
+
+  // The plan as a self-contained migration file.
+  virtual std::string RenderMigration(const Plan& plan, const MigrationHeader& header) const = 0;
+};
+
+}  // namespace strata

@@ -1,0 +1,108 @@
+#include "diff/change.h"
+
+#include <fmt/format.h>
+
+#include "base/strings.h"
+
+namespace strata {
+
+namespace {
+
+std::string Cols(const std::vector<std::string>& columns) {
+  std::string out;
+  for (const std::string& c : columns) out += (out.empty() ? "" : ", ") + c;
+  return "(" + out + ")";
+}
+
+// A column's storage class family; moving to a different family can change
+// or reject stored values.
+int AffinityRank(const std::string& type) {
+  std::string t = AsciiUpper(type);
+  if (t.find("INT") != std::string::npos) return 1;
+  if (t.find("CHAR") != std::string::npos || t.find("CLOB") != std::string::npos ||
+      t.find("TEXT") != std::string::npos)
+    return 4;
+  if (t.empty() || t.find("BLOB") != std::string::npos || t == "ANY") return 5;
+  if (t.find("REAL") != std::string::npos || t.find("FLOA") != std::string::npos ||
+      t.find("DOUB") != std::string::npos)
+    return 2;
+  return 3;  // NUMERIC, DECIMAL, BOOLEAN, DATE...
+}
+
+}  // namespace
+
+std::string Describe(const std::string& table, const TableChange& change) {
+  struct Visitor {
+    const std::string& t;
+    std::string operator()(const AddColumn& c) const { return fmt::format("add column \"{}\".\"{}\"", t, c.column.name); }
+    std::string operator()(const DropColumn& c) const { return fmt::format("drop column \"{}\".\"{}\"", t, c.column.name); }
+    std::string operator()(const RenameColumn& c) const {
+      return fmt::format("rename column \"{}\".\"{}\" to \"{}\"", t, c.from, c.to);
+    }
+    std::string operator()(const ModifyColumn& c) const {
+      std::vector<std::string> what;
+      if (c.aspects & kColumnType) what.push_back(fmt::format("type {} -> {}", c.from.type, c.to.type));
+      if (c.aspects & kColumnNullable) what.push_back(c.to.nullable ? "drop NOT NULL" : "add NOT NULL");
+      if (c.aspects & kColumnDefault) what.push_back("default");
+      if (c.aspects & kColumnPrimaryKey) what.push_back("primary key");
+      if (c.aspects & kColumnAutoincrement) what.push_back("autoincrement");
+      if (c.aspects & kColumnUnique) what.push_back(c.to.unique ? "add UNIQUE" : "drop UNIQUE");
+      if (c.aspects & kColumnCheck) what.push_back("check");
+      if (c.aspects & kColumnCollation) what.push_back("collation");
+      std::string list;
+      for (const std::string& w : what) list += (list.empty() ? "" : ", ") + w;
+      return fmt::format("alter column \"{}\".\"{}\" ({})", t, c.to.name, list);
+    }
+    std::string operator()(const AddIndex& c) const { return fmt::format("add index \"{}\" on \"{}\"", c.index.name, t); }
+    std::string operator()(const DropIndex& c) const { return fmt::format("drop index \"{}\" on \"{}\"", c.index.name, t); }
+    std::string operator()(const AddUnique& c) const { return fmt::format("add unique {} on \"{}\"", Cols(c.unique.columns), t); }
+    std::string operator()(const DropUnique& c) const { return fmt::format("drop unique {} on \"{}\"", Cols(c.unique.columns), t); }
+    std::string operator()(const AddForeignKey& c) const {
+      return fmt::format("add foreign key \"{}\"{} -> \"{}\"", t, Cols(c.foreign_key.columns), c.foreign_key.ref_table);
+    }
+    std::string operator()(const DropForeignKey& c) const {
+      return fmt::format("drop foreign key \"{}\"{} -> \"{}\"", t, Cols(c.foreign_key.columns), c.foreign_key.ref_table);
+    }
+    std::string operator()(const AddCheck& c) const { return fmt::format("add check ({}) on \"{}\"", c.check.expr, t); }
+    std::string operator()(const DropCheck& c) const { return fmt::format("drop check ({}) on \"{}\"", c.check.expr, t); }
+    std::string operator()(const ChangePrimaryKey& c) const {
+      return fmt::format("change primary key of \"{}\" {} -> {}", t, Cols(c.from), Cols(c.to));
+    }
+    std::string operator()(const ChangeTableOptions&) const { return fmt::format("change table options of \"{}\"", t); }
+    std::string operator()(const InsertRow&) const { return fmt::format("insert reference row into \"{}\"", t); }
+    std::string operator()(const UpdateRow&) const { return fmt::format("update reference row of \"{}\"", t); }
+    std::string operator()(const DeleteRow&) const { return fmt::format("delete reference row from \"{}\"", t); }
+  };
+  return std::visit(Visitor{table}, change);
+}
+
+std::string Describe(const Change& change) {
+  struct Visitor {
+    std::string operator()(const AddTable& c) const { return fmt::format("add table \"{}\"", c.table.name); }
+    std::string operator()(const DropTable& c) const { return fmt::format("drop table \"{}\"", c.table.name); }
+    std::string operator()(const RenameTable& c) const { return fmt::format("rename table \"{}\" to \"{}\"", c.from, c.to); }
+    std::string operator()(const ModifyTable& c) const {
+      std::string out = fmt::format("modify table \"{}\"", c.to.name);
+      for (const TableChange& tc : c.changes) out += "\n  " + Describe(c.to.name, tc);
+      return out;
+    }
+  };
+  return std::visit(Visitor{}, change);
+}
+
+bool IsDestructive(const TableChange& change) {
+  if (std::holds_alternative<DropColumn>(change) || std::holds_alternative<DeleteRow>(change)) return true;
+  if (const auto* m = std::get_if<ModifyColumn>(&change))
+    return (m->aspects & kColumnType) && AffinityRank(m->to.type) < AffinityRank(m->from.type);
+  return false;
+}
+
+bool IsDestructive(const Change& change) {
+  if (std::holds_alternative<DropTable>(change)) return true;
+  if (const auto* m = std::get_if<ModifyTable>(&change))
+    for (const TableChange& tc : m->changes)
+      if (IsDestructive(tc)) return true;
+  return false;
+}
+
+}  // namespace strata

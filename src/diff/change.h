@@ -1,0 +1,76 @@
+// The change vocabulary: what differs between two schema states, as values.
+// Nothing here is SQL; a dialect decides how each change is carried out.
+// The variants are closed on purpose: a new kind of change fails to compile
+// in every dialect's std::visit until it is handled.
+#pragma once
+
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "schema/table.h"
+
+namespace strata {
+
+// What changed in a column, as bits.
+enum ColumnAspect : unsigned {
+  kColumnType = 1u << 0,
+  kColumnNullable = 1u << 1,
+  kColumnDefault = 1u << 2,
+  kColumnPrimaryKey = 1u << 3,
+  kColumnAutoincrement = 1u << 4,
+  kColumnUnique = 1u << 5,
+  kColumnCheck = 1u << 6,
+  kColumnCollation = 1u << 7,
+};
+
+struct AddColumn { Column column; };
+struct DropColumn { Column column; };
+struct RenameColumn { std::string from; std::string to; };
+struct ModifyColumn {
+  Column from;
+  Column to;  // under its new name when also renamed
+  unsigned aspects = 0;
+};
+struct AddIndex { Index index; };
+struct DropIndex { Index index; };
+struct AddUnique { UniqueConstraint unique; };
+struct DropUnique { UniqueConstraint unique; };
+struct AddForeignKey { ForeignKey foreign_key; };
+struct DropForeignKey { ForeignKey foreign_key; };
+struct AddCheck { CheckConstraint check; };
+struct DropCheck { CheckConstraint check; };
+struct ChangePrimaryKey { std::vector<std::string> from; std::vector<std::string> to; };
+struct ChangeTableOptions {};  // WITHOUT ROWID or STRICT switched
+struct InsertRow { ReferenceRow row; };
+struct UpdateRow { ReferenceRow from; ReferenceRow to; };
+struct DeleteRow { ReferenceRow row; };
+
+using TableChange =
+    std::variant<AddColumn, DropColumn, RenameColumn, ModifyColumn, AddIndex, DropIndex, AddUnique,
+                 DropUnique, AddForeignKey, DropForeignKey, AddCheck, DropCheck, ChangePrimaryKey,
+                 ChangeTableOptions, InsertRow, UpdateRow, DeleteRow>;
+
+struct AddTable { Table table; };
+struct DropTable { Table table; };
+struct RenameTable { std::string from; std::string to; };
+// Changes inside one table that exists on both sides. `from` and `to` are
+// the whole table before and after (under the new name when renamed).
+struct ModifyTable {
+  Table from;
+  Table to;
+  std::vector<TableChange> changes;
+};
+
+using Change = std::variant<AddTable, DropTable, RenameTable, ModifyTable>;
+
+// A short human description: "add column \"users\".\"nickname\"".
+std::string Describe(const Change& change);
+std::string Describe(const std::string& table, const TableChange& change);
+
+// True when carrying out the change can lose data that is in the database:
+// dropping a table, a column or reference rows, or narrowing a column type.
+bool IsDestructive(const Change& change);
+bool IsDestructive(const TableChange& change);
+
+}  // namespace strata

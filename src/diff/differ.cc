@@ -1,0 +1,212 @@
+#include "diff/differ.h"
+
+#include <fmt/format.h>
+
+#include "base/strings.h"
+
+namespace strata {
+
+RenameHints RenameHints::From(const Schema& to) {
+  RenameHints hints;
+  for (const Table& t : to.tables) {
+    if (!t.renamed_from.empty()) hints.tables[AsciiLower(t.name)] = t.renamed_from;
+    for (const Column& c : t.columns)
+      if (!c.renamed_from.empty()) hints.columns[AsciiLower(t.name + "." + c.name)] = c.renamed_from;
+  }
+  return hints;
+}
+
+RenameHints RenameHints::Inverted() const {
+  RenameHints inverted;
+  std::map<std::string, std::string> table_back;  // lower-case new name -> old name
+  for (const auto& [new_name, old_name] : tables) {
+    inverted.tables[AsciiLower(old_name)] = new_name;
+    table_back[new_name] = old_name;
+  }
+  for (const auto& [key, old_column] : columns) {
+    size_t dot = key.find('.');
+    std::string table = key.substr(0, dot), column = key.substr(dot + 1);
+    // The reversed diff names the table as it is in the old state.
+    auto renamed = table_back.find(table);
+    std::string old_table = renamed == table_back.end() ? table : AsciiLower(renamed->second);
+    inverted.columns[old_table + "." + AsciiLower(old_column)] = column;
+  }
+  return inverted;
+}
+
+unsigned ColumnDifference(const Column& a, const Column& b) {
+  unsigned aspects = 0;
+  if (!EqualsIgnoreCase(a.type, b.type)) aspects |= kColumnType;
+  if (a.nullable != b.nullable) aspects |= kColumnNullable;
+  if (a.default_value != b.default_value) aspects |= kColumnDefault;
+  if (a.primary_key != b.primary_key) aspects |= kColumnPrimaryKey;
+  if (a.autoincrement != b.autoincrement) aspects |= kColumnAutoincrement;
+  if (a.unique != b.unique) aspects |= kColumnUnique;
+  if (a.check != b.check) aspects |= kColumnCheck;
+  if (!EqualsIgnoreCase(a.collation, b.collation)) aspects |= kColumnCollation;
+  return aspects;
+}
+
+namespace {
+
+std::vector<std::string> Lower(const std::vector<std::string>& v) {
+  std::vector<std::string> out;
+  for (const std::string& s : v) out.push_back(AsciiLower(s));
+  return out;
+}
+
+// Elements without a name (unique, foreign key, check) are identified by
+// their content, so a changed one is a drop plus an add.
+bool SameUnique(const UniqueConstraint& a, const UniqueConstraint& b) {
+  return Lower(a.columns) == Lower(b.columns);
+}
+bool SameForeignKey(const ForeignKey& a, const ForeignKey& b) {
+  return Lower(a.columns) == Lower(b.columns) && EqualsIgnoreCase(a.ref_table, b.ref_table) &&
+         Lower(a.ref_columns) == Lower(b.ref_columns) && a.on_delete == b.on_delete &&
+         a.on_update == b.on_update;
+}
+bool SameCheck(const CheckConstraint& a, const CheckConstraint& b) {
+  return a.name == b.name && a.expr == b.expr;
+}
+bool SameIndex(const Index& a, const Index& b) {
+  if (!EqualsIgnoreCase(a.name, b.name) || a.unique != b.unique || a.where != b.where ||
+      a.parts.size() != b.parts.size())
+    return false;
+  for (size_t i = 0; i < a.parts.size(); ++i)
+    if (!EqualsIgnoreCase(a.parts[i].column, b.parts[i].column) ||
+        a.parts[i].descending != b.parts[i].descending ||
+        !EqualsIgnoreCase(a.parts[i].collation, b.parts[i].collation))
+      return false;
+  return true;
+}
+
+// Adds a drop for each element of `from` with no equal in `to`, and an add
+// for each element of `to` with no equal in `from`.
+template <typename T, typename Same, typename Add, typename Drop>
+void DiffSet(const std::vector<T>& from, const std::vector<T>& to, Same same,
+             std::vector<TableChange>& out, Add add, Drop drop) {
+  for (const T& a : from) {
+    bool kept = false;
+    for (const T& b : to) kept = kept || same(a, b);
+    if (!kept) out.push_back(drop(a));
+  }
+  for (const T& b : to) {
+    bool existed = false;
+    for (const T& a : from) existed = existed || same(a, b);
+    if (!existed) out.push_back(add(b));
+  }
+}
+
+std::string RowKey(const Table& t, const ReferenceRow& row) {
+  std::vector<std::string> key = t.row_key.empty() ? t.PrimaryKeyColumns() : t.row_key;
+  std::string out;
+  for (const std::string& k : key) {
+    const Value* v = row.Find(k);
+    out += (v ? v->ToString() : "NULL") + "|";
+  }
+  return out;
+}
+
+bool SameRowValues(const ReferenceRow& a, const ReferenceRow& b) {
+  if (a.values.size() != b.values.size()) return false;
+  for (const auto& [column, value] : a.values) {
+    const Value* other = b.Find(column);
+    if (!other || !(*other == value)) return false;
+  }
+  return true;
+}
+
+void DiffRows(const Table& from, const Table& to, std::vector<TableChange>& out) {
+  std::map<std::string, const ReferenceRow*> old_rows;
+  for (const ReferenceRow& r : from.rows) old_rows[RowKey(from, r)] = &r;
+  std::map<std::string, bool> seen;
+  for (const ReferenceRow& r : to.rows) {
+    std::string key = RowKey(to, r);
+    seen[key] = true;
+    auto it = old_rows.find(key);
+    if (it == old_rows.end())
+      out.push_back(InsertRow{r});
+    else if (!SameRowValues(*it->second, r))
+      out.push_back(UpdateRow{*it->second, r});
+  }
+  for (const ReferenceRow& r : from.rows)
+    if (!seen.count(RowKey(from, r))) out.push_back(DeleteRow{r});
+}
+
+std::vector<TableChange> DiffTable(const Table& from, const Table& to, const RenameHints& hints,
+                                   const DiffOptions& options) {
+  std::vector<TableChange> out;
+  // Columns: renames first, so later steps see the new names.
+  std::map<std::string, const Column*> old_columns;
+  for (const Column& c : from.columns) old_columns[AsciiLower(c.name)] = &c;
+  std::map<std::string, bool> matched;
+  std::vector<TableChange> column_changes;
+  for (const Column& c : to.columns) {
+    std::string old_name = c.name;
+    if (auto h = hints.columns.find(AsciiLower(to.name + "." + c.name)); h != hints.columns.end())
+      old_name = h->second;
+    auto it = old_columns.find(AsciiLower(old_name));
+    if (it == old_columns.end() && old_name != c.name) it = old_columns.find(AsciiLower(c.name));
+    if (it == old_columns.end() || matched[it->first]) {
+      column_changes.push_back(AddColumn{c});
+      continue;
+    }
+    matched[it->first] = true;
+    const Column& before = *it->second;
+    if (!EqualsIgnoreCase(before.name, c.name)) out.push_back(RenameColumn{before.name, c.name});
+    if (unsigned aspects = ColumnDifference(before, c)) column_changes.push_back(ModifyColumn{before, c, aspects});
+  }
+  for (const Column& c : from.columns)
+    if (!matched[AsciiLower(c.name)]) out.push_back(DropColumn{c});
+  out.insert(out.end(), column_changes.begin(), column_changes.end());
+
+  if (Lower(from.primary_key) != Lower(to.primary_key))
+    out.push_back(ChangePrimaryKey{from.primary_key, to.primary_key});
+  if (from.without_rowid != to.without_rowid || from.strict != to.strict)
+    out.push_back(ChangeTableOptions{});
+  DiffSet(from.uniques, to.uniques, SameUnique, out, [](auto& u) { return TableChange{AddUnique{u}}; },
+          [](auto& u) { return TableChange{DropUnique{u}}; });
+  DiffSet(from.foreign_keys, to.foreign_keys, SameForeignKey, out,
+          [](auto& f) { return TableChange{AddForeignKey{f}}; },
+          [](auto& f) { return TableChange{DropForeignKey{f}}; });
+  DiffSet(from.checks, to.checks, SameCheck, out, [](auto& c) { return TableChange{AddCheck{c}}; },
+          [](auto& c) { return TableChange{DropCheck{c}}; });
+  DiffSet(from.indexes, to.indexes, SameIndex, out, [](auto& i) { return TableChange{AddIndex{i}}; },
+          [](auto& i) { return TableChange{DropIndex{i}}; });
+  if (options.compare_rows) DiffRows(from, to, out);
+  return out;
+}
+
+}  // namespace
+
+std::vector<Change> Diff(const Schema& from, const Schema& to, const RenameHints& hints,
+                         const DiffOptions& options) {
+  std::vector<Change> added, modified, dropped;
+  std::map<std::string, const Table*> old_tables;
+  for (const Table& t : from.tables) old_tables[AsciiLower(t.name)] = &t;
+  std::map<std::string, bool> matched;
+  for (const Table& t : to.tables) {
+    std::string old_name = t.name;
+    if (auto h = hints.tables.find(AsciiLower(t.name)); h != hints.tables.end()) old_name = h->second;
+    auto it = old_tables.find(AsciiLower(old_name));
+    if (it == old_tables.end() || matched[it->first]) {
+      added.push_back(AddTable{t});
+      continue;
+    }
+    matched[it->first] = true;
+    const Table& before = *it->second;
+    if (!EqualsIgnoreCase(before.name, t.name)) modified.push_back(RenameTable{before.name, t.name});
+    Table renamed = before;
+    renamed.name = t.name;
+    std::vector<TableChange> changes = DiffTable(renamed, t, hints, options);
+    if (!changes.empty()) modified.push_back(ModifyTable{renamed, t, std::move(changes)});
+  }
+  for (const Table& t : from.tables)
+    if (!matched[AsciiLower(t.name)]) dropped.push_back(DropTable{t});
+  std::vector<Change> out = std::move(added);
+  out.insert(out.end(), modified.begin(), modified.end());
+  out.insert(out.end(), dropped.begin(), dropped.end());
+  return out;
+}
+
+}  // namespace strata

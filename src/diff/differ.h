@@ -1,0 +1,41 @@
+// The differ: two schema states in, the list of typed changes out. It
+// works on models only, so the same code compares YAML with YAML, YAML with
+// a live database, or two databases.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "diff/change.h"
+#include "schema/table.h"
+
+namespace strata {
+
+// Explicit renames: strata never guesses one from similar names.
+struct RenameHints {
+  std::map<std::string, std::string> tables;  // lower-case new name -> old name
+  // lower-case "table.new_column" (table under its new name) -> old column name
+  std::map<std::string, std::string> columns;
+
+  // The renames the `renamed_from` fields of `to` declare.
+  static RenameHints From(const Schema& to);
+  // The same renames the other way round, for down migrations.
+  RenameHints Inverted() const;
+};
+
+struct DiffOptions {
+  // Compare reference rows (off when one side is a live database, whose
+  // rows are data rather than schema).
+  bool compare_rows = true;
+};
+
+// Changes that turn `from` into `to`: table additions in `to`'s order,
+// modifications, then drops. Empty when they are equivalent.
+std::vector<Change> Diff(const Schema& from, const Schema& to, const RenameHints& hints = {},
+                         const DiffOptions& options = {});
+
+// Aspects in which two columns differ (see ColumnAspect); names excluded.
+unsigned ColumnDifference(const Column& a, const Column& b);
+
+}  // namespace strata

@@ -1,0 +1,64 @@
+#include "migrate/generator.h"
+
+#include <fmt/format.h>
+
+#include "diff/differ.h"
+
+namespace strata {
+
+int64_t VersionForTag(int tag_index) { return (tag_index + 1) * 10; }
+
+GenerateResult GenerateMigrations(const VersionedSchema& schema, const Dialect& dialect,
+                                  const MigrationFiles& existing) {
+  GenerateResult result;
+  Schema previous;
+  for (int tag = 0; tag <= schema.project.last_tag(); ++tag) {
+    const std::string& tag_name = schema.project.tags[tag];
+    const Schema current = schema.At(tag);
+    const RenameHints hints = RenameHints::From(current);
+    const std::vector<Change> up_changes = Diff(previous, current, hints);
+    const std::vector<Change> down_changes = Diff(current, previous, hints.Inverted());
+    Plan up = dialect.PlanMigration(previous, current, up_changes, true);
+    Plan down = dialect.PlanMigration(current, previous, down_changes, false);
+
+    GeneratedMigration m;
+    m.tag = tag_name;
+    for (const Change& c : up_changes) m.changes.push_back(Describe(c));
+    m.destructive = up.destructive_changes;
+    // Whatever the down migration destroys is data the up one brought in.
+    m.irreversible = down.destructive_changes;
+    for (const std::string& d : up.destructive_changes) up.irreversible_notes.push_back("rolling back cannot restore: " + d);
+    for (const std::string& d : down.destructive_changes) down.irreversible_notes.push_back("data is lost: " + d);
+
+    const int64_t version = VersionForTag(tag);
+    std::optional<int64_t> previous_version;
+    if (tag > 0) previous_version = VersionForTag(tag - 1);
+    m.up_file = MigrationFileNameFor(version, tag_name, true);
+    m.down_file = MigrationFileNameFor(version, tag_name, false);
+    result.files[m.up_file] =
+        dialect.RenderMigration(up, {m.up_file, version, tag_name, tag_name, true, previous_version});
+    result.files[m.down_file] =
+        dialect.RenderMigration(down, {m.down_file, version, tag_name, tag_name, false, std::nullopt});
+    result.migrations.push_back(std::move(m));
+    previous = current;
+  }
+  // Hand-written migrations stay, and the sum file covers them too.
+  for (const auto& [name, content] : existing)
+    if (name.ends_with(".sql") && !result.files.count(name)) result.files[name] = content;
+  result.files[std::string(kSumFile)] = RenderSumFile(result.files);
+  return result;
+}
+
+std::vector<std::string> OutOfDateFiles(const MigrationFiles& expected, const MigrationFiles& actual) {
+  std::vector<std::string> out;
+  for (const auto& [name, content] : expected) {
+    auto it = actual.find(name);
+    if (it == actual.end())
+      out.push_back(fmt::format("{}: missing", name));
+    else if (it->second != content)
+      out.push_back(fmt::format("{}: out of date", name));
+  }
+  return out;
+}
+
+}  // namespace strata

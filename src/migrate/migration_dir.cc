@@ -1,0 +1,112 @@
+#include "migrate/migration_dir.h"
+
+#include <charconv>
+
+#include <fmt/format.h>
+
+#include "base/file_io.h"
+#include "base/sha256.h"
+
+namespace strata {
+
+std::optional<MigrationFileName> ParseMigrationFileName(std::string_view file) {
+  MigrationFileName out;
+  std::string_view rest;
+  if (file.ends_with(".up.sql")) {
+    rest = file.substr(0, file.size() - 7);
+  } else if (file.ends_with(".down.sql")) {
+    rest = file.substr(0, file.size() - 9);
+    out.up = false;
+  } else {
+    return std::nullopt;
+  }
+  size_t underscore = rest.find('_');
+  if (underscore == 0 || underscore == std::string_view::npos || underscore + 1 == rest.size()) return std::nullopt;
+  auto [p, ec] = std::from_chars(rest.data(), rest.data() + underscore, out.version);
+  if (ec != std::errc() || p != rest.data() + underscore || out.version <= 0) return std::nullopt;
+  out.name = std::string(rest.substr(underscore + 1));
+  return out;
+}
+
+std::string MigrationFileNameFor(int64_t version, std::string_view name, bool up) {
+  return fmt::format("{:04}_{}.{}.sql", version, name, up ? "up" : "down");
+}
+
+Result<MigrationFiles> ReadMigrationDir(const std::filesystem::path& dir) {
+  MigrationFiles files;
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) return files;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    std::string name = entry.path().filename().string();
+    if (!entry.is_regular_file() || (!name.ends_with(".sql") && name != kSumFile)) continue;
+    Result<std::string> text = ReadFile(entry.path());
+    if (!text.ok()) return text.status();
+    files[name] = std::move(text.value());
+  }
+  if (ec) return Status::IOError(fmt::format("cannot list {}: {}", dir.string(), ec.message()));
+  return files;
+}
+
+Status WriteMigrationFiles(const std::filesystem::path& dir, const MigrationFiles& files) {
+  for (const auto& [name, content] : files)
+    if (name != kSumFile)
+      if (Status s = WriteFileAtomically(dir / name, content); !s.ok()) return s;
+  if (auto sum = files.find(std::string(kSumFile)); sum != files.end())
+    return WriteFileAtomically(dir / kSumFile, sum->second);
+  return Status::Ok();
+}
+
+std::string RenderSumFile(const MigrationFiles& files) {
+  std::string lines;
+  for (const auto& [name, content] : files)
+    if (name.ends_with(".sql")) lines += fmt::format("{} h1:{}\n", name, Sha256Hex(content));
+  return fmt::format("h1:{}\n{}", Sha256Hex(lines), lines);
+}
+
+std::string SumMismatch::ToString() const {
+  switch (kind) {
+    case kEdited: return fmt::format("{}: edited after its checksum was recorded", file);
+    case kMissing: return fmt::format("{}: listed in {} but missing", file, kSumFile);
+    case kExtra: return fmt::format("{}: not listed in {}", file, kSumFile);
+    case kNoSumFile: return fmt::format("{} is missing", kSumFile);
+    case kSumFileEdited: return fmt::format("{} was edited by hand", kSumFile);
+  }
+  return file;
+}
+
+std::vector<SumMismatch> VerifySumFile(const MigrationFiles& files) {
+  std::vector<SumMismatch> out;
+  auto sum = files.find(std::string(kSumFile));
+  if (sum == files.end()) {
+    bool any_sql = false;
+    for (const auto& [name, content] : files) any_sql = any_sql || name.ends_with(".sql");
+    if (any_sql) out.push_back({SumMismatch::kNoSumFile, std::string(kSumFile)});
+    return out;
+  }
+  const std::string& text = sum->second;
+  size_t first_newline = text.find('\n');
+  std::string header = text.substr(0, first_newline);
+  std::string lines = first_newline == std::string::npos ? "" : text.substr(first_newline + 1);
+  if (header != "h1:" + Sha256Hex(lines)) out.push_back({SumMismatch::kSumFileEdited, std::string(kSumFile)});
+  std::map<std::string, std::string> recorded;
+  for (size_t start = 0; start < lines.size();) {
+    size_t end = lines.find('\n', start);
+    if (end == std::string::npos) end = lines.size();
+    std::string line = lines.substr(start, end - start);
+    size_t space = line.rfind(" h1:");
+    if (space != std::string::npos) recorded[line.substr(0, space)] = line.substr(space + 4);
+    start = end + 1;
+  }
+  for (const auto& [name, hash] : recorded) {
+    auto it = files.find(name);
+    if (it == files.end())
+      out.push_back({SumMismatch::kMissing, name});
+    else if (Sha256Hex(it->second) != hash)
+      out.push_back({SumMismatch::kEdited, name});
+  }
+  for (const auto& [name, content] : files)
+    if (name.ends_with(".sql") && !recorded.count(name)) out.push_back({SumMismatch::kExtra, name});
+  return out;
+}
+
+}  // namespace strata

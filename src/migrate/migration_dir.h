@@ -1,0 +1,50 @@
+// The migrations folder: versioned `NNNN_name.up.sql` / `NNNN_name.down.sql`
+// files (the golang-migrate and dbmate convention) and `strata.sum`, which
+// holds a checksum per file and one over all of them, so that an edited,
+// missing or extra file is visible.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+
+namespace strata {
+
+inline constexpr std::string_view kSumFile = "strata.sum";
+
+struct MigrationFileName {
+  int64_t version = 0;
+  std::string name;
+  bool up = true;
+};
+
+std::optional<MigrationFileName> ParseMigrationFileName(std::string_view file_name);
+std::string MigrationFileNameFor(int64_t version, std::string_view name, bool up);
+
+// File name -> content, for every *.sql file and the sum file.
+using MigrationFiles = std::map<std::string, std::string>;
+
+// An absent folder reads as empty.
+Result<MigrationFiles> ReadMigrationDir(const std::filesystem::path& dir);
+// Writes each file atomically, the sum file last.
+Status WriteMigrationFiles(const std::filesystem::path& dir, const MigrationFiles& files);
+
+// The sum file for the *.sql files among `files`.
+std::string RenderSumFile(const MigrationFiles& files);
+
+struct SumMismatch {
+  enum Kind { kEdited, kMissing, kExtra, kNoSumFile, kSumFileEdited };
+  Kind kind;
+  std::string file;
+  std::string ToString() const;
+};
+
+// Compares the *.sql files among `files` with their sum file.
+std::vector<SumMismatch> VerifySumFile(const MigrationFiles& files);
+
+}  // namespace strata

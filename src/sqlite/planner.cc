@@ -1,0 +1,382 @@
+#include "sqlite/planner.h"
+
+#include <algorithm>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "base/strings.h"
+#include "sqlite/rebuild.h"
+#include "sqlite/sql_writer.h"
+
+namespace strata::sqlite {
+
+namespace {
+
+// ADD COLUMN is possible only for a column SQLite can fill in existing rows
+// with a constant (lang_altertable.html section 4; verified on 3.40.1, where
+// the last rules bite only when the table holds rows).
+std::string AddColumnObstacle(const Column& c) {
+  if (c.primary_key) return "a PRIMARY KEY column cannot be added with ALTER TABLE";
+  if (c.unique) return "a UNIQUE column cannot be added with ALTER TABLE";
+  if (c.default_value && c.default_value->is_sql())
+    return "a column with an expression default cannot be added with ALTER TABLE";
+  if (!c.nullable && (!c.default_value || c.default_value->literal.is_null()))
+    return "a NOT NULL column without a default cannot be added with ALTER TABLE";
+  return {};
+}
+
+// Whether an SQL text mentions a column name as a word (a conservative test:
+// a false positive only costs a rebuild).
+bool Mentions(const std::string& sql, const std::string& column) {
+  const std::string text = AsciiLower(sql), word = AsciiLower(column);
+  const auto ident = [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_'; };
+  for (size_t at = text.find(word); at != std::string::npos; at = text.find(word, at + 1)) {
+    bool starts = at == 0 || !ident(text[at - 1]);
+    bool ends = at + word.size() >= text.size() || !ident(text[at + word.size()]);
+    if (starts && ends) return true;
+  }
+  return false;
+}
+
+// DROP COLUMN works only for a column nothing else depends on (section 5).
+std::string DropColumnObstacle(const Table& t, const Column& c) {
+  if (c.primary_key) return "a PRIMARY KEY column cannot be dropped with ALTER TABLE";
+  if (c.unique) return "a UNIQUE column cannot be dropped with ALTER TABLE";
+  const auto named = [&](const std::vector<std::string>& cols) {
+    return std::any_of(cols.begin(), cols.end(), [&](const std::string& n) { return EqualsIgnoreCase(n, c.name); });
+  };
+  if (named(t.primary_key)) return "a key column cannot be dropped with ALTER TABLE";
+  for (const UniqueConstraint& u : t.uniques)
+    if (named(u.columns)) return "a column in a UNIQUE constraint cannot be dropped with ALTER TABLE";
+  for (const ForeignKey& fk : t.foreign_keys)
+    if (named(fk.columns)) return "a column in a foreign key cannot be dropped with ALTER TABLE";
+  for (const Index& i : t.indexes) {
+    for (const IndexPart& p : i.parts)
+      if (EqualsIgnoreCase(p.column, c.name)) return "an indexed column cannot be dropped with ALTER TABLE";
+    if (Mentions(i.where, c.name)) return "a column in a partial index cannot be dropped with ALTER TABLE";
+  }
+  for (const CheckConstraint& ck : t.checks)
+    if (Mentions(ck.expr, c.name)) return "a column in a CHECK cannot be dropped with ALTER TABLE";
+  for (const Column& other : t.columns)
+    if (&other != &c && Mentions(other.check, c.name))
+      return "a column in another column's CHECK cannot be dropped with ALTER TABLE";
+  return {};
+}
+
+std::string RebuildReason(const TableChange& change) {
+  struct Visitor {
+    std::string operator()(const ModifyColumn& m) const {
+      if (m.aspects & kColumnType) return "column type change cannot use ALTER TABLE";
+      if (m.aspects & kColumnNullable) return "changing NOT NULL cannot use ALTER TABLE";
+      if (m.aspects & kColumnDefault) return "changing a default cannot use ALTER TABLE";
+      if (m.aspects & (kColumnPrimaryKey | kColumnAutoincrement)) return "changing the primary key cannot use ALTER TABLE";
+      if (m.aspects & kColumnUnique) return "changing UNIQUE cannot use ALTER TABLE";
+      if (m.aspects & kColumnCheck) return "changing a CHECK cannot use ALTER TABLE";
+      return "changing a collation cannot use ALTER TABLE";
+    }
+    std::string operator()(const AddUnique&) const { return "adding a UNIQUE constraint cannot use ALTER TABLE"; }
+    std::string operator()(const DropUnique&) const { return "dropping a UNIQUE constraint cannot use ALTER TABLE"; }
+    std::string operator()(const AddForeignKey&) const { return "adding a foreign key cannot use ALTER TABLE"; }
+    std::string operator()(const DropForeignKey&) const { return "dropping a foreign key cannot use ALTER TABLE"; }
+    std::string operator()(const AddCheck&) const { return "adding a CHECK cannot use ALTER TABLE"; }
+    std::string operator()(const DropCheck&) const { return "dropping a CHECK cannot use ALTER TABLE"; }
+    std::string operator()(const ChangePrimaryKey&) const { return "changing the primary key cannot use ALTER TABLE"; }
+    std::string operator()(const ChangeTableOptions&) const { return "WITHOUT ROWID and STRICT cannot change with ALTER TABLE"; }
+    // ALTER TABLE or plain DML can do these (within the obstacles above).
+    std::string operator()(const AddColumn&) const { return {}; }
+    std::string operator()(const DropColumn&) const { return {}; }
+    std::string operator()(const RenameColumn&) const { return {}; }
+    std::string operator()(const AddIndex&) const { return {}; }
+    std::string operator()(const DropIndex&) const { return {}; }
+    std::string operator()(const InsertRow&) const { return {}; }
+    std::string operator()(const UpdateRow&) const { return {}; }
+    std::string operator()(const DeleteRow&) const { return {}; }
+  };
+  return std::visit(Visitor{}, change);
+}
+
+std::string KeyExpr(const std::vector<std::string>& columns) {
+  std::string out;
+  for (const std::string& c : columns) out += (out.empty() ? "" : " || '/' || ") + ("quote(" + QuoteIdentifier(c) + ")");
+  return out.empty() ? "'row ' || rowid" : out;
+}
+
+std::string NotNullAll(const std::vector<std::string>& columns) {
+  std::string out;
+  for (const std::string& c : columns) out += (out.empty() ? "" : " AND ") + QuoteIdentifier(c) + " IS NOT NULL";
+  return out;
+}
+
+std::string Joined(const std::vector<std::string>& columns) {
+  std::string out;
+  for (const std::string& c : columns) out += (out.empty() ? "" : ", ") + QuoteIdentifier(c);
+  return out;
+}
+
+// What the prechecks need to know besides the change: they run before any
+// step, so they name tables as they are before the migration.
+struct PrecheckContext {
+  const Schema& from_schema;
+  const Schema& to_schema;
+  std::string table_before;  // the table's name before a rename in this migration
+};
+
+// Data-dependent changes get a check on the existing rows that names the
+// offenders, so the migration fails before it changes anything.
+void AddPrechecks(const PrecheckContext& ctx, const Table& from, const Table& to, const TableChange& change,
+                  Plan& plan) {
+  const std::string table = QuoteIdentifier(ctx.table_before);
+  const std::string who = KeyExpr(from.PrimaryKeyColumns());
+  auto duplicates = [&](const std::vector<std::string>& cols, const std::string& what) {
+    plan.prechecks.push_back(
+        {fmt::format("\"{}\" has rows with the same ({}), which {} forbids", to.name, Joined(cols), what),
+         fmt::format("SELECT {} || ' x' || count(*) AS k FROM {} WHERE {} GROUP BY {} HAVING count(*) > 1",
+                     KeyExpr(cols), table, NotNullAll(cols), Joined(cols))});
+  };
+  if (const auto* u = std::get_if<AddUnique>(&change)) duplicates(u->unique.columns, "the new UNIQUE constraint");
+  if (const auto* i = std::get_if<AddIndex>(&change); i && i->index.unique) {
+    std::vector<std::string> cols;
+    for (const IndexPart& p : i->index.parts) cols.push_back(p.column);
+    bool all_exist = std::all_of(cols.begin(), cols.end(), [&](const std::string& c) { return from.FindColumn(c); });
+    if (all_exist && i->index.where.empty()) duplicates(cols, "unique index \"" + i->index.name + "\"");
+  }
+  if (const auto* fk = std::get_if<AddForeignKey>(&change)) {
+    bool all_exist = std::all_of(fk->foreign_key.columns.begin(), fk->foreign_key.columns.end(),
+                                 [&](const std::string& c) { return from.FindColumn(c); });
+    const ForeignKey& f = fk->foreign_key;
+    const Table* parent_before = ctx.from_schema.FindTable(f.ref_table);
+    const Table* parent_after = ctx.to_schema.FindTable(f.ref_table);
+    if (all_exist && parent_after) {
+      std::vector<std::string> parent_cols = f.ref_columns.empty() ? parent_after->PrimaryKeyColumns() : f.ref_columns;
+      std::string guard;
+      for (const std::string& c : f.columns) guard += (guard.empty() ? "" : " AND ") + ("c." + QuoteIdentifier(c) + " IS NOT NULL");
+      // A parent the migration creates is empty: every keyed row is an orphan.
+      std::string orphan = "1";
+      if (parent_before) {
+        std::string match;
+        for (size_t i = 0; i < f.columns.size() && i < parent_cols.size(); ++i)
+          match += fmt::format("{}p.{} = c.{}", match.empty() ? "" : " AND ", QuoteIdentifier(parent_cols[i]),
+                               QuoteIdentifier(f.columns[i]));
+        orphan = fmt::format("NOT EXISTS (SELECT 1 FROM {} AS p WHERE {})", QuoteIdentifier(parent_before->name), match);
+      }
+      plan.prechecks.push_back(
+          {fmt::format("\"{}\" has rows whose ({}) match no row of \"{}\"", to.name, Joined(f.columns), f.ref_table),
+           fmt::format("SELECT {} AS k FROM {} AS c WHERE {} AND {}", KeyExpr(f.columns), table, guard, orphan)});
+    }
+  }
+  if (const auto* m = std::get_if<ModifyColumn>(&change)) {
+    const std::string col = QuoteIdentifier(m->from.name);
+    if ((m->aspects & kColumnNullable) && !m->to.nullable)
+      plan.prechecks.push_back({fmt::format("\"{}\".\"{}\" holds NULLs, which NOT NULL forbids", to.name, m->to.name),
+                                fmt::format("SELECT {} AS k FROM {} WHERE {} IS NULL", who, table, col)});
+    if ((m->aspects & kColumnUnique) && m->to.unique) duplicates({m->from.name}, "UNIQUE");
+    if ((m->aspects & kColumnCheck) && !m->to.check.empty() && m->from.name == m->to.name)
+      plan.prechecks.push_back({fmt::format("rows of \"{}\" fail CHECK ({})", to.name, m->to.check),
+                                fmt::format("SELECT {} AS k FROM {} WHERE NOT ({})", who, table, m->to.check)});
+  }
+  if (const auto* ck = std::get_if<AddCheck>(&change))
+    plan.prechecks.push_back({fmt::format("rows of \"{}\" fail CHECK ({})", to.name, ck->check.expr),
+                              fmt::format("SELECT {} AS k FROM {} WHERE NOT ({})", who, table, ck->check.expr)});
+  if (const auto* add = std::get_if<AddColumn>(&change)) {
+    const Column& c = add->column;
+    bool fills_itself = c.autoincrement || (c.primary_key && AsciiUpper(c.type) == "INTEGER");
+    if (!c.nullable && (!c.default_value || (!c.default_value->is_sql() && c.default_value->literal.is_null())) &&
+        !fills_itself)
+      plan.prechecks.push_back(
+          {fmt::format("\"{}\" has rows, and new column \"{}\" is NOT NULL without a default", to.name, c.name),
+           fmt::format("SELECT {} AS k FROM {}", who, table)});
+  }
+}
+
+std::string WhereKey(const Table& t, const ReferenceRow& row) {
+  std::vector<std::string> key = t.row_key.empty() ? t.PrimaryKeyColumns() : t.row_key;
+  std::string out;
+  for (const std::string& k : key) {
+    const Value* v = row.Find(k);
+    out += (out.empty() ? "" : " AND ") + QuoteIdentifier(k) + (v && !v->is_null() ? " = " + RenderLiteral(*v) : " IS NULL");
+  }
+  return out;
+}
+
+// Reference row changes, in an order that keeps keys unique: deletes,
+// updates, inserts.
+void PlanRows(const Table& to, const std::vector<TableChange>& changes, Step& step) {
+  for (const TableChange& c : changes)
+    if (const auto* d = std::get_if<DeleteRow>(&c))
+      step.sql.push_back(fmt::format("DELETE FROM {} WHERE {}", QuoteIdentifier(to.name), WhereKey(to, d->row)));
+  for (const TableChange& c : changes)
+    if (const auto* u = std::get_if<UpdateRow>(&c)) {
+      std::string set;
+      for (const auto& [column, value] : u->to.values)
+        set += (set.empty() ? "" : ", ") + QuoteIdentifier(column) + " = " + RenderLiteral(value);
+      step.sql.push_back(fmt::format("UPDATE {} SET {} WHERE {}", QuoteIdentifier(to.name), set, WhereKey(to, u->from)));
+    }
+  for (const TableChange& c : changes)
+    if (const auto* i = std::get_if<InsertRow>(&c)) step.sql.push_back(InsertRowSql(to, i->row));
+}
+
+int64_t RowDelta(const std::vector<TableChange>& changes) {
+  int64_t delta = 0;
+  for (const TableChange& c : changes) {
+    if (std::holds_alternative<InsertRow>(c)) ++delta;
+    if (std::holds_alternative<DeleteRow>(c)) --delta;
+  }
+  return delta;
+}
+
+void PlanModifyTable(const PrecheckContext& ctx, const ModifyTable& m, Plan& plan) {
+  const Table& from = m.from;
+  const Table& to = m.to;
+  const std::string table = QuoteIdentifier(to.name);
+
+  std::string rebuild_reason;
+  for (const TableChange& c : m.changes) {
+    AddPrechecks(ctx, from, to, c, plan);
+    if (rebuild_reason.empty()) rebuild_reason = RebuildReason(c);
+    if (const auto* add = std::get_if<AddColumn>(&c); add && rebuild_reason.empty())
+      rebuild_reason = AddColumnObstacle(add->column);
+    if (const auto* drop = std::get_if<DropColumn>(&c); drop && rebuild_reason.empty())
+      rebuild_reason = DropColumnObstacle(from, *from.FindColumn(drop->column.name));
+  }
+
+  // Renames are always native: a rebuild would leave the children's foreign
+  // keys naming the old column, and RENAME COLUMN rewrites them.
+  Table current = from;
+  for (const TableChange& c : m.changes)
+    if (const auto* r = std::get_if<RenameColumn>(&c)) {
+      plan.steps.push_back({fmt::format("rename column \"{}\".\"{}\" to \"{}\"", to.name, r->from, r->to),
+                            {fmt::format("ALTER TABLE {} RENAME COLUMN {} TO {}", table, QuoteIdentifier(r->from),
+                                         QuoteIdentifier(r->to))}});
+      for (Column& col : current.columns)
+        if (EqualsIgnoreCase(col.name, r->from)) col.name = r->to;
+      for (Index& i : current.indexes)
+        for (IndexPart& p : i.parts)
+          if (EqualsIgnoreCase(p.column, r->from)) p.column = r->to;
+    }
+
+  for (const TableChange& c : m.changes)
+    if (IsDestructive(c)) plan.destructive_changes.push_back(Describe(to.name, c));
+
+  Step rows{fmt::format("reference rows of \"{}\"", to.name), {}};
+  PlanRows(to, m.changes, rows);
+
+  if (!rebuild_reason.empty()) {
+    PlanTableRebuild(current, to, ctx.to_schema, rebuild_reason, RowDelta(m.changes), plan);
+  } else {
+    for (const TableChange& c : m.changes)
+      if (const auto* d = std::get_if<DropIndex>(&c))
+        plan.steps.push_back({fmt::format("drop index \"{}\"", d->index.name),
+                              {"DROP INDEX " + QuoteIdentifier(d->index.name)}});
+    for (const TableChange& c : m.changes)
+      if (const auto* d = std::get_if<DropColumn>(&c))
+        plan.steps.push_back({fmt::format("drop column \"{}\".\"{}\" (its data is lost)", to.name, d->column.name),
+                              {fmt::format("ALTER TABLE {} DROP COLUMN {}", table, QuoteIdentifier(d->column.name))},
+                              true});
+    for (const TableChange& c : m.changes)
+      if (const auto* a = std::get_if<AddColumn>(&c))
+        plan.steps.push_back({fmt::format("add column \"{}\".\"{}\"", to.name, a->column.name),
+                              {fmt::format("ALTER TABLE {} ADD COLUMN {}", table, ColumnDefinitionSql(a->column))}});
+    for (const TableChange& c : m.changes)
+      if (const auto* a = std::get_if<AddIndex>(&c))
+        plan.steps.push_back({fmt::format("add index \"{}\"", a->index.name), {CreateIndexSql(to, a->index)}});
+  }
+  if (!rows.sql.empty()) plan.steps.push_back(std::move(rows));
+}
+
+// Checks that the touched tables of `to` have exactly the columns and
+// indexes of the model, and that dropped tables are gone: in a shell that
+// goes on after an error, this is what notices a statement that failed.
+void AddSchemaPostchecks(const Schema& to, const std::vector<std::string>& touched,
+                         const std::vector<std::string>& dropped, Plan& plan) {
+  for (const std::string& name : touched) {
+    const Table* t = to.FindTable(name);
+    if (!t) continue;
+    std::vector<std::string> pk = t->PrimaryKeyColumns();
+    std::string columns;
+    for (const Column& c : t->columns) {
+      int pk_position = 0;
+      for (size_t i = 0; i < pk.size(); ++i)
+        if (EqualsIgnoreCase(pk[i], c.name)) pk_position = static_cast<int>(i) + 1;
+      columns += fmt::format("{}{} {} {} {}", columns.empty() ? "" : ", ", c.name, c.type, c.nullable ? 0 : 1,
+                             pk_position);
+    }
+    plan.postchecks.push_back(
+        {fmt::format("table \"{}\" has the columns of the schema", t->name),
+         fmt::format("SELECT 'found: ' || coalesce(f, 'no table') AS k FROM (SELECT (SELECT group_concat(name || ' ' "
+                     "|| type || ' ' || \"notnull\" || ' ' || pk, ', ') FROM (SELECT * FROM pragma_table_info({}) "
+                     "ORDER BY cid)) AS f) WHERE f IS NOT {}",
+                     QuoteString(t->name), QuoteString(columns))});
+    std::vector<std::string> names;
+    for (const Index& i : t->indexes) names.push_back(AsciiLower(i.name));
+    std::sort(names.begin(), names.end());
+    std::string expected;
+    for (const std::string& n : names) expected += (expected.empty() ? "" : ", ") + n;
+    plan.postchecks.push_back(
+        {fmt::format("table \"{}\" has the indexes of the schema", t->name),
+         fmt::format("SELECT 'found: ' || coalesce(f, 'none') AS k FROM (SELECT (SELECT group_concat(n, ', ') FROM "
+                     "(SELECT lower(name) AS n FROM pragma_index_list({}) WHERE origin = 'c' ORDER BY 1)) AS f) "
+                     "WHERE coalesce(f, '') <> {}",
+                     QuoteString(t->name), QuoteString(expected))});
+  }
+  for (const std::string& name : dropped)
+    plan.postchecks.push_back({fmt::format("table \"{}\" is gone", name),
+                               fmt::format("SELECT name AS k FROM sqlite_schema WHERE type = 'table' AND name = {}",
+                                           QuoteString(name))});
+}
+
+}  // namespace
+
+Plan PlanChanges(const Schema& from, const Schema& to, const std::vector<Change>& changes,
+                 const PlanOptions& options) {
+  Plan plan;
+  if (options.run_data_fixes)
+    for (const Table& t : to.tables)
+      for (const DataFix& fix : t.data_fixes)
+        plan.data_fixes.push_back({fmt::format("data fix \"{}\": {}", fix.name, fix.description), {fix.sql}});
+
+  // Table renames first, natively: RENAME TO rewrites the foreign keys of
+  // the children, and later steps use the new names.
+  for (const Change& c : changes)
+    if (const auto* r = std::get_if<RenameTable>(&c))
+      plan.steps.push_back({fmt::format("rename table \"{}\" to \"{}\"", r->from, r->to),
+                            {fmt::format("ALTER TABLE {} RENAME TO {}", QuoteIdentifier(r->from), QuoteIdentifier(r->to))}});
+  for (const Change& c : changes)
+    if (const auto* a = std::get_if<AddTable>(&c)) {
+      Step step{fmt::format("create table \"{}\"", a->table.name), {CreateTableSql(a->table)}};
+      for (const Index& i : a->table.indexes) step.sql.push_back(CreateIndexSql(a->table, i));
+      for (const ReferenceRow& r : a->table.rows) step.sql.push_back(InsertRowSql(a->table, r));
+      plan.steps.push_back(std::move(step));
+      if (!a->table.foreign_keys.empty() && !a->table.rows.empty())
+        plan.postchecks.push_back({fmt::format("foreign keys of new table \"{}\" hold", a->table.name),
+                                   fmt::format("SELECT \"table\" || ' rowid ' || quote(rowid) || ' -> ' || parent AS k "
+                                               "FROM pragma_foreign_key_check({})", QuoteString(a->table.name))});
+    }
+  for (const Change& c : changes)
+    if (const auto* m = std::get_if<ModifyTable>(&c)) {
+      PrecheckContext ctx{from, to, m->to.name};
+      for (const Change& r : changes)
+        if (const auto* rename = std::get_if<RenameTable>(&r); rename && rename->to == m->to.name)
+          ctx.table_before = rename->from;
+      PlanModifyTable(ctx, *m, plan);
+    }
+  std::vector<std::string> touched, dropped;
+  for (const Change& c : changes)
+    if (const auto* d = std::get_if<DropTable>(&c)) {
+      plan.steps.push_back({fmt::format("drop table \"{}\" (its rows are lost)", d->table.name),
+                            {"DROP TABLE " + QuoteIdentifier(d->table.name)}, true});
+      plan.destructive_changes.push_back(Describe(c));
+      dropped.push_back(d->table.name);
+    } else if (const auto* a = std::get_if<AddTable>(&c)) {
+      touched.push_back(a->table.name);
+    } else if (const auto* m = std::get_if<ModifyTable>(&c)) {
+      touched.push_back(m->to.name);
+    } else if (const auto* r = std::get_if<RenameTable>(&c)) {
+      touched.push_back(r->to);
+      dropped.push_back(r->from);
+    }
+  AddSchemaPostchecks(to, touched, dropped, plan);
+  return plan;
+}
+
+}  // namespace strata::sqlite
