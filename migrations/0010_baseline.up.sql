@@ -11,11 +11,15 @@ BEGIN IMMEDIATE;
 DROP TABLE IF EXISTS temp.strata_failure;
 DROP TABLE IF EXISTS temp.strata_snapshot;
 DROP TABLE IF EXISTS temp.strata_verdict;
+DROP TABLE IF EXISTS temp.strata_stop;
 CREATE TEMP TABLE strata_failure (check_id INTEGER NOT NULL, detail TEXT);
 CREATE TEMP TABLE strata_snapshot (name TEXT PRIMARY KEY, value INTEGER);
 CREATE TEMP TABLE strata_verdict (check_id INTEGER);
+CREATE TEMP TABLE strata_stop (check_id INTEGER);
 CREATE TEMP TRIGGER strata_verdict_1 BEFORE INSERT ON strata_verdict WHEN NEW.check_id = 1 BEGIN SELECT RAISE(ROLLBACK, 'strata: 0010_baseline.up.sql: check 1 failed: foreign keys must be off while the migration runs; run this file outside any open transaction; nothing was applied'); END;
+CREATE TEMP TRIGGER strata_stop_1 BEFORE INSERT ON strata_stop WHEN NEW.check_id = 1 BEGIN SELECT RAISE(ABORT, 'strata: 0010_baseline.up.sql: check 1 failed: foreign keys must be off while the migration runs; run this file outside any open transaction; nothing was applied'); END;
 CREATE TEMP TRIGGER strata_verdict_2 BEFORE INSERT ON strata_verdict WHEN NEW.check_id = 2 BEGIN SELECT RAISE(ROLLBACK, 'strata: 0010_baseline.up.sql: check 2 failed: version 10 or a later one is already applied; nothing was applied'); END;
+CREATE TEMP TRIGGER strata_stop_2 BEFORE INSERT ON strata_stop WHEN NEW.check_id = 2 BEGIN SELECT RAISE(ABORT, 'strata: 0010_baseline.up.sql: check 2 failed: version 10 or a later one is already applied; nothing was applied'); END;
 CREATE TEMP TRIGGER strata_verdict_3 BEFORE INSERT ON strata_verdict WHEN NEW.check_id = 3 BEGIN SELECT RAISE(ROLLBACK, 'strata: 0010_baseline.up.sql: check 3 failed: table "content" has the columns of the schema; nothing was applied'); END;
 CREATE TEMP TRIGGER strata_verdict_4 BEFORE INSERT ON strata_verdict WHEN NEW.check_id = 4 BEGIN SELECT RAISE(ROLLBACK, 'strata: 0010_baseline.up.sql: check 4 failed: table "content" has the indexes of the schema; nothing was applied'); END;
 CREATE TEMP TRIGGER strata_verdict_5 BEFORE INSERT ON strata_verdict WHEN NEW.check_id = 5 BEGIN SELECT RAISE(ROLLBACK, 'strata: 0010_baseline.up.sql: check 5 failed: table "conversations" has the columns of the schema; nothing was applied'); END;
@@ -41,6 +45,11 @@ CREATE TABLE IF NOT EXISTS "strata_migrations" (
 INSERT INTO temp.strata_failure (check_id, detail) SELECT 1, group_concat(k, ', ') FROM (SELECT k FROM (SELECT 'PRAGMA foreign_keys = ' || foreign_keys AS k FROM pragma_foreign_keys WHERE foreign_keys <> 0) LIMIT 10) HAVING count(*) > 0;
 -- check 2: version 10 or a later one is already applied
 INSERT INTO temp.strata_failure (check_id, detail) SELECT 2, group_concat(k, ', ') FROM (SELECT k FROM (SELECT 'version ' || version AS k FROM "strata_migrations" WHERE version >= 10) LIMIT 10) HAVING count(*) > 0;
+
+-- stop here if a check failed: RAISE(ABORT) keeps the transaction open, so a runner
+-- (or sqlite3 -bail) stops with the reason and nothing is committed, and a shell that
+-- goes on meets the verdict below, which rolls everything back
+INSERT INTO temp.strata_stop SELECT min(check_id) FROM temp.strata_failure HAVING count(*) > 0;
 
 -- create table "content"
 CREATE TABLE "content" (
@@ -172,5 +181,6 @@ INSERT INTO temp.strata_verdict SELECT min(check_id) FROM temp.strata_failure HA
 DROP TABLE temp.strata_failure;
 DROP TABLE temp.strata_snapshot;
 DROP TABLE temp.strata_verdict;
+DROP TABLE temp.strata_stop;
 COMMIT;
 PRAGMA foreign_keys = ON;

@@ -11,12 +11,17 @@ BEGIN IMMEDIATE;
 DROP TABLE IF EXISTS temp.strata_failure;
 DROP TABLE IF EXISTS temp.strata_snapshot;
 DROP TABLE IF EXISTS temp.strata_verdict;
+DROP TABLE IF EXISTS temp.strata_stop;
 CREATE TEMP TABLE strata_failure (check_id INTEGER NOT NULL, detail TEXT);
 CREATE TEMP TABLE strata_snapshot (name TEXT PRIMARY KEY, value INTEGER);
 CREATE TEMP TABLE strata_verdict (check_id INTEGER);
+CREATE TEMP TABLE strata_stop (check_id INTEGER);
 CREATE TEMP TRIGGER strata_verdict_1 BEFORE INSERT ON strata_verdict WHEN NEW.check_id = 1 BEGIN SELECT RAISE(ROLLBACK, 'strata: 0050_phase4.up.sql: check 1 failed: foreign keys must be off while the migration runs; run this file outside any open transaction; nothing was applied'); END;
+CREATE TEMP TRIGGER strata_stop_1 BEFORE INSERT ON strata_stop WHEN NEW.check_id = 1 BEGIN SELECT RAISE(ABORT, 'strata: 0050_phase4.up.sql: check 1 failed: foreign keys must be off while the migration runs; run this file outside any open transaction; nothing was applied'); END;
 CREATE TEMP TRIGGER strata_verdict_2 BEFORE INSERT ON strata_verdict WHEN NEW.check_id = 2 BEGIN SELECT RAISE(ROLLBACK, 'strata: 0050_phase4.up.sql: check 2 failed: version 50 or a later one is already applied; nothing was applied'); END;
+CREATE TEMP TRIGGER strata_stop_2 BEFORE INSERT ON strata_stop WHEN NEW.check_id = 2 BEGIN SELECT RAISE(ABORT, 'strata: 0050_phase4.up.sql: check 2 failed: version 50 or a later one is already applied; nothing was applied'); END;
 CREATE TEMP TRIGGER strata_verdict_3 BEFORE INSERT ON strata_verdict WHEN NEW.check_id = 3 BEGIN SELECT RAISE(ROLLBACK, 'strata: 0050_phase4.up.sql: check 3 failed: version 40 must be applied first; nothing was applied'); END;
+CREATE TEMP TRIGGER strata_stop_3 BEFORE INSERT ON strata_stop WHEN NEW.check_id = 3 BEGIN SELECT RAISE(ABORT, 'strata: 0050_phase4.up.sql: check 3 failed: version 40 must be applied first; nothing was applied'); END;
 CREATE TEMP TRIGGER strata_verdict_4 BEFORE INSERT ON strata_verdict WHEN NEW.check_id = 4 BEGIN SELECT RAISE(ROLLBACK, 'strata: 0050_phase4.up.sql: check 4 failed: table "content_performance" has the columns of the schema; nothing was applied'); END;
 CREATE TEMP TRIGGER strata_verdict_5 BEFORE INSERT ON strata_verdict WHEN NEW.check_id = 5 BEGIN SELECT RAISE(ROLLBACK, 'strata: 0050_phase4.up.sql: check 5 failed: table "content_performance" has the indexes of the schema; nothing was applied'); END;
 CREATE TEMP TRIGGER strata_verdict_6 BEFORE INSERT ON strata_verdict WHEN NEW.check_id = 6 BEGIN SELECT RAISE(ROLLBACK, 'strata: 0050_phase4.up.sql: check 6 failed: table "invoices" has the columns of the schema; nothing was applied'); END;
@@ -48,6 +53,11 @@ INSERT INTO temp.strata_failure (check_id, detail) SELECT 1, group_concat(k, ', 
 INSERT INTO temp.strata_failure (check_id, detail) SELECT 2, group_concat(k, ', ') FROM (SELECT k FROM (SELECT 'version ' || version AS k FROM "strata_migrations" WHERE version >= 50) LIMIT 10) HAVING count(*) > 0;
 -- check 3: version 40 must be applied first
 INSERT INTO temp.strata_failure (check_id, detail) SELECT 3, group_concat(k, ', ') FROM (SELECT k FROM (SELECT 'missing' AS k WHERE NOT EXISTS (SELECT 1 FROM "strata_migrations" WHERE version = 40)) LIMIT 10) HAVING count(*) > 0;
+
+-- stop here if a check failed: RAISE(ABORT) keeps the transaction open, so a runner
+-- (or sqlite3 -bail) stops with the reason and nothing is committed, and a shell that
+-- goes on meets the verdict below, which rolls everything back
+INSERT INTO temp.strata_stop SELECT min(check_id) FROM temp.strata_failure HAVING count(*) > 0;
 
 -- create table "content_performance"
 CREATE TABLE "content_performance" (
@@ -159,5 +169,6 @@ INSERT INTO temp.strata_verdict SELECT min(check_id) FROM temp.strata_failure HA
 DROP TABLE temp.strata_failure;
 DROP TABLE temp.strata_snapshot;
 DROP TABLE temp.strata_verdict;
+DROP TABLE temp.strata_stop;
 COMMIT;
 PRAGMA foreign_keys = ON;

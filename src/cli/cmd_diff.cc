@@ -60,7 +60,7 @@ void SetupDiff(CLI::App& app, Context& ctx) {
     // A live database's rows are data, not schema.
     DiffOptions options{.compare_rows = !from_db && !to_db};
     std::vector<Change> changes = Diff(*from, *to, RenameHints::From(*to), options);
-    Plan plan = MakeDialect("sqlite")->PlanMigration(*from, *to, changes, true);
+    Plan plan = MakeDialect("sqlite")->PlanMigration(*from, *to, changes, {});
     if (changes.empty()) {
       std::cout << "-- no differences\n";
       ctx.exit_code = kOk;

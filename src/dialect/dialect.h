@@ -25,15 +25,21 @@ struct MigrationHeader {
   std::optional<int64_t> previous_version;  // up: the version that must be applied first
 };
 
+struct MigrationOptions {
+  bool up = true;  // enters the later tag, so runs the data fixes declared for it
+  // Check every foreign key for orphaned rows before changing anything (the
+  // migration into the tag from which foreign keys are enforced).
+  bool verify_all_foreign_keys = false;
+};
+
 class Dialect {
  public:
   virtual ~Dialect() = default;
   virtual std::string_view name() const = 0;
 
-  // The plan that turns `from` into `to`. `up` says whether the migration
-  // enters the later tag (and so runs the data fixes declared for it).
+  // The plan that turns `from` into `to`.
   virtual Plan PlanMigration(const Schema& from, const Schema& to, const std::vector<Change>& changes,
-                             bool up) const = 0;
+                             const MigrationOptions& options) const = 0;
 
   // The plan as a self-contained migration file.
   virtual std::string RenderMigration(const Plan& plan, const MigrationHeader& header) const = 0;

@@ -18,8 +18,9 @@ GenerateResult GenerateMigrations(const VersionedSchema& schema, const Dialect& 
     const RenameHints hints = RenameHints::From(current);
     const std::vector<Change> up_changes = Diff(previous, current, hints);
     const std::vector<Change> down_changes = Diff(current, previous, hints.Inverted());
-    Plan up = dialect.PlanMigration(previous, current, up_changes, true);
-    Plan down = dialect.PlanMigration(current, previous, down_changes, false);
+    const bool enforce = schema.project.foreign_keys_enforced_from == tag;
+    Plan up = dialect.PlanMigration(previous, current, up_changes, {.up = true, .verify_all_foreign_keys = enforce});
+    Plan down = dialect.PlanMigration(current, previous, down_changes, {.up = false});
 
     GeneratedMigration m;
     m.tag = tag_name;

@@ -122,6 +122,36 @@ struct PrecheckContext {
   std::string table_before;  // the table's name before a rename in this migration
 };
 
+// Rows of `from` whose key matches no parent row: what a new (or newly
+// enforced) foreign key would refuse. NULL in any key column exempts a row.
+void AddOrphanPrecheck(const PrecheckContext& ctx, const Table& from, const ForeignKey& f, Plan& plan) {
+  const bool all_exist = std::all_of(f.columns.begin(), f.columns.end(),
+                                     [&](const std::string& c) { return from.FindColumn(c); });
+  const Table* parent_before = ctx.from_schema.FindTable(f.ref_table);
+  const Table* parent_after = ctx.to_schema.FindTable(f.ref_table);
+  if (!all_exist || !parent_after) return;
+  std::vector<std::string> parent_cols = f.ref_columns.empty() ? parent_after->PrimaryKeyColumns() : f.ref_columns;
+  std::string guard;
+  for (const std::string& c : f.columns) guard += (guard.empty() ? "" : " AND ") + ("c." + QuoteIdentifier(c) + " IS NOT NULL");
+  // A parent the migration creates is empty: every keyed row is an orphan.
+  std::string orphan = "1";
+  if (parent_before) {
+    std::string match;
+    for (size_t i = 0; i < f.columns.size() && i < parent_cols.size(); ++i)
+      match += fmt::format("{}p.{} = c.{}", match.empty() ? "" : " AND ", QuoteIdentifier(parent_cols[i]),
+                           QuoteIdentifier(f.columns[i]));
+    orphan = fmt::format("NOT EXISTS (SELECT 1 FROM {} AS p WHERE {})", QuoteIdentifier(parent_before->name), match);
+  }
+  Check check{fmt::format("\"{}\" has rows whose ({}) match no row of \"{}\" (orphans)", from.name,
+                          Joined(f.columns), f.ref_table),
+              fmt::format("SELECT {} AS k FROM {} AS c WHERE {} AND {}", KeyExpr(f.columns),
+                          QuoteIdentifier(ctx.table_before), guard, orphan)};
+  // A foreign key both added and newly enforced needs one check.
+  for (const Check& existing : plan.prechecks)
+    if (existing.sql == check.sql) return;
+  plan.prechecks.push_back(std::move(check));
+}
+
 // Data-dependent changes get a check on the existing rows that names the
 // offenders, so the migration fails before it changes anything.
 void AddPrechecks(const PrecheckContext& ctx, const Table& from, const Table& to, const TableChange& change,
@@ -141,30 +171,7 @@ void AddPrechecks(const PrecheckContext& ctx, const Table& from, const Table& to
     bool all_exist = std::all_of(cols.begin(), cols.end(), [&](const std::string& c) { return from.FindColumn(c); });
     if (all_exist && i->index.where.empty()) duplicates(cols, "unique index \"" + i->index.name + "\"");
   }
-  if (const auto* fk = std::get_if<AddForeignKey>(&change)) {
-    bool all_exist = std::all_of(fk->foreign_key.columns.begin(), fk->foreign_key.columns.end(),
-                                 [&](const std::string& c) { return from.FindColumn(c); });
-    const ForeignKey& f = fk->foreign_key;
-    const Table* parent_before = ctx.from_schema.FindTable(f.ref_table);
-    const Table* parent_after = ctx.to_schema.FindTable(f.ref_table);
-    if (all_exist && parent_after) {
-      std::vector<std::string> parent_cols = f.ref_columns.empty() ? parent_after->PrimaryKeyColumns() : f.ref_columns;
-      std::string guard;
-      for (const std::string& c : f.columns) guard += (guard.empty() ? "" : " AND ") + ("c." + QuoteIdentifier(c) + " IS NOT NULL");
-      // A parent the migration creates is empty: every keyed row is an orphan.
-      std::string orphan = "1";
-      if (parent_before) {
-        std::string match;
-        for (size_t i = 0; i < f.columns.size() && i < parent_cols.size(); ++i)
-          match += fmt::format("{}p.{} = c.{}", match.empty() ? "" : " AND ", QuoteIdentifier(parent_cols[i]),
-                               QuoteIdentifier(f.columns[i]));
-        orphan = fmt::format("NOT EXISTS (SELECT 1 FROM {} AS p WHERE {})", QuoteIdentifier(parent_before->name), match);
-      }
-      plan.prechecks.push_back(
-          {fmt::format("\"{}\" has rows whose ({}) match no row of \"{}\"", to.name, Joined(f.columns), f.ref_table),
-           fmt::format("SELECT {} AS k FROM {} AS c WHERE {} AND {}", KeyExpr(f.columns), table, guard, orphan)});
-    }
-  }
+  if (const auto* fk = std::get_if<AddForeignKey>(&change)) AddOrphanPrecheck(ctx, from, fk->foreign_key, plan);
   if (const auto* m = std::get_if<ModifyColumn>(&change)) {
     const std::string col = QuoteIdentifier(m->from.name);
     if ((m->aspects & kColumnNullable) && !m->to.nullable)
@@ -328,9 +335,9 @@ void AddSchemaPostchecks(const Schema& to, const std::vector<std::string>& touch
 }  // namespace
 
 Plan PlanChanges(const Schema& from, const Schema& to, const std::vector<Change>& changes,
-                 const PlanOptions& options) {
+                 const MigrationOptions& options) {
   Plan plan;
-  if (options.run_data_fixes)
+  if (options.up)
     for (const Table& t : to.tables)
       for (const DataFix& fix : t.data_fixes)
         plan.data_fixes.push_back({fmt::format("data fix \"{}\": {}", fix.name, fix.description), {fix.sql}});
@@ -352,6 +359,11 @@ Plan PlanChanges(const Schema& from, const Schema& to, const std::vector<Change>
                                    fmt::format("SELECT \"table\" || ' rowid ' || quote(rowid) || ' -> ' || parent AS k "
                                                "FROM pragma_foreign_key_check({})", QuoteString(a->table.name))});
     }
+  if (options.verify_all_foreign_keys)
+    for (const Table& t : to.tables)
+      if (const Table* before = from.FindTable(t.name))
+        for (const ForeignKey& fk : t.foreign_keys)
+          AddOrphanPrecheck({from, to, before->name}, *before, fk, plan);
   for (const Change& c : changes)
     if (const auto* m = std::get_if<ModifyTable>(&c)) {
       PrecheckContext ctx{from, to, m->to.name};

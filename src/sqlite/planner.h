@@ -8,21 +8,16 @@
 
 #include <vector>
 
+#include "dialect/dialect.h"
 #include "diff/change.h"
 #include "plan/plan.h"
 #include "schema/table.h"
 
 namespace strata::sqlite {
 
-struct PlanOptions {
-  // Run the data fixes of `to` (true for up migrations, which enter the tag
-  // the fixes belong to).
-  bool run_data_fixes = true;
-};
-
 // REQUIRES: `changes` == Diff(from, to, ...), and foreign keys off while the
 // plan runs (the migration script guarantees it).
 Plan PlanChanges(const Schema& from, const Schema& to, const std::vector<Change>& changes,
-                 const PlanOptions& options = {});
+                 const MigrationOptions& options = {});
 
 }  // namespace strata::sqlite

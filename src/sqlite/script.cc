@@ -84,15 +84,21 @@ std::string RenderMigrationScript(const Plan& plan, const ScriptInfo& info) {
   Statement(out, "DROP TABLE IF EXISTS temp.strata_failure");
   Statement(out, "DROP TABLE IF EXISTS temp.strata_snapshot");
   Statement(out, "DROP TABLE IF EXISTS temp.strata_verdict");
+  Statement(out, "DROP TABLE IF EXISTS temp.strata_stop");
   Statement(out, "CREATE TEMP TABLE strata_failure (check_id INTEGER NOT NULL, detail TEXT)");
   Statement(out, "CREATE TEMP TABLE strata_snapshot (name TEXT PRIMARY KEY, value INTEGER)");
   Statement(out, "CREATE TEMP TABLE strata_verdict (check_id INTEGER)");
+  Statement(out, "CREATE TEMP TABLE strata_stop (check_id INTEGER)");
   for (size_t i = 0; i < checks.size(); ++i) {
-    std::string message = fmt::format("strata: {}: check {} failed: {}; nothing was applied", info.file_name, i + 1,
-                                      checks[i].description);
+    const std::string message = QuoteString(fmt::format("strata: {}: check {} failed: {}; nothing was applied",
+                                                        info.file_name, i + 1, checks[i].description));
     Statement(out, fmt::format("CREATE TEMP TRIGGER strata_verdict_{0} BEFORE INSERT ON strata_verdict WHEN "
                                "NEW.check_id = {0} BEGIN SELECT RAISE(ROLLBACK, {1}); END",
-                               i + 1, QuoteString(message)));
+                               i + 1, message));
+    if (i < prechecks_end)
+      Statement(out, fmt::format("CREATE TEMP TRIGGER strata_stop_{0} BEFORE INSERT ON strata_stop WHEN "
+                                 "NEW.check_id = {0} BEGIN SELECT RAISE(ABORT, {1}); END",
+                                 i + 1, message));
   }
   Statement(out, CreateHistoryTableSql());
   out += "\n";
@@ -111,6 +117,11 @@ std::string RenderMigrationScript(const Plan& plan, const ScriptInfo& info) {
   }
   if (prechecks_end > guards) out += "\n";
   record(guards, prechecks_end);
+  out += "\n";
+  Comment(out, "stop here if a check failed: RAISE(ABORT) keeps the transaction open, so a runner\n"
+               "(or sqlite3 -bail) stops with the reason and nothing is committed, and a shell that\n"
+               "goes on meets the verdict below, which rolls everything back");
+  Statement(out, "INSERT INTO temp.strata_stop SELECT min(check_id) FROM temp.strata_failure HAVING count(*) > 0");
   if (!plan.snapshots.empty()) {
     out += "\n";
     Comment(out, "snapshot what the postchecks compare with");
@@ -134,6 +145,7 @@ std::string RenderMigrationScript(const Plan& plan, const ScriptInfo& info) {
   Statement(out, "DROP TABLE temp.strata_failure");
   Statement(out, "DROP TABLE temp.strata_snapshot");
   Statement(out, "DROP TABLE temp.strata_verdict");
+  Statement(out, "DROP TABLE temp.strata_stop");
   Statement(out, "COMMIT");
   Statement(out, "PRAGMA foreign_keys = ON");
   return out;

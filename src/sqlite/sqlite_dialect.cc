@@ -12,8 +12,8 @@ class SqliteDialect final : public Dialect {
   std::string_view name() const override { return "sqlite"; }
 
   Plan PlanMigration(const Schema& from, const Schema& to, const std::vector<Change>& changes,
-                     bool up) const override {
-    return PlanChanges(from, to, changes, PlanOptions{.run_data_fixes = up});
+                     const MigrationOptions& options) const override {
+    return PlanChanges(from, to, changes, options);
   }
 
   std::string RenderMigration(const Plan& plan, const MigrationHeader& h) const override {

@@ -9,45 +9,12 @@
 #include "sqlite/database.h"
 #include "sqlite/inspect.h"
 #include "sqlite/sql_writer.h"
+#include "schema_compare.h"
 #include "test_util.h"
 #include "yaml/loader.h"
 
 namespace strata {
 namespace {
-
-// The model reduced to what the pragmas can show: no descriptions, positions,
-// CHECK constraints, column collations or data; a one-column UNIQUE
-// constraint is the same as a UNIQUE column.
-Table AsPragmasSeeIt(Table t) {
-  t.description.clear();
-  t.pos = {};
-  t.checks.clear();
-  t.data_checks.clear();
-  t.rows.clear();
-  t.row_key.clear();
-  t.renamed_from.clear();
-  for (Column& c : t.columns) {
-    c.description.clear();
-    c.check.clear();
-    c.collation.clear();
-    c.renamed_from.clear();
-    c.pos = {};
-  }
-  std::erase_if(t.uniques, [&](const UniqueConstraint& u) {
-    if (u.columns.size() != 1) return false;
-    for (Column& c : t.columns)
-      if (c.name == u.columns[0]) c.unique = true;
-    return true;
-  });
-  for (UniqueConstraint& u : t.uniques) u.pos = {};
-  for (ForeignKey& fk : t.foreign_keys) fk.pos = {};
-  for (Index& i : t.indexes) {
-    i.description.clear();
-    i.renamed_from.clear();
-    i.pos = {};
-  }
-  return t;
-}
 
 class DdlRoundTrip : public ::testing::TestWithParam<std::string> {
  protected:
@@ -77,7 +44,7 @@ TEST_P(DdlRoundTrip, EveryTableReadsBackAsTheModel) {
     SCOPED_TRACE("table " + want.name);
     const Table* got = actual->FindTable(want.name);
     ASSERT_NE(got, nullptr);
-    EXPECT_EQ(AsPragmasSeeIt(*got), AsPragmasSeeIt(want)) << sqlite::CreateTableSql(want);
+    EXPECT_EQ(testing::AsPragmasSeeIt(*got), testing::AsPragmasSeeIt(want)) << sqlite::CreateTableSql(want);
     if (!want.rows.empty()) {
       Result<int64_t> rows =
           db->QueryInt("SELECT count(*) FROM " + sqlite::QuoteIdentifier(want.name));

@@ -1,0 +1,129 @@
+#include "diff/differ.h"
+
+#include <gtest/gtest.h>
+
+#include "yaml/load_helper.h"
+
+namespace strata {
+namespace {
+
+// The changes between tag 0 and tag 1 of a small project, described.
+std::vector<std::string> Changes(const std::string& tables_yaml) {
+  testing::LoadOutcome r = testing::LoadFiles({{"schema/t.yaml", "tables:" + tables_yaml}},
+                                              "project: p\ntags: [a, b]\n");
+  EXPECT_TRUE(r.schema) << ::testing::PrintToString(r.diagnostics);
+  if (!r.schema) return {};
+  Schema from = r.schema->At(0), to = r.schema->At(1);
+  std::vector<std::string> out;
+  for (const Change& c : Diff(from, to, RenameHints::From(to))) out.push_back(Describe(c));
+  return out;
+}
+
+TEST(Differ, EqualStatesHaveNoChanges) {
+  EXPECT_TRUE(Changes(R"(
+  - name: t
+    columns: [{name: id, type: INTEGER, primary_key: true}]
+)").empty());
+}
+
+TEST(Differ, AddsAndDropsTablesAndColumns) {
+  EXPECT_EQ(Changes(R"(
+  - name: kept
+    columns:
+      - {name: id, type: INTEGER}
+      - {name: old, type: TEXT, removed: b}
+      - {name: new, type: TEXT, since: b}
+  - name: gone
+    removed: b
+    columns: [{name: id, type: INTEGER}]
+  - name: fresh
+    since: b
+    columns: [{name: id, type: INTEGER}]
+)"),
+            (std::vector<std::string>{"add table \"fresh\"",
+                                      "modify table \"kept\"\n  drop column \"kept\".\"old\"\n  add column \"kept\".\"new\"",
+                                      "drop table \"gone\""}));
+}
+
+TEST(Differ, RenamesOnlyWhenDeclared) {
+  EXPECT_EQ(Changes(R"(
+  - name: t
+    columns:
+      - {name: id, type: INTEGER}
+      - name: nickname
+        type: TEXT
+        changes:
+          b: {name: handle}
+)"),
+            (std::vector<std::string>{"modify table \"t\"\n  rename column \"t\".\"nickname\" to \"handle\""}));
+  // Without the declaration, a similar name is a drop plus an add.
+  EXPECT_EQ(Changes(R"(
+  - name: t
+    columns:
+      - {name: id, type: INTEGER}
+      - {name: nickname, type: TEXT, removed: b}
+      - {name: nick_name, type: TEXT, since: b}
+)"),
+            (std::vector<std::string>{
+                "modify table \"t\"\n  drop column \"t\".\"nickname\"\n  add column \"t\".\"nick_name\""}));
+}
+
+TEST(Differ, ReportsWhatChangedInAColumnAndItsConstraints) {
+  EXPECT_EQ(Changes(R"(
+  - name: p
+    columns: [{name: id, type: INTEGER, primary_key: true}]
+  - name: t
+    columns:
+      - name: a
+        type: TEXT
+        changes:
+          b: {type: INTEGER, nullable: false, default: 0}
+    foreign_keys:
+      - {columns: [a], references: {table: p}, since: b}
+    indexes:
+      - name: t_a
+        columns: [a]
+        changes:
+          b: {columns: [a DESC]}
+)"),
+            (std::vector<std::string>{
+                "modify table \"t\"\n  alter column \"t\".\"a\" (type TEXT -> INTEGER, add NOT NULL, default)\n"
+                "  add foreign key \"t\"(a) -> \"p\"\n  drop index \"t_a\" on \"t\"\n  add index \"t_a\" on \"t\""}));
+}
+
+TEST(Differ, ReferenceRowsAreInsertedUpdatedAndDeletedByKey) {
+  testing::LoadOutcome r = testing::LoadFiles({{"schema/t.yaml", R"(tables:
+  - name: f
+    columns:
+      - {name: key, type: TEXT, primary_key: true}
+      - {name: on, type: BOOLEAN}
+    rows:
+      values:
+        - {key: a, on: true}
+        - {key: b, on: false}
+)"}}, "project: p\ntags: [a, b]\n");
+  ASSERT_TRUE(r.schema);
+  Schema from = r.schema->At(0), to = from;
+  to.tables[0].rows[1].values[1].second = Value::Bool(true);
+  to.tables[0].rows.erase(to.tables[0].rows.begin());
+  to.tables[0].rows.push_back({{{"key", Value::Text("c")}}, {}});
+  std::vector<Change> changes = Diff(from, to);
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(Describe(changes[0]),
+            "modify table \"f\"\n  update reference row of \"f\"\n  insert reference row into \"f\"\n"
+            "  delete reference row from \"f\"");
+  EXPECT_TRUE(IsDestructive(changes[0]));
+  EXPECT_TRUE(Diff(from, to, {}, {.compare_rows = false}).empty());
+}
+
+TEST(Differ, InvertedHintsRenameBack) {
+  RenameHints h;
+  h.tables["new_t"] = "old_t";
+  h.columns["new_t.new_c"] = "old_c";
+  RenameHints inv = h.Inverted();
+  EXPECT_EQ(inv.tables.at("old_t"), "new_t");
+  EXPECT_EQ(inv.columns.at("old_t.old_c"), "new_c");
+}
+
+}  // namespace
+}  // namespace strata
