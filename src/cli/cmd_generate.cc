@@ -47,7 +47,7 @@ void PrintText(const GenerateResult& result) {
 void SetupGenerate(CLI::App& app, Context& ctx) {
   CLI::App* cmd = app.add_subcommand("generate", "Write the migrations that schema/ implies");
   AddSchemaOption(*cmd, ctx.options);
-  cmd->add_option("--migrations", ctx.options.migrations_dir, "migrations folder (default: migrations)");
+  AddMigrationsOption(*cmd, ctx.options);
   AddFormatOption(*cmd, ctx.options);
   cmd->add_flag("--check", ctx.check, "write nothing; exit 1 if any file is out of date");
   cmd->callback([&ctx] {

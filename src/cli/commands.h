@@ -2,6 +2,9 @@
 // `exit_code` when the subcommand runs. main.cc only calls these and parses.
 #pragma once
 
+#include <cstdint>
+#include <optional>
+
 #include <CLI/CLI.hpp>
 
 #include "cli/common.h"
@@ -13,6 +16,14 @@ struct Context {
   std::string tag;  // --tag of the commands that take one
   bool check = false;  // generate --check
   std::string from, to;  // diff --from / --to
+  // up / down
+  std::optional<int64_t> to_version;
+  std::optional<int> steps;
+  bool allow_destructive = false;
+  bool single_transaction = false;
+  bool no_backup = false;
+  int keep_backups = 5;
+  std::string backup_file;  // restore --from
   int exit_code = 0;
 };
 
@@ -20,5 +31,10 @@ void SetupValidate(CLI::App& app, Context& ctx);
 void SetupCreate(CLI::App& app, Context& ctx);
 void SetupGenerate(CLI::App& app, Context& ctx);
 void SetupDiff(CLI::App& app, Context& ctx);
+void SetupUp(CLI::App& app, Context& ctx);
+void SetupDown(CLI::App& app, Context& ctx);
+void SetupStatus(CLI::App& app, Context& ctx);
+void SetupPlan(CLI::App& app, Context& ctx);
+void SetupBackup(CLI::App& app, Context& ctx);
 
 }  // namespace strata::cli

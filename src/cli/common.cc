@@ -19,6 +19,10 @@ void AddDbOption(CLI::App& cmd, CommonOptions& o) {
   cmd.add_option("--db", o.db, "SQLite database file (default: chefsocial.db)");
 }
 
+void AddMigrationsOption(CLI::App& cmd, CommonOptions& o) {
+  cmd.add_option("--migrations", o.migrations_dir, "migrations folder (default: migrations)");
+}
+
 void AddFormatOption(CLI::App& cmd, CommonOptions& o, bool allow_junit) {
   std::map<std::string, Format> formats = {{"text", Format::kText}, {"json", Format::kJson}};
   if (allow_junit) formats.emplace("junit", Format::kJunit);

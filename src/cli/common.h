@@ -24,6 +24,7 @@ struct CommonOptions {
 
 void AddSchemaOption(CLI::App& cmd, CommonOptions& o);
 void AddDbOption(CLI::App& cmd, CommonOptions& o);
+void AddMigrationsOption(CLI::App& cmd, CommonOptions& o);
 // `junit` is accepted only where `allow_junit` is set (check, drift).
 void AddFormatOption(CLI::App& cmd, CommonOptions& o, bool allow_junit = false);
 

@@ -17,6 +17,11 @@ int main(int argc, char** argv) {
   SetupCreate(app, ctx);
   SetupGenerate(app, ctx);
   SetupDiff(app, ctx);
+  SetupUp(app, ctx);
+  SetupDown(app, ctx);
+  SetupStatus(app, ctx);
+  SetupPlan(app, ctx);
+  SetupBackup(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {

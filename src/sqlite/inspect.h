@@ -16,6 +16,14 @@ namespace strata::sqlite {
 // in the order of sqlite_schema.
 Result<Schema> InspectSchema(Database& db, const std::vector<std::string>& ignored = {});
 
+// The model reduced to what InspectSchema can see (no descriptions,
+// positions, CHECK constraints, column collations or data; a one-column
+// UNIQUE constraint as a UNIQUE column; keys and indexes in a stable order),
+// so that a declared schema and an inspected one compare equal when the
+// database is what the schema says.
+Table AsInspected(Table t);
+Schema AsInspected(const Schema& s);
+
 // Parses a pragma dflt_value back into a default: literals become values,
 // anything else is SQL.
 DefaultValue ParseDefault(std::string_view text);

@@ -1,0 +1,49 @@
+#include <filesystem>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "cli/exit_code.h"
+#include "cli/run_context.h"
+#include "sqlite/connection.h"
+
+namespace strata::cli {
+
+void SetupBackup(CLI::App& app, Context& ctx) {
+  CLI::App* backup = app.add_subcommand("backup", "Copy the database into backups/ with SQLite's online backup API");
+  AddDbOption(*backup, ctx.options);
+  backup->add_option("--keep-backups", ctx.keep_backups, "backups to keep (default 5)");
+  backup->callback([&ctx] {
+    if (!std::filesystem::exists(ctx.options.db)) {
+      PrintError(fmt::format("database \"{}\" not found", ctx.options.db));
+      ctx.exit_code = kUsage;
+      return;
+    }
+    std::string target = NextBackupPath(ctx.options.db, ctx.keep_backups);
+    Status s = sqlite::CopyDatabase(ctx.options.db, target);
+    if (!s.ok()) {
+      PrintError(s.message());
+      ctx.exit_code = ExitCodeFor(s);
+      return;
+    }
+    std::cout << target << "\n";
+    ctx.exit_code = kOk;
+  });
+
+  CLI::App* restore = app.add_subcommand("restore", "Replace the database with a backup (online, page by page)");
+  AddDbOption(*restore, ctx.options);
+  restore->add_option("--from", ctx.backup_file, "backup file to restore")->required()->check(CLI::ExistingFile);
+  restore->callback([&ctx] {
+    Status s = sqlite::CopyDatabase(ctx.backup_file, ctx.options.db);
+    if (!s.ok()) {
+      PrintError(s.message());
+      ctx.exit_code = ExitCodeFor(s);
+      return;
+    }
+    std::cout << fmt::format("{}: restored from {}\n", ctx.options.db, ctx.backup_file);
+    ctx.exit_code = kOk;
+  });
+}
+
+}  // namespace strata::cli

@@ -1,0 +1,104 @@
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "base/json.h"
+#include "cli/commands.h"
+#include "cli/exit_code.h"
+#include "cli/run_context.h"
+
+namespace strata::cli {
+
+namespace {
+
+std::string State(const StatusEntry& e) {
+  if (!e.entry) return "applied, file missing";
+  if (e.checksum_mismatch) return "applied, CHECKSUM MISMATCH (file edited after it was applied)";
+  if (e.applied) return e.applied->checksum.empty() ? "applied (outside strata)" : "applied";
+  return "pending";
+}
+
+}  // namespace
+
+void SetupStatus(CLI::App& app, Context& ctx) {
+  CLI::App* cmd = app.add_subcommand("status", "Applied and pending migrations, and checksum mismatches");
+  AddSchemaOption(*cmd, ctx.options);
+  AddMigrationsOption(*cmd, ctx.options);
+  AddDbOption(*cmd, ctx.options);
+  AddFormatOption(*cmd, ctx.options);
+  cmd->callback([&ctx] {
+    std::unique_ptr<RunContext> run = OpenRunContext(ctx.options, false, ctx.exit_code);
+    if (!run) return;
+    Result<StatusReport> report = run->runner->Status();
+    if (!report.ok()) {
+      PrintError(report.status().message());
+      ctx.exit_code = ExitCodeFor(report.status());
+      return;
+    }
+    if (ctx.options.format == Format::kJson) {
+      JsonWriter json;
+      json.BeginObject().Key("ok").Bool(report->ok()).Key("applied").Int(report->applied_count());
+      json.Key("pending").Int(report->pending_count()).Key("migrations").BeginArray();
+      for (const StatusEntry& e : report->entries) {
+        json.BeginObject().Key("version").Int(e.entry ? e.entry->version : e.applied->version);
+        json.Key("file").String(e.entry ? e.entry->up_file : e.applied->name);
+        json.Key("tag").String(e.entry ? e.entry->tag : e.applied->tag);
+        json.Key("applied").Bool(e.applied.has_value());
+        json.Key("applied_at").String(e.applied ? e.applied->applied_at : "");
+        json.Key("checksum_mismatch").Bool(e.checksum_mismatch);
+        json.EndObject();
+      }
+      json.EndArray().Key("sum_problems").BeginArray();
+      for (const SumMismatch& m : report->sum_problems) json.String(m.ToString());
+      json.EndArray().EndObject();
+      std::cout << json.str() << "\n";
+    } else {
+      for (const StatusEntry& e : report->entries)
+        std::cout << fmt::format("{:<28} {:<10} {}{}\n", e.entry ? e.entry->up_file : e.applied->name,
+                                 e.entry ? e.entry->tag : e.applied->tag, State(e),
+                                 e.applied ? "  " + e.applied->applied_at : "");
+      for (const SumMismatch& m : report->sum_problems) std::cout << "strata.sum: " << m.ToString() << "\n";
+      std::cout << fmt::format("{}: {} applied, {} pending\n", ctx.options.db, report->applied_count(),
+                               report->pending_count());
+    }
+    ctx.exit_code = report->ok() ? kOk : kFindings;
+  });
+}
+
+void SetupPlan(CLI::App& app, Context& ctx) {
+  CLI::App* cmd = app.add_subcommand("plan", "Print the SQL that `up` would run, without running it");
+  AddSchemaOption(*cmd, ctx.options);
+  AddMigrationsOption(*cmd, ctx.options);
+  AddDbOption(*cmd, ctx.options);
+  cmd->add_option("--tag", ctx.tag, "stop at the end of this tag");
+  cmd->add_option("--to", ctx.to_version, "stop at this version");
+  cmd->callback([&ctx] {
+    // A database that does not exist yet plans everything; nothing is created.
+    CommonOptions o = ctx.options;
+    bool missing = !std::filesystem::exists(o.db);
+    if (missing) o.db = ":memory:";
+    std::unique_ptr<RunContext> run = OpenRunContext(o, missing, ctx.exit_code);
+    if (!run) return;
+    UpOptions options;
+    if (!ctx.tag.empty() && !(options.tag = ResolveTagOrReport(run->schema, ctx.tag))) {
+      ctx.exit_code = kUsage;
+      return;
+    }
+    options.to_version = ctx.to_version;
+    Result<std::vector<const MigrationEntry*>> pending = run->runner->Pending(options);
+    if (!pending.ok()) {
+      PrintError(pending.status().message());
+      ctx.exit_code = ExitCodeFor(pending.status());
+      return;
+    }
+    for (const MigrationEntry* m : *pending) {
+      std::cout << fmt::format("-- ===== {} (tag \"{}\"){}\n", m->up_file, m->tag,
+                               m->up_destructive.empty() ? "" : " DESTRUCTIVE: needs --allow-destructive");
+      std::cout << m->up_sql << "\n";
+    }
+    std::cerr << fmt::format("{} pending migration(s)\n", pending->size());
+    ctx.exit_code = kOk;
+  });
+}
+
+}  // namespace strata::cli

@@ -1,0 +1,105 @@
+#include <filesystem>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "cli/exit_code.h"
+#include "cli/run_context.h"
+#include "diff/differ.h"
+#include "sqlite/inspect.h"
+
+namespace strata::cli {
+
+void AddRunOptions(CLI::App& cmd, Context& ctx) {
+  AddSchemaOption(cmd, ctx.options);
+  AddMigrationsOption(cmd, ctx.options);
+  AddDbOption(cmd, ctx.options);
+  cmd.add_option("--tag", ctx.tag, "stop at the end of this tag");
+  cmd.add_option("--to", ctx.to_version, "stop at this version");
+  cmd.add_flag("--allow-destructive", ctx.allow_destructive, "run migrations that drop tables or columns");
+  cmd.add_flag("--no-backup", ctx.no_backup, "do not back the database up first");
+  cmd.add_option("--keep-backups", ctx.keep_backups, "backups to keep in backups/ (default 5)");
+}
+
+std::optional<std::string> BackupTarget(const Context& ctx) {
+  if (ctx.no_backup || !std::filesystem::exists(ctx.options.db)) return std::nullopt;
+  return NextBackupPath(ctx.options.db, ctx.keep_backups);
+}
+
+void SetupUp(CLI::App& app, Context& ctx) {
+  CLI::App* cmd = app.add_subcommand("up", "Apply pending migrations, each in its own transaction");
+  AddRunOptions(*cmd, ctx);
+  cmd->add_flag("--single-transaction", ctx.single_transaction, "apply all pending migrations in one transaction");
+  cmd->callback([&ctx] {
+    std::unique_ptr<RunContext> run = OpenRunContext(ctx.options, true, ctx.exit_code);
+    if (!run) return;
+    UpOptions options;
+    if (!ctx.tag.empty()) {
+      options.tag = ResolveTagOrReport(run->schema, ctx.tag);
+      if (!options.tag) {
+        ctx.exit_code = kUsage;
+        return;
+      }
+    }
+    options.to_version = ctx.to_version;
+    options.allow_destructive = ctx.allow_destructive;
+    options.single_transaction = ctx.single_transaction;
+    const Schema first = run->schema.At(0);
+    options.matches_first_tag = [&first](const Schema& live, std::string* why) {
+      std::vector<Change> changes = Diff(sqlite::AsInspected(live), sqlite::AsInspected(first), {}, {.compare_rows = false});
+      for (const Change& c : changes) *why += (why->empty() ? "" : "; ") + Describe(c);
+      return changes.empty();
+    };
+    Result<std::vector<const MigrationEntry*>> pending = run->runner->Pending(options);
+    if (pending.ok() && !pending->empty()) options.backup_to = BackupTarget(ctx);
+    EnableProgress(*run->connection);
+    Status s = run->runner->Up(options, PrintEvent);
+    if (!s.ok()) {
+      PrintError(s.message());
+      ctx.exit_code = ExitCodeFor(s);
+      return;
+    }
+    Result<StatusReport> report = run->runner->Status();
+    if (report.ok())
+      std::cout << fmt::format("{}: {} applied, {} pending\n", ctx.options.db, report->applied_count(),
+                               report->pending_count());
+    ctx.exit_code = kOk;
+  });
+}
+
+void SetupDown(CLI::App& app, Context& ctx) {
+  CLI::App* cmd = app.add_subcommand("down", "Roll back applied migrations (default: the last one)");
+  AddRunOptions(*cmd, ctx);
+  cmd->add_option("--steps", ctx.steps, "how many migrations to roll back");
+  cmd->callback([&ctx] {
+    std::unique_ptr<RunContext> run = OpenRunContext(ctx.options, false, ctx.exit_code);
+    if (!run) return;
+    DownOptions options;
+    if (!ctx.tag.empty()) {
+      options.tag = ResolveTagOrReport(run->schema, ctx.tag);
+      if (!options.tag) {
+        ctx.exit_code = kUsage;
+        return;
+      }
+    }
+    options.to_version = ctx.to_version;
+    options.steps = ctx.steps;
+    options.allow_destructive = ctx.allow_destructive;
+    options.backup_to = BackupTarget(ctx);
+    EnableProgress(*run->connection);
+    Status s = run->runner->Down(options, PrintEvent);
+    if (!s.ok()) {
+      PrintError(s.message());
+      ctx.exit_code = ExitCodeFor(s);
+      return;
+    }
+    Result<StatusReport> report = run->runner->Status();
+    if (report.ok())
+      std::cout << fmt::format("{}: {} applied, {} pending\n", ctx.options.db, report->applied_count(),
+                               report->pending_count());
+    ctx.exit_code = kOk;
+  });
+}
+
+}  // namespace strata::cli

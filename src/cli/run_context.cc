@@ -1,0 +1,101 @@
+#include "cli/run_context.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "cli/exit_code.h"
+
+namespace strata::cli {
+
+std::unique_ptr<RunContext> OpenRunContext(const CommonOptions& o, bool create, int& exit_code) {
+  auto owned = std::make_unique<RunContext>();
+  RunContext& ctx = *owned;
+  std::optional<VersionedSchema> schema = LoadSchemaOrReport(o);
+  if (!schema) {
+    exit_code = kUsage;
+    return nullptr;
+  }
+  ctx.schema = std::move(*schema);
+  Result<MigrationFiles> files = ReadMigrationDir(o.migrations_dir);
+  if (!files.ok()) {
+    PrintError(files.status().message());
+    exit_code = ExitCodeFor(files.status());
+    return nullptr;
+  }
+  ctx.files = std::move(files.value());
+  Result<std::vector<MigrationEntry>> migrations = LoadMigrations(ctx.files, ctx.schema.project);
+  if (!migrations.ok()) {
+    PrintError(migrations.status().message());
+    exit_code = kUsage;
+    return nullptr;
+  }
+  ctx.migrations = std::move(migrations.value());
+  if (!create && !std::filesystem::exists(o.db)) {
+    PrintError(fmt::format("database \"{}\" not found", o.db));
+    exit_code = kUsage;
+    return nullptr;
+  }
+  Result<std::unique_ptr<sqlite::SqliteConnection>> connection = sqlite::SqliteConnection::Open(o.db, create);
+  if (!connection.ok()) {
+    PrintError(connection.status().message());
+    exit_code = kFindings;
+    return nullptr;
+  }
+  ctx.connection = std::move(connection.value());
+  ctx.runner = std::make_unique<Runner>(*ctx.connection, ctx.migrations, ctx.schema.project, ctx.files);
+  return owned;
+}
+
+std::string NextBackupPath(const std::string& db, int keep) {
+  namespace fs = std::filesystem;
+  fs::path path(db);
+  fs::path dir = path.parent_path() / "backups";
+  fs::create_directories(dir);
+  std::string stem = path.stem().string();
+  std::vector<fs::path> existing;
+  for (const auto& entry : fs::directory_iterator(dir))
+    if (entry.path().filename().string().starts_with(stem + "-")) existing.push_back(entry.path());
+  std::sort(existing.begin(), existing.end());
+  // Names sort by time; keep the newest `keep - 1`, the new one makes `keep`.
+  while (keep > 0 && existing.size() >= static_cast<size_t>(keep)) {
+    fs::remove(existing.front());
+    existing.erase(existing.begin());
+  }
+  auto now = std::chrono::system_clock::now();
+  std::time_t t = std::chrono::system_clock::to_time_t(now);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%S", &tm);
+  return (dir / fmt::format("{}-{}{:03}Z.db", stem, stamp, ms)).string();
+}
+
+void PrintEvent(const RunEvent& e) {
+  switch (e.kind) {
+    case RunEvent::kAdopted: std::cerr << fmt::format("adopted: {} ({})\n", e.file, e.detail); break;
+    case RunEvent::kBackup: std::cerr << fmt::format("backup: {}\n", e.file); break;
+    case RunEvent::kApplying: break;
+    case RunEvent::kApplied: std::cerr << fmt::format("applied: {}\n", e.file); break;
+    case RunEvent::kSkipped: std::cerr << fmt::format("skipped: {} ({})\n", e.file, e.detail); break;
+  }
+}
+
+void EnableProgress(sqlite::SqliteConnection& connection) {
+  if (!isatty(STDERR_FILENO)) return;
+  connection.set_progress([](const std::string& file, const std::string& statement, double seconds) {
+    if (seconds < 1.0) return;
+    static const char* spin = "|/-\\";
+    static int turn = 0;
+    std::cerr << fmt::format("\r{} {} {:.0f}s: {:.60}", spin[turn++ % 4], file, seconds, statement) << std::flush;
+  });
+}
+
+}  // namespace strata::cli

@@ -1,0 +1,39 @@
+// What up, down, status and plan share: the schema (for tags), the
+// migrations folder, and a connection to the database.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/common.h"
+#include "migrate/runner.h"
+#include "sqlite/connection.h"
+
+namespace strata::cli {
+
+struct RunContext {
+  VersionedSchema schema;
+  MigrationFiles files;
+  std::vector<MigrationEntry> migrations;
+  std::unique_ptr<sqlite::SqliteConnection> connection;
+  std::unique_ptr<Runner> runner;
+};
+
+// Loads everything; prints the problem and sets `exit_code` on failure.
+// `create` allows creating a new database file. Heap-allocated because the
+// runner refers to the other members.
+std::unique_ptr<RunContext> OpenRunContext(const CommonOptions& o, bool create, int& exit_code);
+
+// Where the backup before `up`/`down` goes: `backups/<name>-<UTC time>.db`
+// beside the database. Older backups beyond `keep` are removed.
+std::string NextBackupPath(const std::string& db, int keep);
+
+// Prints runner events on stderr (text) as they happen.
+void PrintEvent(const RunEvent& e);
+
+// A progress line on a terminal for statements that run long.
+void EnableProgress(sqlite::SqliteConnection& connection);
+
+}  // namespace strata::cli

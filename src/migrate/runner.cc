@@ -1,0 +1,243 @@
+#include "migrate/runner.h"
+
+#include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "base/sha256.h"
+
+namespace strata {
+
+namespace {
+
+std::vector<std::string> HeaderLines(const std::string& sql, std::string_view prefix) {
+  std::vector<std::string> out;
+  for (size_t start = 0; start < sql.size();) {
+    size_t end = sql.find('\n', start);
+    if (end == std::string::npos) end = sql.size();
+    std::string_view line(sql.data() + start, end - start);
+    if (!line.starts_with("--")) break;  // the header ends at the first statement
+    if (line.starts_with(prefix)) out.emplace_back(line.substr(prefix.size()));
+    start = end + 1;
+  }
+  return out;
+}
+
+// The tag named in a generated file's first line: `... tag "phase1"`.
+std::optional<std::string> HeaderTag(const std::string& sql) {
+  if (!sql.starts_with("-- strata migration ")) return std::nullopt;
+  size_t end_of_line = sql.find('\n');
+  size_t at = sql.rfind("tag \"", end_of_line);
+  if (at == std::string::npos) return std::nullopt;
+  size_t close = sql.find('"', at + 5);
+  return sql.substr(at + 5, close - at - 5);
+}
+
+}  // namespace
+
+std::string Checksum(const std::string& sql) { return "sha256:" + Sha256Hex(sql); }
+
+Result<std::vector<MigrationEntry>> LoadMigrations(const MigrationFiles& files, const Project& project) {
+  std::map<int64_t, MigrationEntry> by_version;
+  for (const auto& [name, content] : files) {
+    std::optional<MigrationFileName> parsed = ParseMigrationFileName(name);
+    if (!parsed) continue;
+    MigrationEntry& e = by_version[parsed->version];
+    if (!e.name.empty() && e.name != parsed->name)
+      return Status::InvalidInput(fmt::format("two migrations have version {}: {} and {}", parsed->version,
+                                              e.up_file.empty() ? e.down_file : e.up_file, name));
+    e.version = parsed->version;
+    e.name = parsed->name;
+    (parsed->up ? e.up_file : e.down_file) = name;
+    (parsed->up ? e.up_sql : e.down_sql) = content;
+    (parsed->up ? e.up_destructive : e.down_destructive) = HeaderLines(content, "-- DESTRUCTIVE: ");
+  }
+  std::vector<MigrationEntry> out;
+  for (auto& [version, e] : by_version) {
+    if (e.up_file.empty())
+      return Status::InvalidInput(fmt::format("{} has no up migration", e.down_file));
+    if (std::optional<std::string> tag = HeaderTag(e.up_sql)) {
+      e.tag = *tag;
+      e.generated = true;
+    }
+    out.push_back(std::move(e));
+  }
+  std::string next_tag = project.tags.empty() ? "" : project.tags.back();
+  for (auto it = out.rbegin(); it != out.rend(); ++it) {
+    if (it->tag.empty()) it->tag = next_tag;
+    next_tag = it->tag;
+  }
+  return out;
+}
+
+bool StatusReport::ok() const {
+  if (!sum_problems.empty()) return false;
+  for (const StatusEntry& e : entries)
+    if (e.checksum_mismatch || !e.entry) return false;
+  return true;
+}
+
+int StatusReport::applied_count() const {
+  return static_cast<int>(std::count_if(entries.begin(), entries.end(), [](const StatusEntry& e) { return e.applied.has_value(); }));
+}
+
+int StatusReport::pending_count() const { return static_cast<int>(entries.size()) - applied_count(); }
+
+Result<StatusReport> Runner::Status() {
+  Result<std::vector<AppliedMigration>> history = connection_.ReadHistory();
+  if (!history.ok()) return history.status();
+  StatusReport report;
+  report.sum_problems = VerifySumFile(files_);
+  std::map<int64_t, AppliedMigration> applied;
+  for (const AppliedMigration& a : *history) applied[a.version] = a;
+  for (const MigrationEntry& m : migrations_) {
+    StatusEntry e{&m, std::nullopt, false};
+    if (auto it = applied.find(m.version); it != applied.end()) {
+      e.applied = it->second;
+      e.checksum_mismatch = !it->second.checksum.empty() && it->second.checksum != Checksum(m.up_sql);
+      applied.erase(it);
+    }
+    report.entries.push_back(e);
+  }
+  for (const auto& [version, a] : applied) report.entries.push_back({nullptr, a, false});
+  std::sort(report.entries.begin(), report.entries.end(), [](const StatusEntry& a, const StatusEntry& b) {
+    auto v = [](const StatusEntry& e) { return e.entry ? e.entry->version : e.applied->version; };
+    return v(a) < v(b);
+  });
+  return report;
+}
+
+strata::Status Runner::Verify(const StatusReport& report) {
+  for (const SumMismatch& m : report.sum_problems)
+    return Status::Error(StatusCode::kCorruption, m.ToString() + "; run `strata generate` or restore the file");
+  for (const StatusEntry& e : report.entries) {
+    if (e.checksum_mismatch)
+      return Status::Error(StatusCode::kCorruption,
+                           fmt::format("{} was edited after it was applied (checksum mismatch)", e.entry->up_file));
+    if (!e.entry)
+      return Status::Error(StatusCode::kCorruption,
+                           fmt::format("the database records version {} ({}), which has no file in the migrations "
+                                       "folder", e.applied->version, e.applied->name));
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<const MigrationEntry*>> Runner::Pending(const UpOptions& options) {
+  Result<StatusReport> report = Status();
+  if (!report.ok()) return report.status();
+  if (strata::Status s = Verify(*report); !s.ok()) return s;
+  int64_t last_version = INT64_MAX;
+  if (options.to_version) last_version = *options.to_version;
+  std::vector<const MigrationEntry*> out;
+  for (const StatusEntry& e : report->entries) {
+    if (e.applied || e.entry->version > last_version) continue;
+    if (options.tag) {
+      std::optional<int> tag = project_.TagIndex(e.entry->tag);
+      if (tag && *tag > *options.tag) continue;
+    }
+    out.push_back(e.entry);
+  }
+  return out;
+}
+
+strata::Status Runner::Up(const UpOptions& options, const RunListener& listener) {
+  Result<std::vector<const MigrationEntry*>> pending = Pending(options);
+  if (!pending.ok()) return pending.status();
+  if (pending->empty()) return Status::Ok();
+  if (!options.allow_destructive)
+    for (const MigrationEntry* m : *pending)
+      if (!m->up_destructive.empty())
+        return Status::InvalidInput(fmt::format("{} is destructive ({}); rerun with --allow-destructive", m->up_file,
+                                                m->up_destructive.front()));
+
+  // A live database strata did not create: adopt it if it is the first tag.
+  Result<std::vector<AppliedMigration>> history = connection_.ReadHistory();
+  if (!history.ok()) return history.status();
+  Result<bool> empty = connection_.IsEmpty();
+  if (!empty.ok()) return empty.status();
+  size_t first = 0;
+  if (history->empty() && !*empty) {
+    const MigrationEntry* base = pending->front();
+    Result<Schema> live = connection_.Inspect();
+    if (!live.ok()) return live.status();
+    std::string why;
+    if (!options.matches_first_tag || !options.matches_first_tag(*live, &why))
+      return Status::InvalidInput(fmt::format(
+          "the database has tables but no strata history, and its schema is not tag \"{}\"{}{}", base->tag,
+          why.empty() ? "" : ": ", why));
+    if (strata::Status s = connection_.RecordApplied({base->up_file, base->version, base->name, base->tag, true,
+                                                       base->up_sql, Checksum(base->up_sql)});
+        !s.ok())
+      return s;
+    listener({RunEvent::kAdopted, base->up_file, "the live schema is tag \"" + base->tag + "\"", 0});
+    first = 1;
+  }
+  if (options.backup_to && !*empty) {
+    if (strata::Status s = connection_.Backup(*options.backup_to); !s.ok()) return s.WithContext("backup");
+    listener({RunEvent::kBackup, *options.backup_to, "", 0});
+  }
+  std::vector<ScriptRun> runs;
+  for (size_t i = first; i < pending->size(); ++i) {
+    const MigrationEntry* m = (*pending)[i];
+    runs.push_back({m->up_file, m->version, m->name, m->tag, true, m->up_sql, Checksum(m->up_sql)});
+  }
+  if (options.single_transaction) {
+    for (const ScriptRun& r : runs) listener({RunEvent::kApplying, r.file_name, "", 0});
+    strata::Status s = connection_.ApplyAll(runs);
+    if (s.ok())
+      for (const ScriptRun& r : runs) listener({RunEvent::kApplied, r.file_name, "", 0});
+    return s;
+  }
+  for (const ScriptRun& r : runs) {
+    listener({RunEvent::kApplying, r.file_name, "", 0});
+    Result<ApplyOutcome> outcome = connection_.Apply(r);
+    if (!outcome.ok()) return outcome.status();
+    listener({*outcome == ApplyOutcome::kApplied ? RunEvent::kApplied : RunEvent::kSkipped, r.file_name,
+              *outcome == ApplyOutcome::kApplied ? "" : "already applied by another run", 0});
+  }
+  return Status::Ok();
+}
+
+strata::Status Runner::Down(const DownOptions& options, const RunListener& listener) {
+  Result<StatusReport> report = Status();
+  if (!report.ok()) return report.status();
+  if (strata::Status s = Verify(*report); !s.ok()) return s;
+  std::vector<const MigrationEntry*> applied;
+  for (const StatusEntry& e : report->entries)
+    if (e.applied) applied.push_back(e.entry);
+  std::reverse(applied.begin(), applied.end());
+  std::vector<const MigrationEntry*> targets;
+  for (const MigrationEntry* m : applied) {
+    if (options.to_version) {
+      if (m->version <= *options.to_version) break;
+    } else if (options.tag) {
+      std::optional<int> tag = project_.TagIndex(m->tag);
+      if (tag && *tag <= *options.tag) break;
+    } else if (static_cast<int>(targets.size()) >= options.steps.value_or(1)) {
+      break;
+    }
+    targets.push_back(m);
+  }
+  for (const MigrationEntry* m : targets) {
+    if (m->down_file.empty())
+      return Status::InvalidInput(fmt::format("{} has no down migration; cannot roll back past it", m->up_file));
+    if (!options.allow_destructive && !m->down_destructive.empty())
+      return Status::InvalidInput(fmt::format("{} is destructive ({}); rerun with --allow-destructive", m->down_file,
+                                              m->down_destructive.front()));
+  }
+  if (!targets.empty() && options.backup_to) {
+    if (strata::Status s = connection_.Backup(*options.backup_to); !s.ok()) return s.WithContext("backup");
+    listener({RunEvent::kBackup, *options.backup_to, "", 0});
+  }
+  for (const MigrationEntry* m : targets) {
+    listener({RunEvent::kApplying, m->down_file, "", 0});
+    Result<ApplyOutcome> outcome =
+        connection_.Apply({m->down_file, m->version, m->name, m->tag, false, m->down_sql, Checksum(m->down_sql)});
+    if (!outcome.ok()) return outcome.status();
+    listener({*outcome == ApplyOutcome::kApplied ? RunEvent::kApplied : RunEvent::kSkipped, m->down_file, "", 0});
+  }
+  return Status::Ok();
+}
+
+}  // namespace strata

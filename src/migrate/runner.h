@@ -1,0 +1,98 @@
+// The runner: which migrations are applied, which are pending, and applying
+// or rolling them back through a Connection. It decides and reports; the
+// Connection executes. Never prints: callers pass a listener.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dialect/connection.h"
+#include "migrate/migration_dir.h"
+#include "schema/project.h"
+
+namespace strata {
+
+// One version: its up and down files (down may be absent for a hand-written
+// migration), the tag it belongs to, and what its header declares.
+struct MigrationEntry {
+  int64_t version = 0;
+  std::string name;
+  std::string tag;
+  std::string up_file, down_file;
+  std::string up_sql, down_sql;
+  bool generated = false;
+  std::vector<std::string> up_destructive, down_destructive;  // "-- DESTRUCTIVE:" header lines
+};
+
+// Builds the ordered list from a migrations folder. A generated file names
+// its tag in its header; a hand-written one belongs to the tag of the next
+// generated version (it prepares that phase), or to the last tag.
+Result<std::vector<MigrationEntry>> LoadMigrations(const MigrationFiles& files, const Project& project);
+
+std::string Checksum(const std::string& sql);
+
+struct StatusEntry {
+  const MigrationEntry* entry = nullptr;  // null for a recorded version with no file
+  std::optional<AppliedMigration> applied;
+  bool checksum_mismatch = false;  // applied, and the file changed since
+};
+
+struct StatusReport {
+  std::vector<StatusEntry> entries;
+  std::vector<SumMismatch> sum_problems;
+  bool ok() const;  // no mismatch, no sum problem, no unknown version
+  int applied_count() const;
+  int pending_count() const;
+};
+
+struct RunEvent {
+  enum Kind { kAdopted, kBackup, kApplying, kApplied, kSkipped } kind;
+  std::string file;
+  std::string detail;
+  int64_t duration_ms = 0;
+};
+using RunListener = std::function<void(const RunEvent&)>;
+
+struct UpOptions {
+  std::optional<int> tag;              // apply through this tag index
+  std::optional<int64_t> to_version;   // apply through this version
+  bool allow_destructive = false;
+  bool single_transaction = false;
+  std::optional<std::string> backup_to;  // a backup file to write first
+  // A database with tables but no history is adopted when its schema equals
+  // this one (the first tag): the first migration is recorded, not run.
+  std::function<bool(const Schema& live, std::string* why_not)> matches_first_tag;
+};
+
+struct DownOptions {
+  std::optional<int> steps;            // default 1
+  std::optional<int> tag;              // roll back to the end of this tag
+  std::optional<int64_t> to_version;   // roll back until this version is the last applied
+  bool allow_destructive = false;
+  std::optional<std::string> backup_to;
+};
+
+class Runner {
+ public:
+  Runner(Connection& connection, const std::vector<MigrationEntry>& migrations, const Project& project,
+         const MigrationFiles& files)
+      : connection_(connection), migrations_(migrations), project_(project), files_(files) {}
+
+  Result<StatusReport> Status();
+  // The files `Up` would run, in order, without running them.
+  Result<std::vector<const MigrationEntry*>> Pending(const UpOptions& options);
+  strata::Status Up(const UpOptions& options, const RunListener& listener);
+  strata::Status Down(const DownOptions& options, const RunListener& listener);
+
+ private:
+  strata::Status Verify(const StatusReport& report);
+  Connection& connection_;
+  const std::vector<MigrationEntry>& migrations_;
+  const Project& project_;
+  const MigrationFiles& files_;
+};
+
+}  // namespace strata

@@ -1,0 +1,304 @@
+#include "sqlite/connection.h"
+
+#include <sqlite3.h>
+
+#include <chrono>
+
+#include <fmt/format.h>
+
+#include "base/strings.h"
+#include "sqlite/inspect.h"
+#include "sqlite/script.h"
+#include "sqlite/sql_writer.h"
+
+namespace strata::sqlite {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string Normalized(const std::string& sql) {
+  std::string out;
+  bool space = false;
+  for (char c : Trim(sql)) {
+    if (c == ';') continue;
+    if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+      space = true;
+      continue;
+    }
+    if (space && !out.empty()) out += ' ';
+    space = false;
+    out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+bool IsBegin(const std::string& n) { return n == "BEGIN" || n.starts_with("BEGIN "); }
+bool IsCommit(const std::string& n) { return n == "COMMIT" || n == "END" || n.starts_with("COMMIT ") || n.starts_with("END "); }
+bool IsForeignKeysPragma(const std::string& n) { return n.starts_with("PRAGMA FOREIGN_KEYS"); }
+
+// A generated file manages its own transaction and foreign keys.
+bool IsManaged(const std::vector<ScriptStatement>& statements) {
+  for (const ScriptStatement& s : statements)
+    if (Normalized(s.sql) == "BEGIN IMMEDIATE") return true;
+  return false;
+}
+
+// Statements that cannot run inside the single transaction of ApplyAll.
+std::string TransactionObstacle(const std::string& n) {
+  if (IsBegin(n) || IsCommit(n) || n.starts_with("ROLLBACK") || n.starts_with("SAVEPOINT") ||
+      n.starts_with("RELEASE"))
+    return "it manages its own transaction";
+  if (n.starts_with("VACUUM")) return "VACUUM cannot run inside a transaction";
+  if (IsForeignKeysPragma(n)) return "PRAGMA foreign_keys has no effect inside a transaction";
+  if (n.starts_with("PRAGMA JOURNAL_MODE")) return "the journal mode cannot change inside a transaction";
+  return {};
+}
+
+std::string Excerpt(const std::string& sql) {
+  std::string one_line;
+  for (char c : Trim(sql)) one_line += (c == '\n' ? ' ' : c);
+  return one_line.size() > 160 ? one_line.substr(0, 157) + "..." : one_line;
+}
+
+// Restores PRAGMA foreign_keys = ON when a run ends, however it ends.
+class ForeignKeysGuard {
+ public:
+  explicit ForeignKeysGuard(Database& db) : db_(db) {}
+  ~ForeignKeysGuard() {
+    if (!db_.autocommit()) (void)db_.Exec("ROLLBACK");
+    (void)db_.Exec("PRAGMA foreign_keys = ON");
+  }
+  ForeignKeysGuard(const ForeignKeysGuard&) = delete;
+  ForeignKeysGuard& operator=(const ForeignKeysGuard&) = delete;
+
+ private:
+  Database& db_;
+};
+
+struct ProgressState {
+  const ProgressCallback* callback;
+  const std::string* file;
+  const std::string* statement;
+  Clock::time_point start;
+};
+
+int OnProgress(void* arg) {
+  auto* state = static_cast<ProgressState*>(arg);
+  std::chrono::duration<double> elapsed = Clock::now() - state->start;
+  (*state->callback)(*state->file, *state->statement, elapsed.count());
+  return 0;
+}
+
+}  // namespace
+
+std::vector<ScriptStatement> SplitStatements(const std::string& script) {
+  std::vector<ScriptStatement> out;
+  std::string current;
+  int line = 1, start_line = 1;
+  bool started = false;
+  for (size_t i = 0; i < script.size(); ++i) {
+    char c = script[i];
+    if (!started && !std::isspace(static_cast<unsigned char>(c))) {
+      // Skip whole-line comments before a statement.
+      if (c == '-' && i + 1 < script.size() && script[i + 1] == '-') {
+        while (i < script.size() && script[i] != '\n') ++i;
+        ++line;
+        continue;
+      }
+      started = true;
+      start_line = line;
+    }
+    if (started) current += c;
+    if (c == '\n') ++line;
+    if (c == ';' && sqlite3_complete(current.c_str())) {
+      out.push_back({current, start_line});
+      current.clear();
+      started = false;
+    }
+  }
+  if (!std::string(Trim(current)).empty()) out.push_back({current, start_line});
+  return out;
+}
+
+Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(const std::string& path, bool create,
+                                                                 int busy_timeout_ms) {
+  Result<Database> db = Database::Open(path, create ? Database::Mode::kReadWriteCreate : Database::Mode::kReadWrite);
+  if (!db.ok()) return db.status();
+  sqlite3_busy_timeout(db->handle(), busy_timeout_ms);
+  // Reading the schema fails fast on a file that is not a database.
+  if (Result<int64_t> n = db->QueryInt("SELECT count(*) FROM sqlite_schema"); !n.ok())
+    return n.status().WithContext(path);
+  Result<std::string> journal = db->QueryString("PRAGMA journal_mode");
+  if (journal.ok() && (*journal == "off" || *journal == "memory"))
+    return Status::Error(StatusCode::kNotSupported,
+                         fmt::format("{}: journal_mode is {}; a failed migration could not be rolled back", path,
+                                     *journal));
+  return std::unique_ptr<SqliteConnection>(new SqliteConnection(std::move(db.value())));
+}
+
+Result<std::vector<AppliedMigration>> SqliteConnection::ReadHistory() {
+  std::vector<AppliedMigration> out;
+  Result<int64_t> exists = db_.QueryInt(fmt::format(
+      "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = {}", QuoteString(kHistoryTable)));
+  if (!exists.ok()) return exists.status();
+  if (*exists == 0) return out;
+  Result<Statement> stmt = db_.Prepare(fmt::format(
+      "SELECT version, name, tag, coalesce(checksum, ''), applied_at, coalesce(duration_ms, 0) FROM {} ORDER BY version",
+      QuoteIdentifier(kHistoryTable)));
+  if (!stmt.ok()) return stmt.status();
+  for (;;) {
+    Result<bool> row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    out.push_back({stmt->Int(0), stmt->Text(1), stmt->Text(2), stmt->Text(3), stmt->Text(4), stmt->Int(5)});
+  }
+  return out;
+}
+
+Result<bool> SqliteConnection::IsEmpty() {
+  Result<int64_t> n = db_.QueryInt(fmt::format(
+      "SELECT count(*) FROM sqlite_schema WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name <> {}",
+      QuoteString(kHistoryTable)));
+  if (!n.ok()) return n.status();
+  return *n == 0;
+}
+
+Result<Schema> SqliteConnection::Inspect() { return InspectSchema(db_, {std::string(kHistoryTable)}); }
+
+Status SqliteConnection::EnsureHistoryTable() { return db_.Exec(CreateHistoryTableSql()); }
+
+Result<bool> SqliteConnection::IsRecorded(int64_t version) {
+  Result<std::vector<AppliedMigration>> history = ReadHistory();
+  if (!history.ok()) return history.status();
+  for (const AppliedMigration& m : *history)
+    if (m.version == version) return true;
+  return false;
+}
+
+Status SqliteConnection::RunStatements(const ScriptRun& run, bool inside_outer_transaction, bool* already_done) {
+  const std::vector<ScriptStatement> statements = SplitStatements(run.sql);
+  const bool managed = IsManaged(statements);
+  const auto started = Clock::now();
+  const auto fail = [&](const ScriptStatement& s, const Status& status) {
+    return Status::Error(status.code(), fmt::format("{}:{}: {}\n  statement: {}", run.file_name, s.line,
+                                                    status.message().substr(0, status.message().find(" in: ")),
+                                                    Excerpt(s.sql)));
+  };
+  const auto record = [&]() -> Status {
+    const std::string table = QuoteIdentifier(kHistoryTable);
+    const int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
+    if (!run.up) return managed ? Status::Ok() : db_.Exec(fmt::format("DELETE FROM {} WHERE version = {}", table, run.version));
+    if (!managed)
+      if (Status s = db_.Exec(fmt::format("INSERT INTO {} (version, name, tag) VALUES ({}, {}, {})", table, run.version,
+                                          QuoteString(run.name), QuoteString(run.tag)));
+          !s.ok())
+        return s;
+    return db_.Exec(fmt::format("UPDATE {} SET checksum = {}, duration_ms = {} WHERE version = {}", table,
+                                QuoteString(run.checksum), ms, run.version));
+  };
+  // Under the write lock: is there still something to do?
+  const auto check_done = [&]() -> Status {
+    Result<bool> recorded = IsRecorded(run.version);
+    if (!recorded.ok()) return recorded.status();
+    *already_done = run.up ? *recorded : !*recorded;
+    return Status::Ok();
+  };
+
+  if (!managed && !inside_outer_transaction) {
+    if (Status s = db_.Exec("BEGIN IMMEDIATE"); !s.ok()) return s.WithContext(run.file_name);
+    if (Status s = check_done(); !s.ok() || *already_done) return s;
+    if (Status s = EnsureHistoryTable(); !s.ok()) return s;
+  }
+  ProgressState progress{&progress_, &run.file_name, nullptr, Clock::now()};
+  for (const ScriptStatement& s : statements) {
+    const std::string n = Normalized(s.sql);
+    if (inside_outer_transaction && managed && (IsBegin(n) || IsCommit(n) || IsForeignKeysPragma(n))) continue;
+    if (IsCommit(n) && managed)
+      if (Status st = record(); !st.ok()) return fail(s, st);
+    std::string excerpt = Excerpt(s.sql);
+    progress.statement = &excerpt;
+    progress.start = Clock::now();
+    if (progress_) sqlite3_progress_handler(db_.handle(), 100000, OnProgress, &progress);
+    Status st = db_.Exec(s.sql);
+    sqlite3_progress_handler(db_.handle(), 0, nullptr, nullptr);
+    if (!st.ok()) return fail(s, st);
+    if (IsBegin(n) && managed) {
+      if (Status c = check_done(); !c.ok() || *already_done) return c;
+    }
+  }
+  if (!managed || inside_outer_transaction)
+    if (Status s = record(); !s.ok()) return s.WithContext(run.file_name);
+  if (!managed) {
+    // A hand-written migration runs with foreign keys on; still, say which
+    // rows it left orphaned rather than letting COMMIT fail vaguely.
+    Result<std::string> violation = db_.QueryString("SELECT \"table\" || ' rowid ' || rowid FROM pragma_foreign_key_check LIMIT 1");
+    if (!violation.ok()) return violation.status().WithContext(run.file_name);
+    if (!violation->empty())
+      return Status::Database(fmt::format("{}: leaves a foreign key violation: {}", run.file_name, *violation));
+    if (!inside_outer_transaction)
+      if (Status s = db_.Exec("COMMIT"); !s.ok()) return s.WithContext(run.file_name);
+  }
+  return Status::Ok();
+}
+
+Result<ApplyOutcome> SqliteConnection::Apply(const ScriptRun& run) {
+  if (!db_.autocommit()) return Status::Error(StatusCode::kInternal, "a transaction is already open");
+  ForeignKeysGuard guard(db_);
+  bool already_done = false;
+  Status s = RunStatements(run, false, &already_done);
+  if (!s.ok()) return s;
+  if (already_done) return ApplyOutcome::kAlreadyDone;
+  return ApplyOutcome::kApplied;
+}
+
+Status SqliteConnection::ApplyAll(const std::vector<ScriptRun>& runs) {
+  for (const ScriptRun& run : runs) {
+    std::vector<ScriptStatement> statements = SplitStatements(run.sql);
+    if (IsManaged(statements)) continue;
+    for (const ScriptStatement& s : statements)
+      if (std::string why = TransactionObstacle(Normalized(s.sql)); !why.empty())
+        return Status::InvalidInput(fmt::format("{}:{}: cannot run inside a single transaction: {}", run.file_name,
+                                                s.line, why));
+  }
+  ForeignKeysGuard guard(db_);
+  if (Status s = db_.Exec("PRAGMA foreign_keys = OFF"); !s.ok()) return s;
+  if (Status s = db_.Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+  if (Status s = EnsureHistoryTable(); !s.ok()) return s;
+  for (const ScriptRun& run : runs) {
+    bool already_done = false;
+    if (Result<bool> recorded = IsRecorded(run.version); !recorded.ok() || (run.up ? *recorded : !*recorded)) {
+      if (!recorded.ok()) return recorded.status();
+      continue;  // another process got there first
+    }
+    if (Status s = RunStatements(run, true, &already_done); !s.ok()) return s;
+  }
+  Result<std::string> violation = db_.QueryString("SELECT \"table\" || ' rowid ' || rowid FROM pragma_foreign_key_check LIMIT 1");
+  if (!violation.ok()) return violation.status();
+  if (!violation->empty()) return Status::Database("the migrations leave a foreign key violation: " + *violation);
+  return db_.Exec("COMMIT");
+}
+
+Status SqliteConnection::RecordApplied(const ScriptRun& run) {
+  if (Status s = EnsureHistoryTable(); !s.ok()) return s;
+  return db_.Exec(fmt::format("INSERT INTO {} (version, name, tag, checksum, duration_ms) VALUES ({}, {}, {}, {}, 0)",
+                              QuoteIdentifier(kHistoryTable), run.version, QuoteString(run.name), QuoteString(run.tag),
+                              QuoteString(run.checksum)));
+}
+
+Status CopyDatabase(const std::string& source, const std::string& destination) {
+  Result<Database> from = Database::Open(source, Database::Mode::kReadOnly);
+  if (!from.ok()) return from.status();
+  Result<Database> to = Database::Open(destination, Database::Mode::kReadWriteCreate);
+  if (!to.ok()) return to.status();
+  sqlite3_backup* backup = sqlite3_backup_init(to->handle(), "main", from->handle(), "main");
+  if (!backup) return to->LastError("backup");
+  int rc = sqlite3_backup_step(backup, -1);
+  sqlite3_backup_finish(backup);
+  if (rc != SQLITE_DONE) return to->LastError("backup");
+  return Status::Ok();
+}
+
+Status SqliteConnection::Backup(const std::string& destination) { return CopyDatabase(db_.path(), destination); }
+
+}  // namespace strata::sqlite

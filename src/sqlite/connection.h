@@ -1,0 +1,59 @@
+// The SQLite implementation of Connection: runs migration files statement
+// by statement on a dedicated connection, following their structure (see
+// script.h) and adding what only a runner can: the history check under the
+// write lock, the checksum and duration in the same transaction, errors that
+// name the file and line, and a progress callback for long statements.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "dialect/connection.h"
+#include "sqlite/database.h"
+
+namespace strata::sqlite {
+
+// Called about every 100,000 virtual machine steps of a running statement.
+using ProgressCallback = std::function<void(const std::string& file, const std::string& statement, double seconds)>;
+
+class SqliteConnection final : public Connection {
+ public:
+  // Opens (creating when `create`) the file; fails on a non-SQLite file.
+  static Result<std::unique_ptr<SqliteConnection>> Open(const std::string& path, bool create,
+                                                        int busy_timeout_ms = 60000);
+
+  Result<std::vector<AppliedMigration>> ReadHistory() override;
+  Result<bool> IsEmpty() override;
+  Result<Schema> Inspect() override;
+  Result<ApplyOutcome> Apply(const ScriptRun& run) override;
+  Status ApplyAll(const std::vector<ScriptRun>& runs) override;
+  Status RecordApplied(const ScriptRun& run) override;
+  Status Backup(const std::string& destination) override;
+
+  void set_progress(ProgressCallback callback) { progress_ = std::move(callback); }
+  Database& database() { return db_; }
+
+ private:
+  explicit SqliteConnection(Database db) : db_(std::move(db)) {}
+  Result<bool> IsRecorded(int64_t version);
+  Status RunStatements(const ScriptRun& run, bool inside_outer_transaction, bool* already_done);
+  Status EnsureHistoryTable();
+
+  Database db_;
+  ProgressCallback progress_;
+};
+
+// Copies `source` into the file `destination` with SQLite's online backup
+// API (also used to restore a backup over a live database).
+Status CopyDatabase(const std::string& source, const std::string& destination);
+
+// Splits a script into complete statements (sqlite3_complete decides where
+// one ends, so trigger bodies stay whole), each with its first line.
+struct ScriptStatement {
+  std::string sql;
+  int line = 1;
+};
+std::vector<ScriptStatement> SplitStatements(const std::string& script);
+
+}  // namespace strata::sqlite
