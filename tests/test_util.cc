@@ -35,6 +35,11 @@ std::string ReadFile(const std::filesystem::path& path) {
   return s.str();
 }
 
+std::string Trimmed(const std::string& s) {
+  size_t b = s.find_first_not_of(" \n\t"), e = s.find_last_not_of(" \n\t");
+  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+}
+
 std::filesystem::path SourceDir() { return STRATA_SOURCE_DIR; }
 
 static std::string ShellQuote(const std::string& s) {

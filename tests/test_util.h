@@ -35,6 +35,8 @@ struct CommandResult {
 // Runs the strata binary with `args` in `cwd`, capturing both streams.
 CommandResult RunStrata(const std::vector<std::string>& args, const std::filesystem::path& cwd = {});
 
+std::string Trimmed(const std::string& s);
+
 // The repository's own schema folder.
 std::filesystem::path SourceDir();
 

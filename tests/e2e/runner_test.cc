@@ -1,0 +1,296 @@
+// The runner end to end: the strata binary against real database files.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <random>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "migrate/scenario_harness.h"
+#include "test_util.h"
+
+namespace strata {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::Query;
+using testing::RunStrata;
+
+// A copy of the repository's schema and migrations in a temporary folder,
+// so a test can edit or add migration files.
+class RunnerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    fs::copy(testing::SourceDir() / "schema", dir_ / "schema", fs::copy_options::recursive);
+    fs::copy(testing::SourceDir() / "migrations", dir_ / "migrations", fs::copy_options::recursive);
+  }
+  testing::CommandResult Strata(std::vector<std::string> args) { return RunStrata(args, dir_.path()); }
+  std::string Db() const { return (dir_ / "chefsocial.db").string(); }
+  void Exec(const std::string& sql) {
+    std::string err;
+    ASSERT_EQ(testing::RunSqliteShell(Db(), sql, false, &err), 0) << err;
+  }
+  // Adds a hand-written migration and regenerates the sum file.
+  void AddMigration(const std::string& name, const std::string& sql) {
+    dir_.Write("migrations/" + name, sql);
+    ASSERT_EQ(Strata({"generate"}).exit_code, 0);
+  }
+  testing::TempDir dir_;
+};
+
+// Realistic baseline data, with what the baseline allowed and phase1
+// forbids: duplicate usage months and an orphaned conversation.
+const char* kBaselineData = R"(
+INSERT INTO users (id, email, password_hash, name, restaurant_name) VALUES
+  ('u1', 'chef@bistro.fr', 'h1', 'Anne', 'Bistro'), ('u2', 'cook@diner.us', 'h2', 'Bob', 'Diner'),
+  ('u3', 'owner@cafe.it', 'h3', 'Carla', 'Cafe');
+INSERT INTO conversations (user_id, transcript, language) VALUES
+  ('u1', 'special of the day', 'fr'), ('u2', 'burger launch', 'en'), ('ghost', 'orphan from a deleted user', 'en');
+INSERT INTO content (user_id, title, platform, viral_score) VALUES ('u1', 'Tarte', 'instagram', 8), ('u3', 'Espresso', 'tiktok', 6);
+INSERT INTO user_features (user_id, feature_key) VALUES ('u1', 'voice_content_creation'), ('u2', 'analytics_insights');
+INSERT INTO usage_tracking (user_id, month_year, voice_minutes_used, images_generated) VALUES
+  ('u1', '2026-10', 30, 2), ('u1', '2026-10', 12, 1), ('u2', '2026-10', 5, 0), ('u1', '2026-11', 7, 3);
+)";
+
+TEST_F(RunnerTest, ChefSocialBaselineToPhase4AndBack) {
+  ASSERT_EQ(Strata({"up", "--tag", "baseline"}).exit_code, 0);
+  Exec(kBaselineData);
+
+  // Phase1 enforces foreign keys: the orphan is refused, named, nothing changes.
+  std::string before = testing::Dump(Db());
+  testing::CommandResult refused = Strata({"up"});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.err.find("0020_phase1.up.sql"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("(orphans)"), std::string::npos) << refused.err;
+  EXPECT_EQ(testing::Dump(Db()), before);
+
+  Exec("DELETE FROM conversations WHERE user_id = 'ghost';");
+  testing::CommandResult up = Strata({"up"});
+  ASSERT_EQ(up.exit_code, 0) << up.err;
+  EXPECT_NE(up.out.find("5 applied, 0 pending"), std::string::npos) << up.out;
+  // The declared fix merged the duplicate month, summing its counters.
+  EXPECT_EQ(Query(Db(), "SELECT user_id, month_year, voice_minutes_used, images_generated FROM usage_tracking ORDER BY id"),
+            "u1|2026-10|42|3\nu2|2026-10|5|0\nu1|2026-11|7|3");
+  EXPECT_EQ(Query(Db(), "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"), "18");
+  EXPECT_EQ(Query(Db(), "PRAGMA integrity_check"), "ok");
+  EXPECT_EQ(Query(Db(), "PRAGMA foreign_key_check"), "");
+
+  testing::CommandResult down = Strata({"down", "--tag", "baseline", "--allow-destructive"});
+  ASSERT_EQ(down.exit_code, 0) << down.err;
+  EXPECT_NE(down.out.find("1 applied, 4 pending"), std::string::npos) << down.out;
+  EXPECT_EQ(Query(Db(), "SELECT count(*) FROM users"), "3");
+  EXPECT_EQ(Query(Db(), "SELECT count(*) FROM usage_tracking"), "3");
+  testing::CommandResult again = Strata({"up"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(Query(Db(), "SELECT count(*) FROM strata_migrations"), "5");
+}
+
+TEST_F(RunnerTest, AdoptsALiveDatabaseThatIsTheBaseline) {
+  // The application created the tables itself, with no strata history.
+  std::string baseline = testing::ReadFile(dir_ / "migrations" / "0010_baseline.up.sql");
+  ASSERT_EQ(Strata({"create", "--tag", "baseline"}).exit_code, 0);
+  testing::CommandResult up = Strata({"up", "--tag", "phase1"});
+  EXPECT_EQ(up.exit_code, 0) << up.err;
+  EXPECT_NE(up.err.find("adopted: 0010_baseline.up.sql"), std::string::npos) << up.err;
+  EXPECT_EQ(Query(Db(), "SELECT group_concat(version) FROM strata_migrations"), "10,20");
+
+  // A database that is something else is refused, with the differences.
+  fs::remove(Db());
+  Exec("CREATE TABLE users (id TEXT PRIMARY KEY);");
+  testing::CommandResult other = Strata({"up"});
+  EXPECT_EQ(other.exit_code, 2);
+  EXPECT_NE(other.err.find("no strata history"), std::string::npos) << other.err;
+}
+
+TEST_F(RunnerTest, AFailingMigrationChangesNothingAndNamesTheStatement) {
+  ASSERT_EQ(Strata({"up", "--tag", "baseline"}).exit_code, 0);
+  AddMigration("0015_backfill.up.sql",
+               "UPDATE users SET status = 'active';\n"
+               "INSERT INTO users (id, email, password_hash, name) VALUES ('x', 'x@x', 'h', 'X');\n"
+               "INSERT INTO no_such_table VALUES (1);\n");
+  Exec("INSERT INTO users (id, email, password_hash, name, status) VALUES ('u1', 'a@b', 'h', 'A', 'inactive');");
+  std::string before = testing::Dump(Db());
+  testing::CommandResult r = Strata({"up", "--no-backup"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("0015_backfill.up.sql:3: no such table: no_such_table"), std::string::npos) << r.err;
+  EXPECT_EQ(testing::Dump(Db()), before);
+  EXPECT_EQ(Query(Db(), "SELECT group_concat(version) FROM strata_migrations"), "10");
+}
+
+TEST_F(RunnerTest, EditedAppliedMigrationIsReportedAndRefused) {
+  ASSERT_EQ(Strata({"up", "--tag", "phase1"}).exit_code, 0);
+  fs::path file = dir_ / "migrations" / "0020_phase1.up.sql";
+  dir_.Write("migrations/0020_phase1.up.sql", testing::ReadFile(file) + "\n-- edited\n");
+  testing::CommandResult status = Strata({"status"});
+  EXPECT_EQ(status.exit_code, 1);
+  EXPECT_NE(status.out.find("0020_phase1.up.sql: edited after its checksum was recorded"), std::string::npos)
+      << status.out;
+  testing::CommandResult up = Strata({"up"});
+  EXPECT_EQ(up.exit_code, 1);
+  EXPECT_NE(up.err.find("0020_phase1.up.sql"), std::string::npos) << up.err;
+  EXPECT_EQ(Query(Db(), "SELECT max(version) FROM strata_migrations"), "20");
+
+}
+
+TEST_F(RunnerTest, EditedHandWrittenMigrationIsCaughtByTheHistoryChecksum) {
+  AddMigration("0015_backfill.up.sql", "UPDATE users SET status = 'active';\n");
+  ASSERT_EQ(Strata({"up", "--tag", "phase1"}).exit_code, 0);
+  // The sum file is regenerated after the edit, so only the checksum the
+  // history recorded at apply time can tell.
+  AddMigration("0015_backfill.up.sql", "UPDATE users SET status = 'inactive';\n");
+  testing::CommandResult status = Strata({"status", "--format", "json"});
+  EXPECT_EQ(status.exit_code, 1);
+  EXPECT_NE(status.out.find("\"file\":\"0015_backfill.up.sql\",\"tag\":\"phase1\",\"applied\":true"),
+            std::string::npos) << status.out;
+  EXPECT_NE(status.out.find("\"checksum_mismatch\":true"), std::string::npos) << status.out;
+  testing::CommandResult up = Strata({"up"});
+  EXPECT_EQ(up.exit_code, 1);
+  EXPECT_NE(up.err.find("0015_backfill.up.sql was edited after it was applied"), std::string::npos) << up.err;
+}
+
+TEST_F(RunnerTest, DestructiveMigrationsNeedTheFlag) {
+  ASSERT_EQ(Strata({"up"}).exit_code, 0);
+  testing::CommandResult r = Strata({"down"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("0050_phase4.down.sql is destructive (drop table"), std::string::npos) << r.err;
+  EXPECT_EQ(Query(Db(), "SELECT max(version) FROM strata_migrations"), "50");
+  EXPECT_EQ(Strata({"down", "--allow-destructive"}).exit_code, 0);
+  EXPECT_EQ(Query(Db(), "SELECT max(version) FROM strata_migrations"), "40");
+}
+
+TEST_F(RunnerTest, TagAndVersionSelection) {
+  ASSERT_EQ(Strata({"up", "--tag", "phase2"}).exit_code, 0);
+  EXPECT_EQ(Query(Db(), "SELECT group_concat(tag) FROM strata_migrations"), "baseline,phase1,phase2");
+  EXPECT_EQ(Query(Db(), "SELECT count(*) FROM sqlite_schema WHERE name = 'teams'"), "0");
+  ASSERT_EQ(Strata({"up", "--to", "40"}).exit_code, 0);
+  EXPECT_EQ(Query(Db(), "SELECT max(version) FROM strata_migrations"), "40");
+  ASSERT_EQ(Strata({"down", "--to", "20", "--allow-destructive"}).exit_code, 0);
+  EXPECT_EQ(Query(Db(), "SELECT group_concat(version) FROM strata_migrations"), "10,20");
+  ASSERT_EQ(Strata({"down", "--steps", "2", "--allow-destructive"}).exit_code, 0);
+  EXPECT_EQ(Query(Db(), "SELECT count(*) FROM strata_migrations"), "0");
+  EXPECT_EQ(Strata({"up", "--tag", "phase9"}).exit_code, 2);
+}
+
+TEST_F(RunnerTest, PlanPrintsWithoutApplying) {
+  ASSERT_EQ(Strata({"up", "--tag", "phase3"}).exit_code, 0);
+  std::string before = testing::Dump(Db());
+  testing::CommandResult plan = Strata({"plan"});
+  EXPECT_EQ(plan.exit_code, 0);
+  EXPECT_NE(plan.out.find("-- ===== 0050_phase4.up.sql (tag \"phase4\")"), std::string::npos);
+  EXPECT_EQ(plan.out.find("0040_phase3.up.sql (tag"), std::string::npos);
+  EXPECT_EQ(testing::Dump(Db()), before);
+}
+
+TEST_F(RunnerTest, BackupRestoreRoundTrip) {
+  ASSERT_EQ(Strata({"up", "--tag", "baseline"}).exit_code, 0);
+  Exec("INSERT INTO users (id, email, password_hash, name) VALUES ('u1', 'a@b', 'h', 'A');");
+  std::string at_baseline = testing::Dump(Db());
+  testing::CommandResult up = Strata({"up"});
+  ASSERT_EQ(up.exit_code, 0) << up.err;
+  // `up` backed the database up first.
+  std::vector<fs::path> backups;
+  for (const auto& e : fs::directory_iterator(dir_ / "backups")) backups.push_back(e.path());
+  ASSERT_EQ(backups.size(), 1u);
+  EXPECT_EQ(testing::Dump(backups[0].string()), at_baseline);
+  ASSERT_EQ(Strata({"restore", "--from", backups[0].string()}).exit_code, 0);
+  EXPECT_EQ(testing::Dump(Db()), at_baseline);
+  testing::CommandResult manual = Strata({"backup"});
+  EXPECT_EQ(manual.exit_code, 0);
+  EXPECT_TRUE(fs::exists(dir_ / testing::Trimmed(manual.out))) << manual.out;
+}
+
+TEST_F(RunnerTest, SingleTransactionIsAllOrNothing) {
+  AddMigration("0045_bad.up.sql", "INSERT INTO no_such_table VALUES (1);\n");
+  testing::CommandResult r = Strata({"up", "--single-transaction"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("0045_bad.up.sql:1"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(Db()) && Query(Db(), "SELECT count(*) FROM sqlite_schema") != "0")
+      << "nothing of the first four migrations may remain";
+
+  fs::remove(dir_ / "migrations" / "0045_bad.up.sql");
+  AddMigration("0045_vacuum.up.sql", "VACUUM;\n");
+  testing::CommandResult refused = Strata({"up", "--single-transaction"});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("0045_vacuum.up.sql:1: cannot run inside a single transaction"), std::string::npos)
+      << refused.err;
+
+  fs::remove(dir_ / "migrations" / "0045_vacuum.up.sql");
+  ASSERT_EQ(Strata({"generate"}).exit_code, 0);
+  testing::CommandResult ok = Strata({"up", "--single-transaction"});
+  ASSERT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_EQ(Query(Db(), "SELECT count(*) FROM strata_migrations WHERE checksum LIKE 'sha256:%'"), "5");
+}
+
+TEST_F(RunnerTest, ConcurrentRunsApplyEachMigrationOnce) {
+  std::vector<pid_t> children;
+  for (int i = 0; i < 8; ++i) {
+    pid_t pid = fork();
+    if (pid == 0) {
+      testing::CommandResult r = RunStrata({"up", "--no-backup"}, dir_.path());
+      _exit(r.exit_code);
+    }
+    children.push_back(pid);
+  }
+  int succeeded = 0;
+  for (pid_t pid : children) {
+    int status = 0;
+    waitpid(pid, &status, 0);
+    succeeded += WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  }
+  EXPECT_EQ(succeeded, 8);
+  EXPECT_EQ(Query(Db(), "SELECT count(*), count(DISTINCT version) FROM strata_migrations"), "5|5");
+  EXPECT_EQ(Query(Db(), "PRAGMA integrity_check"), "ok");
+  EXPECT_EQ(Query(Db(), "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"), "18");
+}
+
+// SIGKILL `strata up` at random moments while it rebuilds a 200,000-row
+// table: every time the file is intact, at the old or the new version, with
+// every row; the next `up` finishes the job.
+TEST_F(RunnerTest, KilledDuringARebuildLosesNothing) {
+  ASSERT_EQ(Strata({"up", "--tag", "baseline"}).exit_code, 0);
+  Exec("INSERT INTO users (id, email, password_hash, name) VALUES ('u1', 'a@b', 'h', 'A');"
+       "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200000) "
+       "INSERT INTO usage_tracking (user_id, month_year, voice_minutes_used) SELECT 'u1', printf('%04d-%02d', 1000 + i / 12, 1 + i % 12), i FROM n;");
+  const fs::path pristine = dir_ / "pristine.db";
+  fs::copy_file(Db(), pristine);
+  std::mt19937 random(20261125);
+  int killed_mid_run = 0;
+  for (int round = 0; round < 20; ++round) {
+    SCOPED_TRACE("round " + std::to_string(round));
+    fs::copy_file(pristine, Db(), fs::copy_options::overwrite_existing);
+    fs::remove(dir_ / "chefsocial.db-journal");
+    pid_t pid = fork();
+    if (pid == 0) {
+      if (chdir(dir_.path().c_str()) != 0) _exit(126);
+      int null = open("/dev/null", O_WRONLY);
+      dup2(null, 1);
+      dup2(null, 2);
+      execl(STRATA_BINARY, "strata", "up", "--tag", "phase1", "--no-backup", static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(5, 400)(random)));
+    kill(pid, SIGKILL);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    killed_mid_run += WIFSIGNALED(status);
+    EXPECT_EQ(Query(Db(), "PRAGMA integrity_check"), "ok");
+    std::string version = Query(Db(), "SELECT max(version) FROM strata_migrations");
+    EXPECT_TRUE(version == "10" || version == "20") << version;
+    EXPECT_EQ(Query(Db(), "SELECT count(*), sum(voice_minutes_used) FROM usage_tracking"), "200000|20000100000");
+    if (version == "10") {
+      EXPECT_EQ(Query(Db(), "SELECT count(*) FROM pragma_table_info('usage_tracking')"), "6");
+    }
+    testing::CommandResult finish = Strata({"up", "--tag", "phase1", "--no-backup"});
+    ASSERT_EQ(finish.exit_code, 0) << finish.err;
+    EXPECT_EQ(Query(Db(), "SELECT max(version) FROM strata_migrations"), "20");
+    EXPECT_EQ(Query(Db(), "SELECT count(*), sum(voice_minutes_used) FROM usage_tracking"), "200000|20000100000");
+  }
+  EXPECT_GE(killed_mid_run, 10) << "most rounds must kill the run before it finishes";
+}
+
+}  // namespace
+}  // namespace strata
