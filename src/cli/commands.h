@@ -24,6 +24,8 @@ struct Context {
   bool no_backup = false;
   int keep_backups = 5;
   std::string backup_file;  // restore --from
+  int samples = 5;          // check --samples
+  std::string out_dir;      // inspect --out
   int exit_code = 0;
 };
 
@@ -36,5 +38,7 @@ void SetupDown(CLI::App& app, Context& ctx);
 void SetupStatus(CLI::App& app, Context& ctx);
 void SetupPlan(CLI::App& app, Context& ctx);
 void SetupBackup(CLI::App& app, Context& ctx);
+void SetupCheck(CLI::App& app, Context& ctx);
+void SetupDrift(CLI::App& app, Context& ctx);
 
 }  // namespace strata::cli

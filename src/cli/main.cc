@@ -22,6 +22,8 @@ int main(int argc, char** argv) {
   SetupStatus(app, ctx);
   SetupPlan(app, ctx);
   SetupBackup(app, ctx);
+  SetupCheck(app, ctx);
+  SetupDrift(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {

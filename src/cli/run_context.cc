@@ -99,3 +99,15 @@ void EnableProgress(sqlite::SqliteConnection& connection) {
 }
 
 }  // namespace strata::cli
+
+namespace strata::cli {
+
+std::optional<int> TagOfDatabase(const RunContext& run, const std::string& tag_option) {
+  if (!tag_option.empty()) return ResolveTagOrReport(run.schema, tag_option);
+  Result<std::vector<AppliedMigration>> history = run.connection->ReadHistory();
+  if (history.ok() && !history->empty())
+    if (std::optional<int> tag = run.schema.project.TagIndex(history->back().tag)) return tag;
+  return run.schema.project.last_tag();
+}
+
+}  // namespace strata::cli

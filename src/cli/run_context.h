@@ -37,3 +37,12 @@ void PrintEvent(const RunEvent& e);
 void EnableProgress(sqlite::SqliteConnection& connection);
 
 }  // namespace strata::cli
+
+namespace strata::cli {
+
+// The tag a database should be at: `--tag` when given; otherwise the tag
+// of the last migration its history records; otherwise the last tag (a
+// database strata did not create). Prints and returns nullopt on a bad tag.
+std::optional<int> TagOfDatabase(const RunContext& run, const std::string& tag_option);
+
+}  // namespace strata::cli

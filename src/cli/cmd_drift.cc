@@ -1,0 +1,77 @@
+#include <iostream>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "base/json.h"
+#include "base/strings.h"
+#include "cli/commands.h"
+#include "cli/exit_code.h"
+#include "cli/run_context.h"
+#include "diff/differ.h"
+#include "diff/drift.h"
+#include "report/junit.h"
+#include "sqlite/inspect.h"
+
+namespace strata::cli {
+
+void SetupDrift(CLI::App& app, Context& ctx) {
+  CLI::App* cmd = app.add_subcommand("drift", "Compare the live schema with what its recorded version should be");
+  AddSchemaOption(*cmd, ctx.options);
+  AddMigrationsOption(*cmd, ctx.options);
+  AddDbOption(*cmd, ctx.options);
+  AddFormatOption(*cmd, ctx.options, true);
+  cmd->add_option("--tag", ctx.tag, "compare with this tag (default: the database's recorded tag)");
+  cmd->callback([&ctx] {
+    std::unique_ptr<RunContext> run = OpenRunContext(ctx.options, false, ctx.exit_code);
+    if (!run) return;
+    std::optional<int> tag = TagOfDatabase(*run, ctx.tag);
+    if (!tag) {
+      ctx.exit_code = kUsage;
+      return;
+    }
+    Result<Schema> live = run->connection->Inspect();
+    if (!live.ok()) {
+      PrintError(live.status().message());
+      ctx.exit_code = ExitCodeFor(live.status());
+      return;
+    }
+    std::erase_if(live->tables, [&](const Table& t) {
+      for (const std::string& ignored : run->schema.project.ignore_tables)
+        if (EqualsIgnoreCase(ignored, t.name)) return true;
+      return false;
+    });
+    const Schema expected = sqlite::AsInspected(run->schema.At(*tag));
+    const std::vector<DriftItem> drift =
+        DescribeDrift(Diff(expected, sqlite::AsInspected(*live), {}, {.compare_rows = false}));
+    const std::string& tag_name = run->schema.project.tags[*tag];
+    if (ctx.options.format == Format::kJson) {
+      JsonWriter json;
+      json.BeginObject().Key("ok").Bool(drift.empty()).Key("tag").String(tag_name).Key("drift").BeginArray();
+      for (const DriftItem& d : drift) json.BeginObject().Key("table").String(d.table).Key("finding").String(d.finding).EndObject();
+      json.EndArray().EndObject();
+      std::cout << json.str() << "\n";
+    } else if (ctx.options.format == Format::kJunit) {
+      std::map<std::string, report::JUnitCase> by_table;
+      for (const Table& t : expected.tables) by_table[t.name] = {t.name, "strata.drift", {}, {}};
+      for (const DriftItem& d : drift) {
+        auto& c = by_table[d.table];
+        c.name = d.table;
+        c.classname = "strata.drift";
+        c.failures.push_back(d.finding);
+      }
+      std::vector<report::JUnitCase> cases;
+      for (auto& [name, c] : by_table) cases.push_back(std::move(c));
+      std::cout << report::JUnitXml("strata drift", cases);
+    } else {
+      for (const DriftItem& d : drift) std::cout << fmt::format("{}: {}\n", d.table, d.finding);
+      std::cout << fmt::format("{}: {} at tag \"{}\"\n", ctx.options.db,
+                               drift.empty() ? std::string("no drift") : fmt::format("{} difference(s)", drift.size()),
+                               tag_name);
+    }
+    ctx.exit_code = drift.empty() ? kOk : kFindings;
+  });
+}
+
+}  // namespace strata::cli

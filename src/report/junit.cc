@@ -1,0 +1,52 @@
+#include "report/junit.h"
+
+#include <fmt/format.h>
+
+namespace strata::report {
+
+namespace {
+
+std::string Escape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '&': out += "&amp;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string JUnitXml(const std::string& suite, const std::vector<JUnitCase>& cases) {
+  int failures = 0, errors = 0;
+  for (const JUnitCase& c : cases) {
+    failures += !c.failures.empty();
+    errors += !c.error.empty();
+  }
+  std::string out = fmt::format("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n"
+                                "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\">\n",
+                                Escape(suite), cases.size(), failures, errors);
+  for (const JUnitCase& c : cases) {
+    out += fmt::format("    <testcase name=\"{}\" classname=\"{}\"", Escape(c.name), Escape(c.classname));
+    if (c.failures.empty() && c.error.empty()) {
+      out += "/>\n";
+      continue;
+    }
+    out += ">\n";
+    if (!c.error.empty()) out += fmt::format("      <error message=\"{}\"/>\n", Escape(c.error));
+    if (!c.failures.empty()) {
+      std::string body;
+      for (const std::string& f : c.failures) body += f + "\n";
+      out += fmt::format("      <failure message=\"{}\">{}</failure>\n", Escape(c.failures.front()), Escape(body));
+    }
+    out += "    </testcase>\n";
+  }
+  return out + "  </testsuite>\n</testsuites>\n";
+}
+
+}  // namespace strata::report
