@@ -43,6 +43,11 @@ class Dialect {
 
   // The plan as a self-contained migration file.
   virtual std::string RenderMigration(const Plan& plan, const MigrationHeader& header) const = 0;
+
+  // The integrity checks `schema` implies (an orphan-record check per
+  // foreign key, the declared data checks) as one file a person can run in
+  // the dialect's own shell.
+  virtual std::string RenderChecks(const Schema& schema, std::string_view tag) const = 0;
 };
 
 }  // namespace strata

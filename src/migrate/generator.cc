@@ -50,7 +50,17 @@ GenerateResult GenerateMigrations(const VersionedSchema& schema, const Dialect& 
   return result;
 }
 
-std::vector<std::string> OutOfDateFiles(const MigrationFiles& expected, const MigrationFiles& actual) {
+MigrationFiles GenerateChecks(const VersionedSchema& schema, const Dialect& dialect) {
+  MigrationFiles files;
+  for (int tag = 0; tag <= schema.project.last_tag(); ++tag) {
+    const std::string& tag_name = schema.project.tags[tag];
+    files[tag_name + ".sql"] = dialect.RenderChecks(schema.At(tag), tag_name);
+  }
+  return files;
+}
+
+std::vector<std::string> OutOfDateFiles(const MigrationFiles& expected, const MigrationFiles& actual,
+                                        bool extra_is_stale) {
   std::vector<std::string> out;
   for (const auto& [name, content] : expected) {
     auto it = actual.find(name);
@@ -59,6 +69,9 @@ std::vector<std::string> OutOfDateFiles(const MigrationFiles& expected, const Mi
     else if (it->second != content)
       out.push_back(fmt::format("{}: out of date", name));
   }
+  if (extra_is_stale)
+    for (const auto& [name, content] : actual)
+      if (!expected.count(name)) out.push_back(fmt::format("{}: not produced by the schema", name));
   return out;
 }
 

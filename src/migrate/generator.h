@@ -31,14 +31,20 @@ struct GenerateResult {
   MigrationFiles files;
 };
 
+// The `checks/` folder: one file per tag, `<tag>.sql`, holding the checks
+// the schema at that tag implies.
+MigrationFiles GenerateChecks(const VersionedSchema& schema, const Dialect& dialect);
+
 // The version the migration into tag `tag_index` gets.
 int64_t VersionForTag(int tag_index);
 
 GenerateResult GenerateMigrations(const VersionedSchema& schema, const Dialect& dialect,
                                   const MigrationFiles& existing);
 
-// What differs between the folder and what the schema implies: files to
-// create or update ("0020_phase1.up.sql: out of date"). Empty when current.
-std::vector<std::string> OutOfDateFiles(const MigrationFiles& expected, const MigrationFiles& actual);
+// What differs between a folder and what the schema implies: files to
+// create or update ("0020_phase1.up.sql: out of date") and, when `extra_is_stale`,
+// files the schema does not produce. Empty when current.
+std::vector<std::string> OutOfDateFiles(const MigrationFiles& expected, const MigrationFiles& actual,
+                                        bool extra_is_stale = false);
 
 }  // namespace strata

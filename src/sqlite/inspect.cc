@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "base/strings.h"
+#include "sqlite/ddl_parser.h"
 
 namespace strata::sqlite {
 
@@ -196,12 +197,27 @@ Status InspectForeignKeys(Database& db, Table& t) {
   return Status::Ok();
 }
 
+// CHECK constraints and collations, which only the stored CREATE text holds.
+void InspectCreateText(Table& t, const std::string& create_sql) {
+  ParsedCreateTable parsed = ParseCreateTable(create_sql);
+  for (const ParsedColumn& p : parsed.columns)
+    for (Column& c : t.columns)
+      if (EqualsIgnoreCase(c.name, p.name)) {
+        c.collation = p.collation;
+        c.check = p.check;
+      }
+  for (ParsedCheck& p : parsed.checks) t.checks.push_back({std::move(p.name), std::move(p.expr), {}});
+}
+
 }  // namespace
 
 Table AsInspected(Table t) {
   t.description.clear();
   t.pos = {};
-  t.checks.clear();
+  for (CheckConstraint& c : t.checks) {
+    c.expr = CanonicalSql(c.expr);
+    c.pos = {};
+  }
   t.data_checks.clear();
   t.data_fixes.clear();
   t.rows.clear();
@@ -209,8 +225,8 @@ Table AsInspected(Table t) {
   t.renamed_from.clear();
   for (Column& c : t.columns) {
     c.description.clear();
-    c.check.clear();
-    c.collation.clear();
+    c.check = CanonicalSql(c.check);
+    c.collation = AsciiUpper(c.collation);
     c.renamed_from.clear();
     c.pos = {};
   }
@@ -227,6 +243,7 @@ Table AsInspected(Table t) {
     return std::tie(a.ref_table, a.columns) < std::tie(b.ref_table, b.columns);
   });
   for (Index& i : t.indexes) {
+    i.where = CanonicalSql(i.where);
     i.description.clear();
     i.renamed_from.clear();
     i.pos = {};
@@ -266,6 +283,7 @@ Result<Schema> InspectSchema(Database& db, const std::vector<std::string>& ignor
     Status s = InspectColumns(db, t, create_sql);
     if (s.ok()) s = InspectIndexes(db, t);
     if (s.ok()) s = InspectForeignKeys(db, t);
+    InspectCreateText(t, create_sql);
     if (!s.ok()) return s.WithContext(fmt::format("inspecting table \"{}\"", t.name));
     schema.tables.push_back(std::move(t));
   }

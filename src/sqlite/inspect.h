@@ -1,9 +1,8 @@
 // Reads a live SQLite database into the schema model through SQLite's own
 // introspection: sqlite_schema, pragma_table_xinfo, pragma_index_list,
-// pragma_index_xinfo and pragma_foreign_key_list.
-//
-// What the pragmas do not expose (CHECK constraints, column collations) is
-// not read here; those need the stored CREATE text.
+// pragma_index_xinfo and pragma_foreign_key_list; what the pragmas do not
+// expose (CHECK constraints, column collations) comes from the stored
+// CREATE TABLE text through the DDL parser.
 #pragma once
 
 #include "base/status.h"
@@ -17,7 +16,7 @@ namespace strata::sqlite {
 Result<Schema> InspectSchema(Database& db, const std::vector<std::string>& ignored = {});
 
 // The model reduced to what InspectSchema can see (no descriptions,
-// positions, CHECK constraints, column collations or data; a one-column
+// positions or data; SQL expressions in canonical spelling; a one-column
 // UNIQUE constraint as a UNIQUE column; keys and indexes in a stable order),
 // so that a declared schema and an inspected one compare equal when the
 // database is what the schema says.

@@ -1,5 +1,6 @@
 #include "sqlite/sqlite_dialect.h"
 
+#include "sqlite/checks.h"
 #include "sqlite/planner.h"
 #include "sqlite/script.h"
 
@@ -18,6 +19,10 @@ class SqliteDialect final : public Dialect {
 
   std::string RenderMigration(const Plan& plan, const MigrationHeader& h) const override {
     return RenderMigrationScript(plan, ScriptInfo{h.file_name, h.version, h.name, h.tag, h.up, h.previous_version});
+  }
+
+  std::string RenderChecks(const Schema& schema, std::string_view tag) const override {
+    return RenderChecksFile(BuildChecks(schema), tag);
   }
 };
 

@@ -1,0 +1,40 @@
+// What SQLite's pragmas do not report about a table, read from the CREATE
+// TABLE text SQLite stores in sqlite_schema: CHECK constraints (of columns
+// and of the table) and column collations. The text is the user's, so the
+// parser follows SQLite's lexical rules (four quoting styles, both comment
+// styles, nested parentheses) rather than expecting strata's own layout.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace strata::sqlite {
+
+struct ParsedColumn {
+  std::string name;
+  std::string collation;  // upper case, "" when none is declared
+  std::string check;      // the expression inside CHECK (...), "" for none
+};
+
+struct ParsedCheck {
+  std::string name;  // CONSTRAINT name, "" for none
+  std::string expr;
+};
+
+struct ParsedCreateTable {
+  std::vector<ParsedColumn> columns;  // in declared order
+  std::vector<ParsedCheck> checks;    // table-level CHECK constraints
+};
+
+// Returns an empty result for text that is not a CREATE TABLE with a
+// column list (for example CREATE TABLE ... AS SELECT).
+ParsedCreateTable ParseCreateTable(std::string_view sql);
+
+// A canonical spelling of an SQL expression, for comparing expressions
+// written by different hands: whitespace collapsed, keywords and plain
+// identifiers lower case, quotes dropped from identifiers that need none.
+// String literals are kept as they are.
+std::string CanonicalSql(std::string_view sql);
+
+}  // namespace strata::sqlite
