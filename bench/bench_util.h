@@ -1,0 +1,183 @@
+// Shared helpers for the benchmarks: data sizes scaled by STRATA_BENCH_SCALE,
+// temporary folders, wall-clock timing, peak memory, child processes, and the
+// counters every comparison reports (strata_ms, baseline_ms, ratio, target).
+#pragma once
+
+#include <benchmark/benchmark.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+
+extern char** environ;
+
+namespace strata::bench {
+
+// STRATA_BENCH_SCALE multiplies every data size (1 = the full sizes the
+// targets are stated for; 0.01 makes a quick CI run).
+inline double Scale() {
+  static const double scale = [] {
+    const char* text = std::getenv("STRATA_BENCH_SCALE");
+    double s = text ? std::atof(text) : 1.0;
+    return s > 0 ? s : 1.0;
+  }();
+  return scale;
+}
+
+inline int64_t Scaled(int64_t full, int64_t minimum) {
+  return std::max(minimum, static_cast<int64_t>(static_cast<double>(full) * Scale()));
+}
+
+// Stops the benchmark program: setup failures make every figure meaningless.
+[[noreturn]] inline void Fail(const std::string& what) {
+  std::cerr << "benchmark setup failed: " << what << "\n";
+  std::exit(1);
+}
+
+inline void Must(const Status& s, const std::string& what) {
+  if (!s.ok()) Fail(what + ": " + s.message());
+}
+
+template <typename T>
+T Must(Result<T> r, const std::string& what) {
+  if (!r.ok()) Fail(what + ": " + r.status().message());
+  return std::move(r).value();
+}
+
+// A fresh folder under the system temporary folder, removed with its content.
+class TempDir {
+ public:
+  explicit TempDir(const std::string& prefix) {
+    std::string pattern = (std::filesystem::temp_directory_path() / (prefix + "-XXXXXX")).string();
+    std::vector<char> buffer(pattern.begin(), pattern.end());
+    buffer.push_back('\0');
+    if (!mkdtemp(buffer.data())) Fail("mkdtemp " + pattern);
+    path_ = buffer.data();
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const std::filesystem::path& path() const { return path_; }
+  std::string operator/(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+inline void WriteText(const std::filesystem::path& path, const std::string& text) {
+  std::filesystem::create_directories(path.parent_path());
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  if (!out) Fail("cannot write " + path.string());
+}
+
+inline std::string ReadText(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Removes a database file and whatever journal it left.
+inline void RemoveDatabase(const std::string& path) {
+  for (const char* suffix : {"", "-journal", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+}
+
+inline void CopyDatabaseFile(const std::string& from, const std::string& to) {
+  RemoveDatabase(to);
+  std::filesystem::copy_file(from, to, std::filesystem::copy_options::overwrite_existing);
+}
+
+using Clock = std::chrono::steady_clock;
+
+inline double SecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Peak resident memory of this process since the last ResetPeakRss(), in
+// MiB (Linux: VmHWM, which writing 5 to clear_refs resets).
+inline bool ResetPeakRss() {
+  std::ofstream out("/proc/self/clear_refs");
+  out << "5";
+  out.flush();
+  return static_cast<bool>(out);
+}
+
+inline double PeakRssMiB() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("VmHWM:", 0) == 0) return std::atof(line.c_str() + 6) / 1024.0;
+  return 0;
+}
+
+// Runs `argv` to completion with standard output written to `stdout_path`
+// (standard error discarded); returns its exit status, or -1.
+inline int RunProcess(const std::vector<std::string>& argv, const std::string& stdout_path = "/dev/null") {
+  std::vector<char*> args;
+  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+  pid_t pid = 0;
+  int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) return -1;
+  int status = 0;
+  if (waitpid(pid, &status, 0) != pid) return -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+inline bool OnPath(const std::string& program) {
+  const char* path = std::getenv("PATH");
+  std::stringstream dirs(path ? path : "");
+  std::string dir;
+  while (std::getline(dirs, dir, ':'))
+    if (!dir.empty() && access((std::filesystem::path(dir) / program).c_str(), X_OK) == 0) return true;
+  return false;
+}
+
+// Accumulates the two sides of a comparison over the iterations and reports
+// them as counters: strata_ms and baseline_ms (per iteration), ratio
+// (strata / baseline) and the target ratio.
+class Comparison {
+ public:
+  explicit Comparison(double target) : target_(target) {}
+  void AddStrata(double seconds) { strata_ += seconds; }
+  void AddBaseline(double seconds) { baseline_ += seconds; }
+  double strata() const { return strata_; }
+
+  void Report(benchmark::State& state) const {
+    const double n = static_cast<double>(std::max<int64_t>(1, state.iterations()));
+    state.counters["strata_ms"] = strata_ * 1000 / n;
+    state.counters["baseline_ms"] = baseline_ * 1000 / n;
+    state.counters["ratio"] = baseline_ > 0 ? strata_ / baseline_ : 0;
+    state.counters["target"] = target_;
+  }
+
+ private:
+  double target_;
+  double strata_ = 0;
+  double baseline_ = 0;
+};
+
+}  // namespace strata::bench
