@@ -5,8 +5,8 @@
 
 namespace strata::testing {
 
-// The model reduced to what the pragmas can show: no descriptions,
-// positions, CHECK constraints, column collations or data; a one-column
+// The model reduced to what the inspector can show: no descriptions,
+// positions or data; SQL expressions in canonical spelling; a one-column
 // UNIQUE constraint is the same as a UNIQUE column.
 Table AsPragmasSeeIt(Table t);
 Schema AsPragmasSeeIt(const Schema& s);

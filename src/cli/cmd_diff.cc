@@ -9,6 +9,7 @@
 #include "diff/differ.h"
 #include "sqlite/database.h"
 #include "sqlite/inspect.h"
+#include "sqlite/script.h"
 #include "yaml/loader.h"
 
 namespace strata::cli {
@@ -35,7 +36,7 @@ std::optional<Schema> LoadSide(const std::string& path, Format format, bool& is_
     PrintError(db.status().message());
     return std::nullopt;
   }
-  Result<Schema> schema = sqlite::InspectSchema(*db);
+  Result<Schema> schema = sqlite::InspectSchema(*db, {std::string(sqlite::kHistoryTable)});
   if (!schema.ok()) {
     PrintError(schema.status().message());
     return std::nullopt;
@@ -57,8 +58,14 @@ void SetupDiff(CLI::App& app, Context& ctx) {
       ctx.exit_code = kUsage;
       return;
     }
-    // A live database's rows are data, not schema.
-    DiffOptions options{.compare_rows = !from_db && !to_db};
+    // A live database's rows are data, not schema, and it has no
+    // descriptions: compare what both sides can show.
+    const bool live = from_db || to_db;
+    if (live) {
+      from = sqlite::AsInspected(*from);
+      to = sqlite::AsInspected(*to);
+    }
+    DiffOptions options{.compare_rows = !live};
     std::vector<Change> changes = Diff(*from, *to, RenameHints::From(*to), options);
     Plan plan = MakeDialect("sqlite")->PlanMigration(*from, *to, changes, {});
     if (changes.empty()) {

@@ -40,5 +40,6 @@ void SetupPlan(CLI::App& app, Context& ctx);
 void SetupBackup(CLI::App& app, Context& ctx);
 void SetupCheck(CLI::App& app, Context& ctx);
 void SetupDrift(CLI::App& app, Context& ctx);
+void SetupInspect(CLI::App& app, Context& ctx);
 
 }  // namespace strata::cli

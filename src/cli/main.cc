@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   SetupBackup(app, ctx);
   SetupCheck(app, ctx);
   SetupDrift(app, ctx);
+  SetupInspect(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {

@@ -227,6 +227,7 @@ Table AsInspected(Table t) {
     c.description.clear();
     c.check = CanonicalSql(c.check);
     c.collation = AsciiUpper(c.collation);
+    if (c.collation == "BINARY") c.collation.clear();
     c.renamed_from.clear();
     c.pos = {};
   }

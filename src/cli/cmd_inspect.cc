@@ -1,0 +1,86 @@
+#include <filesystem>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "base/file_io.h"
+#include "cli/commands.h"
+#include "cli/exit_code.h"
+#include "schema/types.h"
+#include "sqlite/database.h"
+#include "sqlite/inspect.h"
+#include "sqlite/script.h"
+#include "yaml/loader.h"
+#include "yaml/writer.h"
+
+namespace strata::cli {
+
+namespace {
+
+// Views and triggers are not in the model yet; say what the YAML leaves out.
+void WarnAboutUnmodelled(sqlite::Database& db) {
+  Result<sqlite::Statement> stmt =
+      db.Prepare("SELECT type, name FROM sqlite_schema WHERE type IN ('view', 'trigger') ORDER BY type, name");
+  if (!stmt.ok()) return;
+  for (;;) {
+    Result<bool> row = stmt->Step();
+    if (!row.ok() || !*row) break;
+    std::cerr << fmt::format("warning: {} \"{}\" is not described by the YAML (strata does not model {}s yet)\n",
+                             stmt->Text(0), stmt->Text(1), stmt->Text(0));
+  }
+}
+
+}  // namespace
+
+void SetupInspect(CLI::App& app, Context& ctx) {
+  CLI::App* cmd = app.add_subcommand("inspect", "Write the YAML that describes an existing database");
+  AddDbOption(*cmd, ctx.options);
+  cmd->add_option("--out", ctx.out_dir, "schema folder to create (default: print the files on standard output)");
+  cmd->add_option("--tag", ctx.tag, "the tag the database is at (default: baseline)");
+  cmd->callback([&ctx] {
+    const std::string& path = ctx.options.db;
+    if (!std::filesystem::exists(path)) {
+      PrintError(fmt::format("{}: no such database file", path));
+      ctx.exit_code = kUsage;
+      return;
+    }
+    Result<sqlite::Database> db = sqlite::Database::Open(path, sqlite::Database::Mode::kReadOnly);
+    Result<Schema> schema = db.ok() ? sqlite::InspectSchema(*db, {std::string(sqlite::kHistoryTable)}) : Result<Schema>(db.status());
+    if (!schema.ok()) {
+      PrintError(fmt::format("{}: {}", path, schema.status().message()));
+      ctx.exit_code = ExitCodeFor(schema.status());
+      return;
+    }
+    WarnAboutUnmodelled(*db);
+    for (const Table& t : schema->tables)
+      for (const Column& c : t.columns)
+        if (!IsKnownType(c.type))
+          std::cerr << fmt::format("warning: column \"{}\".\"{}\" has type \"{}\", which the YAML does not accept; "
+                                   "edit it to one of strata's types\n", t.name, c.name, c.type);
+    Project project;
+    project.name = std::filesystem::path(path).stem().string();
+    project.tags = {ctx.tag.empty() ? "baseline" : ctx.tag};
+    const std::map<std::string, std::string> files = yaml::WriteSchemaFiles(project, *schema);
+    if (ctx.out_dir.empty()) {
+      for (const auto& [name, content] : files) std::cout << "# " << name << "\n---\n" << content;
+      ctx.exit_code = kOk;
+      return;
+    }
+    const std::filesystem::path out(ctx.out_dir);
+    if (std::filesystem::exists(out / yaml::kProjectFile)) {
+      PrintError(fmt::format("{} already holds a schema; inspect writes only into a new folder", ctx.out_dir));
+      ctx.exit_code = kUsage;
+      return;
+    }
+    for (const auto& [name, content] : files)
+      if (Status s = WriteFileAtomically(out / name, content); !s.ok()) {
+        PrintError(s.message());
+        ctx.exit_code = ExitCodeFor(s);
+        return;
+      }
+    std::cout << fmt::format("{}: {} table(s) written to {}\n", path, schema->tables.size(), ctx.out_dir);
+    ctx.exit_code = kOk;
+  });
+}
+
+}  // namespace strata::cli

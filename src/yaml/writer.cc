@@ -1,0 +1,165 @@
+#include "yaml/writer.h"
+
+#include <cctype>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+namespace strata::yaml {
+
+namespace {
+
+// Text is always quoted so that '42' or 'true' stays text when read back.
+void EmitValue(YAML::Emitter& out, const Value& v) {
+  struct Visitor {
+    YAML::Emitter& out;
+    void operator()(std::monostate) const { out << YAML::Null; }
+    void operator()(bool b) const { out << (b ? "true" : "false"); }
+    void operator()(int64_t i) const { out << i; }
+    void operator()(double d) const {
+      std::string text = fmt::format("{}", d);
+      if (text.find_first_of(".en") == std::string::npos) text += ".0";  // stays a real, not an integer
+      out << text;
+    }
+    void operator()(const std::string& s) const { out << YAML::DoubleQuoted << s; }
+  };
+  std::visit(Visitor{out}, v.data);
+}
+
+void EmitList(YAML::Emitter& out, const std::vector<std::string>& items) {
+  out << YAML::Flow << YAML::BeginSeq;
+  for (const std::string& i : items) out << i;
+  out << YAML::EndSeq;
+}
+
+std::string_view ActionKey(FkAction a) {
+  switch (a) {
+    case FkAction::kNoAction: return "no_action";
+    case FkAction::kRestrict: return "restrict";
+    case FkAction::kCascade: return "cascade";
+    case FkAction::kSetNull: return "set_null";
+    case FkAction::kSetDefault: return "set_default";
+  }
+  return "no_action";
+}
+
+void EmitColumn(YAML::Emitter& out, const Column& c) {
+  out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << c.name;
+  out << YAML::Key << "type" << YAML::Value << c.type;
+  if (!c.nullable) out << YAML::Key << "nullable" << YAML::Value << false;
+  if (c.default_value) {
+    if (c.default_value->is_sql()) {
+      out << YAML::Key << "default_sql" << YAML::Value << c.default_value->sql;
+    } else {
+      out << YAML::Key << "default" << YAML::Value;
+      EmitValue(out, c.default_value->literal);
+    }
+  }
+  if (c.primary_key) out << YAML::Key << "primary_key" << YAML::Value << true;
+  if (c.autoincrement) out << YAML::Key << "autoincrement" << YAML::Value << true;
+  if (c.unique) out << YAML::Key << "unique" << YAML::Value << true;
+  if (!c.check.empty()) out << YAML::Key << "check" << YAML::Value << c.check;
+  if (!c.collation.empty()) out << YAML::Key << "collate" << YAML::Value << c.collation;
+  if (!c.description.empty()) out << YAML::Key << "description" << YAML::Value << c.description;
+  out << YAML::EndMap;
+}
+
+void EmitIndex(YAML::Emitter& out, const Index& i) {
+  out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << i.name;
+  std::vector<std::string> parts;
+  for (const IndexPart& p : i.parts) parts.push_back(p.descending ? p.column + " DESC" : p.column);
+  out << YAML::Key << "columns" << YAML::Value;
+  EmitList(out, parts);
+  if (i.unique) out << YAML::Key << "unique" << YAML::Value << true;
+  if (!i.where.empty()) out << YAML::Key << "where" << YAML::Value << i.where;
+  if (!i.description.empty()) out << YAML::Key << "description" << YAML::Value << i.description;
+  out << YAML::EndMap;
+}
+
+std::string TableFile(const Table& t) {
+  YAML::Emitter out;
+  out << YAML::BeginMap << YAML::Key << "tables" << YAML::Value << YAML::BeginSeq << YAML::BeginMap;
+  out << YAML::Key << "name" << YAML::Value << t.name;
+  if (!t.description.empty()) out << YAML::Key << "description" << YAML::Value << t.description;
+  if (!t.primary_key.empty()) {
+    out << YAML::Key << "primary_key" << YAML::Value;
+    EmitList(out, t.primary_key);
+  }
+  if (t.without_rowid) out << YAML::Key << "without_rowid" << YAML::Value << true;
+  if (t.strict) out << YAML::Key << "strict" << YAML::Value << true;
+  out << YAML::Key << "columns" << YAML::Value << YAML::BeginSeq;
+  for (const Column& c : t.columns) EmitColumn(out, c);
+  out << YAML::EndSeq;
+  if (!t.uniques.empty()) {
+    out << YAML::Key << "unique" << YAML::Value << YAML::BeginSeq;
+    for (const UniqueConstraint& u : t.uniques) {
+      out << YAML::BeginMap << YAML::Key << "columns" << YAML::Value;
+      EmitList(out, u.columns);
+      out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  }
+  if (!t.foreign_keys.empty()) {
+    out << YAML::Key << "foreign_keys" << YAML::Value << YAML::BeginSeq;
+    for (const ForeignKey& fk : t.foreign_keys) {
+      out << YAML::BeginMap << YAML::Key << "columns" << YAML::Value;
+      EmitList(out, fk.columns);
+      out << YAML::Key << "references" << YAML::Value << YAML::Flow << YAML::BeginMap;
+      out << YAML::Key << "table" << YAML::Value << fk.ref_table;
+      if (!fk.ref_columns.empty()) {
+        out << YAML::Key << "columns" << YAML::Value;
+        EmitList(out, fk.ref_columns);
+      }
+      out << YAML::EndMap;
+      if (fk.on_delete != FkAction::kNoAction) out << YAML::Key << "on_delete" << YAML::Value << std::string(ActionKey(fk.on_delete));
+      if (fk.on_update != FkAction::kNoAction) out << YAML::Key << "on_update" << YAML::Value << std::string(ActionKey(fk.on_update));
+      out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  }
+  if (!t.checks.empty()) {
+    out << YAML::Key << "checks" << YAML::Value << YAML::BeginSeq;
+    for (const CheckConstraint& c : t.checks) {
+      out << YAML::BeginMap;
+      if (!c.name.empty()) out << YAML::Key << "name" << YAML::Value << c.name;
+      out << YAML::Key << "expr" << YAML::Value << c.expr << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  }
+  if (!t.indexes.empty()) {
+    out << YAML::Key << "indexes" << YAML::Value << YAML::BeginSeq;
+    for (const Index& i : t.indexes) EmitIndex(out, i);
+    out << YAML::EndSeq;
+  }
+  out << YAML::EndMap << YAML::EndSeq << YAML::EndMap;
+  return std::string(out.c_str()) + "\n";
+}
+
+}  // namespace
+
+std::map<std::string, std::string> WriteSchemaFiles(const Project& project, const Schema& schema) {
+  YAML::Emitter out;
+  out << YAML::BeginMap << YAML::Key << "project" << YAML::Value << project.name;
+  out << YAML::Key << "dialect" << YAML::Value << project.dialect;
+  out << YAML::Key << "tags" << YAML::Value;
+  EmitList(out, project.tags);
+  if (!project.ignore_tables.empty()) {
+    out << YAML::Key << "ignore_tables" << YAML::Value;
+    EmitList(out, project.ignore_tables);
+  }
+  out << YAML::EndMap;
+  std::map<std::string, std::string> files;
+  files["project.yaml"] = std::string(out.c_str()) + "\n";
+  for (const Table& t : schema.tables) {
+    // A file name from any table name: unusual characters become '_', and
+    // a name taken twice that way gets a number.
+    std::string stem;
+    for (char c : t.name) stem += std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' ? c : '_';
+    std::string name = "tables/" + stem + ".yaml";
+    for (int n = 2; files.count(name); ++n) name = fmt::format("tables/{}_{}.yaml", stem, n);
+    files[name] = TableFile(t);
+  }
+  return files;
+}
+
+}  // namespace strata::yaml
