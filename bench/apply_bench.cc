@@ -62,7 +62,11 @@ struct Fixture {
     std::vector<std::filesystem::path> out;
     for (const auto& entry : std::filesystem::directory_iterator(migrations_dir))
       if (entry.path().filename().string().ends_with(".up.sql")) out.push_back(entry.path());
-    std::sort(out.begin(), out.end());
+    // By version: past 9990 the names no longer sort as text ("10000_" < "1000_").
+    const auto version = [](const std::filesystem::path& p) {
+      return ParseMigrationFileName(p.filename().string())->version;
+    };
+    std::sort(out.begin(), out.end(), [&](const auto& x, const auto& y) { return version(x) < version(y); });
     return out;
   }
 
