@@ -1069,6 +1069,28 @@ TEST(Scenario, DISABLED_RenameTableThatChildrenReference) {
                .up_script_contains = {"ALTER TABLE \"author\" RENAME TO \"writer\""}});
 }
 
+// Known bug: when a renamed table is also rebuilt, the rebuild's row-count
+// snapshot runs before the steps, so before the rename, and reads the table
+// under its new name: "no such table: publication"; the migration cannot
+// run. Enable when fixed.
+TEST(Scenario, DISABLED_RenameTableAndRebuildIt) {
+  RunScenario({.name = "rename a table and change a column type in one migration",
+               .tables_yaml = Tables(R"(
+  - name: book
+    changes:
+      after: {name: publication}
+    columns:
+      - {name: id, type: INTEGER, primary_key: true}
+      - name: pages
+        type: INTEGER
+        changes:
+          after: {type: BIGINT}
+)"),
+               .seed_sql = "INSERT INTO book VALUES (10, 100), (11, NULL);",
+               .after_up = {{"SELECT * FROM publication ORDER BY id", "10|100\n11|"}},
+               .after_down = {{"SELECT * FROM book ORDER BY id", "10|100\n11|"}}});
+}
+
 // ---------------------------------------------------------------------------
 // Reference rows
 
