@@ -56,9 +56,10 @@ INSERT INTO temp.strata_failure (check_id, detail) SELECT 2, group_concat(k, ', 
 -- check 3: a version after 10 is applied; roll it back first
 INSERT INTO temp.strata_failure (check_id, detail) SELECT 3, group_concat(k, ', ') FROM (SELECT k FROM (SELECT 'version ' || version AS k FROM "strata_migrations" WHERE version > 10) LIMIT 10) HAVING count(*) > 0;
 
--- stop here if a check failed: RAISE(ABORT) keeps the transaction open, so a runner
--- (or sqlite3 -bail) stops with the reason and nothing is committed, and a shell that
--- goes on meets the verdict below, which rolls everything back
+-- stop here if a check failed, after printing the offending rows: RAISE(ABORT) keeps
+-- the transaction open, so a runner (or sqlite3 -bail) stops with the reason and nothing
+-- is committed, and a shell that goes on meets the verdict below, which rolls everything back
+SELECT 'strata: check ' || check_id || ' found: ' || detail AS offending FROM temp.strata_failure ORDER BY check_id;
 INSERT INTO temp.strata_stop SELECT min(check_id) FROM temp.strata_failure HAVING count(*) > 0;
 
 -- DESTRUCTIVE: drop table "content" (its rows are lost)

@@ -46,9 +46,10 @@ INSERT INTO temp.strata_failure (check_id, detail) SELECT 1, group_concat(k, ', 
 -- check 2: version 10 or a later one is already applied
 INSERT INTO temp.strata_failure (check_id, detail) SELECT 2, group_concat(k, ', ') FROM (SELECT k FROM (SELECT 'version ' || version AS k FROM "strata_migrations" WHERE version >= 10) LIMIT 10) HAVING count(*) > 0;
 
--- stop here if a check failed: RAISE(ABORT) keeps the transaction open, so a runner
--- (or sqlite3 -bail) stops with the reason and nothing is committed, and a shell that
--- goes on meets the verdict below, which rolls everything back
+-- stop here if a check failed, after printing the offending rows: RAISE(ABORT) keeps
+-- the transaction open, so a runner (or sqlite3 -bail) stops with the reason and nothing
+-- is committed, and a shell that goes on meets the verdict below, which rolls everything back
+SELECT 'strata: check ' || check_id || ' found: ' || detail AS offending FROM temp.strata_failure ORDER BY check_id;
 INSERT INTO temp.strata_stop SELECT min(check_id) FROM temp.strata_failure HAVING count(*) > 0;
 
 -- create table "content"

@@ -177,6 +177,43 @@ std::vector<TableChange> DiffTable(const Table& from, const Table& to, const Ren
   return out;
 }
 
+// What a native rename does to the rest of the schema: RENAME TABLE and
+// RENAME COLUMN rewrite every key, index and REFERENCES clause that names
+// the old table or column, so those are not changes of their own.
+class RenamedReferences {
+ public:
+  explicit RenamedReferences(const RenameHints& hints) {
+    for (const auto& [new_table, old_table] : hints.tables) tables_[AsciiLower(old_table)] = new_table;
+    for (const auto& [key, old_column] : hints.columns) {
+      const std::string table = key.substr(0, key.find('.'));
+      columns_[table + "." + AsciiLower(old_column)] = key.substr(key.find('.') + 1);
+    }
+  }
+
+  // `t` (already under its new name) with its references renamed.
+  Table Apply(Table t) const {
+    for (std::string& c : t.primary_key) c = Column(t.name, c);
+    for (UniqueConstraint& u : t.uniques)
+      for (std::string& c : u.columns) c = Column(t.name, c);
+    for (Index& i : t.indexes)
+      for (IndexPart& p : i.parts) p.column = Column(t.name, p.column);
+    for (ForeignKey& fk : t.foreign_keys) {
+      for (std::string& c : fk.columns) c = Column(t.name, c);
+      if (auto it = tables_.find(AsciiLower(fk.ref_table)); it != tables_.end()) fk.ref_table = it->second;
+      for (std::string& c : fk.ref_columns) c = Column(fk.ref_table, c);
+    }
+    return t;
+  }
+
+ private:
+  std::string Column(const std::string& table, const std::string& column) const {
+    auto it = columns_.find(AsciiLower(table) + "." + AsciiLower(column));
+    return it == columns_.end() ? column : it->second;
+  }
+  std::map<std::string, std::string> tables_;   // lower-case old name -> new name
+  std::map<std::string, std::string> columns_;  // "new_table.old_column", lower case -> new column
+};
+
 }  // namespace
 
 std::vector<Change> Diff(const Schema& from, const Schema& to, const RenameHints& hints,
@@ -185,6 +222,7 @@ std::vector<Change> Diff(const Schema& from, const Schema& to, const RenameHints
   std::map<std::string, const Table*> old_tables;
   for (const Table& t : from.tables) old_tables[AsciiLower(t.name)] = &t;
   std::map<std::string, bool> matched;
+  const RenamedReferences renames(hints);
   for (const Table& t : to.tables) {
     std::string old_name = t.name;
     if (auto h = hints.tables.find(AsciiLower(t.name)); h != hints.tables.end()) old_name = h->second;
@@ -198,6 +236,7 @@ std::vector<Change> Diff(const Schema& from, const Schema& to, const RenameHints
     if (!EqualsIgnoreCase(before.name, t.name)) modified.push_back(RenameTable{before.name, t.name});
     Table renamed = before;
     renamed.name = t.name;
+    renamed = renames.Apply(std::move(renamed));
     std::vector<TableChange> changes = DiffTable(renamed, t, hints, options);
     if (!changes.empty()) modified.push_back(ModifyTable{renamed, t, std::move(changes)});
   }

@@ -25,6 +25,12 @@ Schema VersionedSchema::At(int tag) const {
     Collect(vt.data_checks, tag, table.data_checks);
     Collect(vt.data_fixes, tag, table.data_fixes);
     Collect(vt.rows, tag, table.rows);
+    // SQLite enforces NOT NULL on the key of a WITHOUT ROWID table whether
+    // or not it is declared; the model says what the database will hold.
+    if (table.without_rowid)
+      for (const std::string& key : table.PrimaryKeyColumns())
+        for (Column& c : table.columns)
+          if (c.name == key) c.nullable = false;
     schema.tables.push_back(std::move(table));
   }
   Collect(queries, tag, schema.queries);

@@ -181,9 +181,15 @@ Status SqliteConnection::RunStatements(const ScriptRun& run, bool inside_outer_t
   const bool managed = IsManaged(statements);
   const auto started = Clock::now();
   const auto fail = [&](const ScriptStatement& s, const Status& status) {
-    return Status::Error(status.code(), fmt::format("{}:{}: {}\n  statement: {}", run.file_name, s.line,
-                                                    status.message().substr(0, status.message().find(" in: ")),
-                                                    Excerpt(s.sql)));
+    std::string message = fmt::format("{}:{}: {}\n  statement: {}", run.file_name, s.line,
+                                      status.message().substr(0, status.message().find(" in: ")), Excerpt(s.sql));
+    // A failed precheck stops with RAISE(ABORT), which leaves the
+    // transaction open and the offending rows readable until the rollback.
+    if (!db_.autocommit()) {
+      Result<std::string> rows = db_.QueryString("SELECT detail FROM temp.strata_failure ORDER BY check_id LIMIT 1");
+      if (rows.ok() && !rows->empty()) message += "\n  offending rows: " + *rows;
+    }
+    return Status::Error(status.code(), message);
   };
   const auto record = [&]() -> Status {
     const std::string table = QuoteIdentifier(kHistoryTable);

@@ -207,6 +207,12 @@ void InspectCreateText(Table& t, const std::string& create_sql) {
         c.check = p.check;
       }
   for (ParsedCheck& p : parsed.checks) t.checks.push_back({std::move(p.name), std::move(p.expr), {}});
+  // pragma_index_xinfo reports the collation an index part ends up with,
+  // which is the column's unless the index names another one.
+  for (Index& index : t.indexes)
+    for (IndexPart& part : index.parts)
+      if (const Column* c = t.FindColumn(part.column); c && EqualsIgnoreCase(part.collation, c->collation))
+        part.collation.clear();
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "sqlite/planner.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
@@ -120,13 +121,55 @@ struct PrecheckContext {
   const Schema& from_schema;
   const Schema& to_schema;
   std::string table_before;  // the table's name before a rename in this migration
+  // The existing rows as the new definition names them (see RowsAsNew);
+  // empty for the table itself.
+  std::string source;
+  std::vector<std::string> source_columns;  // the columns `source` has; empty: the table's own
+
+  std::string Source() const { return source.empty() ? QuoteIdentifier(table_before) : source; }
+  bool HasColumn(const Table& from, const std::string& column) const {
+    if (source_columns.empty()) return from.FindColumn(column) != nullptr;
+    return std::any_of(source_columns.begin(), source_columns.end(),
+                       [&](const std::string& c) { return EqualsIgnoreCase(c, column); });
+  }
 };
+
+// The existing rows of a table as its new definition names them: renamed
+// columns under their new names, added columns with the value they will
+// get. Prechecks read this, so that a check written in the new names (a
+// CHECK on a renamed column, a UNIQUE over a column this migration adds)
+// can run before any step.
+void RowsAsNew(const Table& from, const ModifyTable& m, PrecheckContext& ctx) {
+  std::map<std::string, std::string> renamed;  // lower-case old name -> new name
+  std::vector<const Column*> added;
+  for (const TableChange& c : m.changes) {
+    if (const auto* r = std::get_if<RenameColumn>(&c)) renamed[AsciiLower(r->from)] = r->to;
+    if (const auto* a = std::get_if<AddColumn>(&c)) added.push_back(&a->column);
+  }
+  if (renamed.empty() && added.empty()) return;
+  std::string select;
+  const auto add = [&](const std::string& expr, const std::string& name) {
+    select += (select.empty() ? "" : ", ") + expr + " AS " + QuoteIdentifier(name);
+    ctx.source_columns.push_back(name);
+  };
+  for (const Column& c : from.columns) {
+    auto r = renamed.find(AsciiLower(c.name));
+    add(QuoteIdentifier(c.name), r == renamed.end() ? c.name : r->second);
+  }
+  for (const Column* c : added) {
+    std::string value = "NULL";
+    if (c->default_value) value = c->default_value->is_sql() ? "(" + c->default_value->sql + ")" : RenderLiteral(c->default_value->literal);
+    add(value, c->name);
+  }
+  if (!from.without_rowid) select += ", rowid";
+  ctx.source = fmt::format("(SELECT {} FROM {})", select, QuoteIdentifier(ctx.table_before));
+}
 
 // Rows of `from` whose key matches no parent row: what a new (or newly
 // enforced) foreign key would refuse. NULL in any key column exempts a row.
 void AddOrphanPrecheck(const PrecheckContext& ctx, const Table& from, const ForeignKey& f, Plan& plan) {
   const bool all_exist = std::all_of(f.columns.begin(), f.columns.end(),
-                                     [&](const std::string& c) { return from.FindColumn(c); });
+                                     [&](const std::string& c) { return ctx.HasColumn(from, c); });
   const Table* parent_before = ctx.from_schema.FindTable(f.ref_table);
   const Table* parent_after = ctx.to_schema.FindTable(f.ref_table);
   if (!all_exist || !parent_after) return;
@@ -144,8 +187,8 @@ void AddOrphanPrecheck(const PrecheckContext& ctx, const Table& from, const Fore
   }
   Check check{fmt::format("\"{}\" has rows whose ({}) match no row of \"{}\" (orphans)", from.name,
                           Joined(f.columns), f.ref_table),
-              fmt::format("SELECT {} AS k FROM {} AS c WHERE {} AND {}", KeyExpr(f.columns),
-                          QuoteIdentifier(ctx.table_before), guard, orphan)};
+              fmt::format("SELECT {} AS k FROM {} AS c WHERE {} AND {}", KeyExpr(f.columns), ctx.Source(), guard,
+                          orphan)};
   // A foreign key both added and newly enforced needs one check.
   for (const Check& existing : plan.prechecks)
     if (existing.sql == check.sql) return;
@@ -156,8 +199,8 @@ void AddOrphanPrecheck(const PrecheckContext& ctx, const Table& from, const Fore
 // offenders, so the migration fails before it changes anything.
 void AddPrechecks(const PrecheckContext& ctx, const Table& from, const Table& to, const TableChange& change,
                   Plan& plan) {
-  const std::string table = QuoteIdentifier(ctx.table_before);
-  const std::string who = KeyExpr(from.PrimaryKeyColumns());
+  const std::string table = ctx.Source();
+  const std::string who = KeyExpr(to.PrimaryKeyColumns());
   auto duplicates = [&](const std::vector<std::string>& cols, const std::string& what) {
     plan.prechecks.push_back(
         {fmt::format("\"{}\" has rows with the same ({}), which {} forbids", to.name, Joined(cols), what),
@@ -168,17 +211,17 @@ void AddPrechecks(const PrecheckContext& ctx, const Table& from, const Table& to
   if (const auto* i = std::get_if<AddIndex>(&change); i && i->index.unique) {
     std::vector<std::string> cols;
     for (const IndexPart& p : i->index.parts) cols.push_back(p.column);
-    bool all_exist = std::all_of(cols.begin(), cols.end(), [&](const std::string& c) { return from.FindColumn(c); });
+    bool all_exist = std::all_of(cols.begin(), cols.end(), [&](const std::string& c) { return ctx.HasColumn(from, c); });
     if (all_exist && i->index.where.empty()) duplicates(cols, "unique index \"" + i->index.name + "\"");
   }
   if (const auto* fk = std::get_if<AddForeignKey>(&change)) AddOrphanPrecheck(ctx, from, fk->foreign_key, plan);
   if (const auto* m = std::get_if<ModifyColumn>(&change)) {
-    const std::string col = QuoteIdentifier(m->from.name);
+    const std::string col = QuoteIdentifier(m->to.name);
     if ((m->aspects & kColumnNullable) && !m->to.nullable)
       plan.prechecks.push_back({fmt::format("\"{}\".\"{}\" holds NULLs, which NOT NULL forbids", to.name, m->to.name),
                                 fmt::format("SELECT {} AS k FROM {} WHERE {} IS NULL", who, table, col)});
-    if ((m->aspects & kColumnUnique) && m->to.unique) duplicates({m->from.name}, "UNIQUE");
-    if ((m->aspects & kColumnCheck) && !m->to.check.empty() && m->from.name == m->to.name)
+    if ((m->aspects & kColumnUnique) && m->to.unique) duplicates({m->to.name}, "UNIQUE");
+    if ((m->aspects & kColumnCheck) && !m->to.check.empty())
       plan.prechecks.push_back({fmt::format("rows of \"{}\" fail CHECK ({})", to.name, m->to.check),
                                 fmt::format("SELECT {} AS k FROM {} WHERE NOT ({})", who, table, m->to.check)});
   }
@@ -232,7 +275,8 @@ int64_t RowDelta(const std::vector<TableChange>& changes) {
   return delta;
 }
 
-void PlanModifyTable(const PrecheckContext& ctx, const ModifyTable& m, Plan& plan) {
+void PlanModifyTable(PrecheckContext ctx, const ModifyTable& m, Plan& plan) {
+  RowsAsNew(m.from, m, ctx);
   const Table& from = m.from;
   const Table& to = m.to;
   const std::string table = QuoteIdentifier(to.name);
@@ -245,6 +289,27 @@ void PlanModifyTable(const PrecheckContext& ctx, const ModifyTable& m, Plan& pla
       rebuild_reason = AddColumnObstacle(add->column);
     if (const auto* drop = std::get_if<DropColumn>(&c); drop && rebuild_reason.empty())
       rebuild_reason = DropColumnObstacle(from, *from.FindColumn(drop->column.name));
+  }
+
+  // ALTER TABLE ADD COLUMN appends; a column the new definition places
+  // before a kept one needs the rebuild (a down migration re-adding a
+  // dropped middle column, for example).
+  if (rebuild_reason.empty()) {
+    std::vector<std::string> appended;
+    for (const Column& c : from.columns) {
+      std::string name = c.name;
+      bool dropped = false;
+      for (const TableChange& ch : m.changes) {
+        if (const auto* r = std::get_if<RenameColumn>(&ch); r && EqualsIgnoreCase(r->from, c.name)) name = r->to;
+        if (const auto* d = std::get_if<DropColumn>(&ch); d && EqualsIgnoreCase(d->column.name, c.name)) dropped = true;
+      }
+      if (!dropped) appended.push_back(AsciiLower(name));
+    }
+    for (const TableChange& ch : m.changes)
+      if (const auto* a = std::get_if<AddColumn>(&ch)) appended.push_back(AsciiLower(a->column.name));
+    std::vector<std::string> wanted;
+    for (const Column& c : to.columns) wanted.push_back(AsciiLower(c.name));
+    if (appended != wanted) rebuild_reason = "ALTER TABLE ADD COLUMN appends, and the new column order differs";
   }
 
   // Renames are always native: a rebuild would leave the children's foreign
@@ -269,7 +334,15 @@ void PlanModifyTable(const PrecheckContext& ctx, const ModifyTable& m, Plan& pla
   PlanRows(to, m.changes, rows);
 
   if (!rebuild_reason.empty()) {
-    PlanTableRebuild(current, to, ctx.to_schema, rebuild_reason, RowDelta(m.changes), plan);
+    // DROP TABLE takes the table's triggers with it, and the model does not
+    // hold them, so the rebuild could not re-create them: refuse, naming them.
+    plan.prechecks.push_back(
+        {fmt::format("\"{}\" has triggers, which its rebuild would drop; strata does not model triggers yet: "
+                     "drop them in a migration before this one and re-create them in one after",
+                     ctx.table_before),
+         fmt::format("SELECT name AS k FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = {}",
+                     QuoteString(ctx.table_before))});
+    PlanTableRebuild(current, ctx.table_before, to, ctx.to_schema, rebuild_reason, RowDelta(m.changes), plan);
   } else {
     for (const TableChange& c : m.changes)
       if (const auto* d = std::get_if<DropIndex>(&c))

@@ -42,7 +42,7 @@ bool ParentKeyMayChange(const Table& from, const Table& to, const ForeignKey& fk
 
 }  // namespace
 
-void PlanTableRebuild(const Table& from, const Table& to, const Schema& to_schema,
+void PlanTableRebuild(const Table& from, const std::string& name_before, const Table& to, const Schema& to_schema,
                       const std::string& reason, int64_t row_delta, Plan& plan) {
   const std::string name = QuoteIdentifier(to.name);
   const std::string temp = QuoteIdentifier(RebuildTempName(to.name));
@@ -61,20 +61,26 @@ void PlanTableRebuild(const Table& from, const Table& to, const Schema& to_schem
   if (copy_rowid) column_list = column_list.empty() ? "rowid" : "rowid, " + column_list;
 
   plan.snapshots.push_back(fmt::format(
-      "INSERT INTO temp.strata_snapshot (name, value) SELECT {}, count(*) FROM {}", rows_key, name));
+      "INSERT INTO temp.strata_snapshot (name, value) SELECT {}, count(*) FROM {}", rows_key,
+      QuoteIdentifier(name_before)));
   const bool keep_sequence = HasAutoincrement(from) && HasAutoincrement(to);
   if (keep_sequence)
     plan.snapshots.push_back(fmt::format(
         "INSERT INTO temp.strata_snapshot (name, value) SELECT {}, seq FROM sqlite_sequence WHERE name = {}",
-        seq_key, QuoteString(to.name)));
+        seq_key, QuoteString(name_before)));
 
   Step step;
   step.comment = "rebuild \"" + to.name + "\": " + reason;
   step.sql.push_back(CreateTableSql(to, RebuildTempName(to.name)));
   step.sql.push_back(fmt::format("INSERT INTO {} ({}) SELECT {} FROM {}", temp, column_list,
                                  column_list, name));
+  // Views that name the table keep naming it: with legacy_alter_table off,
+  // the RENAME would first re-check every view and fail on the table the
+  // DROP just removed (doc section 7, step 9).
+  step.sql.push_back("PRAGMA legacy_alter_table = ON");
   step.sql.push_back("DROP TABLE " + name);
   step.sql.push_back(fmt::format("ALTER TABLE {} RENAME TO {}", temp, name));
+  step.sql.push_back("PRAGMA legacy_alter_table = OFF");
   if (keep_sequence) {
     // DROP TABLE removed the counter; without it, deleted ids would be reused.
     const std::string saved = fmt::format("(SELECT value FROM temp.strata_snapshot WHERE name = {})", seq_key);

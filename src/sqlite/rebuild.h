@@ -23,7 +23,9 @@ namespace strata::sqlite {
 // column renames); `to` the definition to reach. `row_delta` is the change
 // in row count the plan makes afterwards (reference rows inserted minus
 // deleted), for the count postcheck.
-void PlanTableRebuild(const Table& from, const Table& to, const Schema& to_schema,
+// `name_before` is the table's name before a rename in the same migration:
+// the snapshots run before every step.
+void PlanTableRebuild(const Table& from, const std::string& name_before, const Table& to, const Schema& to_schema,
                       const std::string& reason, int64_t row_delta, Plan& plan);
 
 // The temporary name a rebuild creates the new table under.

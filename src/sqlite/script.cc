@@ -118,9 +118,11 @@ std::string RenderMigrationScript(const Plan& plan, const ScriptInfo& info) {
   if (prechecks_end > guards) out += "\n";
   record(guards, prechecks_end);
   out += "\n";
-  Comment(out, "stop here if a check failed: RAISE(ABORT) keeps the transaction open, so a runner\n"
-               "(or sqlite3 -bail) stops with the reason and nothing is committed, and a shell that\n"
-               "goes on meets the verdict below, which rolls everything back");
+  Comment(out, "stop here if a check failed, after printing the offending rows: RAISE(ABORT) keeps\n"
+               "the transaction open, so a runner (or sqlite3 -bail) stops with the reason and nothing\n"
+               "is committed, and a shell that goes on meets the verdict below, which rolls everything back");
+  Statement(out, "SELECT 'strata: check ' || check_id || ' found: ' || detail AS offending FROM temp.strata_failure "
+                 "ORDER BY check_id");
   Statement(out, "INSERT INTO temp.strata_stop SELECT min(check_id) FROM temp.strata_failure HAVING count(*) > 0");
   if (!plan.snapshots.empty()) {
     out += "\n";
