@@ -119,6 +119,9 @@ struct Table {
   std::vector<ReferenceRow> rows;
   bool without_rowid = false;
   bool strict = false;
+  // Expected to hold many rows: a declared query that scans it fails the
+  // index plan check (`strata explain`).
+  bool large = false;
   std::string renamed_from;
   SourcePos pos;
 

@@ -219,6 +219,7 @@ void InspectCreateText(Table& t, const std::string& create_sql) {
 
 Table AsInspected(Table t) {
   t.description.clear();
+  t.large = false;
   t.pos = {};
   for (CheckConstraint& c : t.checks) {
     c.expr = CanonicalSql(c.expr);

@@ -297,7 +297,7 @@ struct Kinds {
   // and `changes` of a table may alter attributes only, not lists.
   ElementKind<Table> table_header() const {
     std::vector<std::string> attributes = {"name", "description", "primary_key", "without_rowid",
-                                           "strict"};
+                                           "strict", "large"};
     return {"table",
             Concat(attributes, {"columns", "unique", "foreign_keys", "checks", "indexes",
                                 "data_checks", "data_fixes", "rows"}),
@@ -308,6 +308,7 @@ struct Kinds {
               if (auto v = m.StringList("primary_key")) t.primary_key = *v;
               if (auto v = m.Bool("without_rowid")) t.without_rowid = *v;
               if (auto v = m.Bool("strict")) t.strict = *v;
+              if (auto v = m.Bool("large")) t.large = *v;
             },
             attributes};
   }

@@ -87,6 +87,7 @@ std::string TableFile(const Table& t) {
   }
   if (t.without_rowid) out << YAML::Key << "without_rowid" << YAML::Value << true;
   if (t.strict) out << YAML::Key << "strict" << YAML::Value << true;
+  if (t.large) out << YAML::Key << "large" << YAML::Value << true;
   out << YAML::Key << "columns" << YAML::Value << YAML::BeginSeq;
   for (const Column& c : t.columns) EmitColumn(out, c);
   out << YAML::EndSeq;
