@@ -27,7 +27,7 @@ void SetupStatus(CLI::App& app, Context& ctx) {
   AddDbOption(*cmd, ctx.options);
   AddFormatOption(*cmd, ctx.options);
   cmd->callback([&ctx] {
-    std::unique_ptr<RunContext> run = OpenRunContext(ctx.options, false, ctx.exit_code);
+    std::unique_ptr<RunContext> run = OpenRunContext(ctx.options, false, ctx.exit_code, SchemaNeed::kProject);
     if (!run) return;
     Result<StatusReport> report = run->runner->Status();
     if (!report.ok()) {
@@ -77,7 +77,7 @@ void SetupPlan(CLI::App& app, Context& ctx) {
     CommonOptions o = ctx.options;
     bool missing = !std::filesystem::exists(o.db);
     if (missing) o.db = ":memory:";
-    std::unique_ptr<RunContext> run = OpenRunContext(o, missing, ctx.exit_code);
+    std::unique_ptr<RunContext> run = OpenRunContext(o, missing, ctx.exit_code, SchemaNeed::kProject);
     if (!run) return;
     UpOptions options;
     if (!ctx.tag.empty() && !(options.tag = ResolveTagOrReport(run->schema, ctx.tag))) {

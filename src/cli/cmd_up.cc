@@ -73,7 +73,7 @@ void SetupDown(CLI::App& app, Context& ctx) {
   AddRunOptions(*cmd, ctx);
   cmd->add_option("--steps", ctx.steps, "how many migrations to roll back");
   cmd->callback([&ctx] {
-    std::unique_ptr<RunContext> run = OpenRunContext(ctx.options, false, ctx.exit_code);
+    std::unique_ptr<RunContext> run = OpenRunContext(ctx.options, false, ctx.exit_code, SchemaNeed::kProject);
     if (!run) return;
     DownOptions options;
     if (!ctx.tag.empty()) {

@@ -32,15 +32,32 @@ void AddFormatOption(CLI::App& cmd, CommonOptions& o, bool allow_junit) {
 
 void PrintError(const std::string& message) { std::cerr << "strata: error: " << message << "\n"; }
 
+namespace {
+
+void Report(const Diagnostics& diagnostics, Format format) {
+  if (diagnostics.empty()) return;
+  if (format == Format::kJson)
+    std::cout << report::DiagnosticsJson(diagnostics);
+  else
+    std::cerr << report::DiagnosticsText(diagnostics);
+}
+
+}  // namespace
+
 std::optional<VersionedSchema> LoadSchemaOrReport(const CommonOptions& o) {
   Diagnostics diagnostics;
   std::optional<VersionedSchema> schema = yaml::LoadSchemaDir(o.schema_dir, diagnostics);
-  if (!diagnostics.empty()) {
-    if (o.format == Format::kJson)
-      std::cout << report::DiagnosticsJson(diagnostics);
-    else
-      std::cerr << report::DiagnosticsText(diagnostics);
-  }
+  Report(diagnostics, o.format);
+  return schema;
+}
+
+std::optional<VersionedSchema> LoadProjectOrReport(const CommonOptions& o) {
+  Diagnostics diagnostics;
+  std::optional<Project> project = yaml::LoadProjectDir(o.schema_dir, diagnostics);
+  Report(diagnostics, o.format);
+  if (!project) return std::nullopt;
+  VersionedSchema schema;
+  schema.project = std::move(*project);
   return schema;
 }
 

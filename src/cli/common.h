@@ -31,6 +31,8 @@ void AddFormatOption(CLI::App& cmd, CommonOptions& o, bool allow_junit = false);
 // Loads the schema folder; on failure prints the diagnostics (in the chosen
 // format) and returns nullopt. Warnings are printed either way.
 std::optional<VersionedSchema> LoadSchemaOrReport(const CommonOptions& o);
+// The project file alone, as a schema without tables.
+std::optional<VersionedSchema> LoadProjectOrReport(const CommonOptions& o);
 
 // Resolves a tag name against the project (the last tag when empty);
 // prints an error and returns nullopt when unknown.

@@ -14,10 +14,10 @@
 
 namespace strata::cli {
 
-std::unique_ptr<RunContext> OpenRunContext(const CommonOptions& o, bool create, int& exit_code) {
+std::unique_ptr<RunContext> OpenRunContext(const CommonOptions& o, bool create, int& exit_code, SchemaNeed need) {
   auto owned = std::make_unique<RunContext>();
   RunContext& ctx = *owned;
-  std::optional<VersionedSchema> schema = LoadSchemaOrReport(o);
+  std::optional<VersionedSchema> schema = need == SchemaNeed::kTables ? LoadSchemaOrReport(o) : LoadProjectOrReport(o);
   if (!schema) {
     exit_code = kUsage;
     return nullptr;

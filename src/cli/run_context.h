@@ -24,7 +24,11 @@ struct RunContext {
 // Loads everything; prints the problem and sets `exit_code` on failure.
 // `create` allows creating a new database file. Heap-allocated because the
 // runner refers to the other members.
-std::unique_ptr<RunContext> OpenRunContext(const CommonOptions& o, bool create, int& exit_code);
+// kProject loads only the project file (tags), leaving `schema` without
+// tables: enough for status, plan and down.
+enum class SchemaNeed { kTables, kProject };
+std::unique_ptr<RunContext> OpenRunContext(const CommonOptions& o, bool create, int& exit_code,
+                                           SchemaNeed need = SchemaNeed::kTables);
 
 // Where the backup before `up`/`down` goes: `backups/<name>-<UTC time>.db`
 // beside the database. Older backups beyond `keep` are removed.

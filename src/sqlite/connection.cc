@@ -169,11 +169,13 @@ Result<Schema> SqliteConnection::Inspect() { return InspectSchema(db_, {std::str
 Status SqliteConnection::EnsureHistoryTable() { return db_.Exec(CreateHistoryTableSql()); }
 
 Result<bool> SqliteConnection::IsRecorded(int64_t version) {
-  Result<std::vector<AppliedMigration>> history = ReadHistory();
-  if (!history.ok()) return history.status();
-  for (const AppliedMigration& m : *history)
-    if (m.version == version) return true;
-  return false;
+  Result<int64_t> exists = db_.QueryInt(fmt::format(
+      "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = {}", QuoteString(kHistoryTable)));
+  if (!exists.ok() || *exists == 0) return exists.ok() ? Result<bool>(false) : Result<bool>(exists.status());
+  Result<int64_t> n =
+      db_.QueryInt(fmt::format("SELECT count(*) FROM {} WHERE version = {}", QuoteIdentifier(kHistoryTable), version));
+  if (!n.ok()) return n.status();
+  return *n > 0;
 }
 
 Status SqliteConnection::RunStatements(const ScriptRun& run, bool inside_outer_transaction, bool* already_done) {

@@ -43,13 +43,16 @@ Status Database::LastError(std::string_view sql) const { return ErrorStatus(db_.
 
 Status Database::Exec(std::string_view sql) {
   // Step through every statement in `sql` so that errors name the one that
-  // failed rather than the whole script.
-  const char* tail = sql.data();
-  const char* end = sql.data() + sql.size();
+  // failed rather than the whole script. The length passed to SQLite counts
+  // the terminating NUL: without it SQLite copies the rest of the text for
+  // each statement, which is quadratic on a long script.
+  const std::string text_with_nul(sql);
+  const char* tail = text_with_nul.c_str();
+  const char* end = tail + text_with_nul.size();
   while (tail < end) {
     sqlite3_stmt* raw = nullptr;
     const char* next = nullptr;
-    if (sqlite3_prepare_v2(db_.get(), tail, static_cast<int>(end - tail), &raw, &next) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db_.get(), tail, static_cast<int>(end - tail) + 1, &raw, &next) != SQLITE_OK)
       return ErrorStatus(db_.get(), std::string_view(tail, end - tail));
     Statement stmt(raw, db_.get());
     std::string_view text(tail, next - tail);

@@ -114,10 +114,11 @@ Status InspectColumns(Database& db, Table& t, const std::string& create_sql) {
   return Status::Ok();
 }
 
-Status InspectIndexes(Database& db, Table& t) {
+// `index_sql`: the CREATE INDEX text of every index, read in one pass
+// (sqlite_schema has no index on name, so a lookup per index is a scan).
+Status InspectIndexes(Database& db, Table& t, const std::map<std::string, std::string>& index_sql) {
   Result<Statement> list = db.Prepare(
-      "SELECT il.name, il.\"unique\", il.origin, il.partial, s.sql FROM pragma_index_list(?1) AS il "
-      "LEFT JOIN sqlite_schema AS s ON s.type = 'index' AND s.name = il.name ORDER BY il.seq DESC");
+      "SELECT il.name, il.\"unique\", il.origin, il.partial FROM pragma_index_list(?1) AS il ORDER BY il.seq DESC");
   if (!list.ok()) return list.status();
   if (Status s = list->Bind(1, t.name); !s.ok()) return s;
   Result<Statement> info = db.Prepare(
@@ -132,7 +133,8 @@ Status InspectIndexes(Database& db, Table& t) {
     Index index;
     index.name = list->Text(0);
     index.unique = list->Int(1) != 0;
-    if (list->Int(3) != 0) index.where = PartialIndexWhere(list->Text(4));
+    if (list->Int(3) != 0)
+      if (auto sql = index_sql.find(index.name); sql != index_sql.end()) index.where = PartialIndexWhere(sql->second);
     if (Status s = info->Reset(); !s.ok()) return s;
     if (Status s = info->Bind(1, index.name); !s.ok()) return s;
     for (;;) {
@@ -268,6 +270,17 @@ Schema AsInspected(const Schema& s) {
 }
 
 Result<Schema> InspectSchema(Database& db, const std::vector<std::string>& ignored) {
+  std::map<std::string, std::string> index_sql;
+  {
+    Result<Statement> indexes = db.Prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL");
+    if (!indexes.ok()) return indexes.status();
+    for (;;) {
+      Result<bool> row = indexes->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      index_sql[indexes->Text(0)] = indexes->Text(1);
+    }
+  }
   Result<Statement> tables = db.Prepare(
       "SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' "
       "ESCAPE '\\' ORDER BY rowid");
@@ -289,7 +302,7 @@ Result<Schema> InspectSchema(Database& db, const std::vector<std::string>& ignor
     t.without_rowid = options.find("WITHOUT ROWID") != std::string::npos;
     t.strict = options.find("STRICT") != std::string::npos;
     Status s = InspectColumns(db, t, create_sql);
-    if (s.ok()) s = InspectIndexes(db, t);
+    if (s.ok()) s = InspectIndexes(db, t, index_sql);
     if (s.ok()) s = InspectForeignKeys(db, t);
     InspectCreateText(t, create_sql);
     if (!s.ok()) return s.WithContext(fmt::format("inspecting table \"{}\"", t.name));

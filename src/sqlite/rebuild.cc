@@ -100,11 +100,23 @@ void PlanTableRebuild(const Table& from, const std::string& name_before, const T
                    "temp.strata_snapshot AS s, (SELECT count(*) AS n FROM {1}) AS c WHERE s.name = {2} "
                    "AND c.n <> s.value + {0}",
                    row_delta, name, rows_key)});
-  // The rebuilt table's own keys, and the tables whose keys point at it when
-  // the columns they point at may have changed: an unchanged key column
-  // copied row for row cannot orphan a child, and checking every child of a
-  // large parent costs as much as the copy.
-  std::vector<std::string> checked = {to.name};
+  // Only what the copy can break is checked, since a check of every key of
+  // a large table costs as much as the copy: the rebuilt table's own keys
+  // when a key column changes type or collation (a new key was checked on
+  // the old rows by its precheck; an unchanged one copied row for row cannot
+  // break), and the tables whose keys point at it when the columns they
+  // point at may have changed.
+  std::vector<std::string> checked;
+  for (const ForeignKey& fk : to.foreign_keys) {
+    bool may_break = EqualsIgnoreCase(fk.ref_table, to.name) && ParentKeyMayChange(from, to, fk);
+    for (const std::string& column : fk.columns) {
+      const Column* before = from.FindColumn(column);
+      const Column* after = to.FindColumn(column);
+      may_break = may_break || !before || !after || !EqualsIgnoreCase(before->type, after->type) ||
+                  !EqualsIgnoreCase(before->collation, after->collation);
+    }
+    if (may_break && checked.empty()) checked.push_back(to.name);
+  }
   for (const Table& t : to_schema.tables)
     for (const ForeignKey& fk : t.foreign_keys)
       if (EqualsIgnoreCase(fk.ref_table, to.name) && !EqualsIgnoreCase(t.name, to.name) &&

@@ -77,7 +77,10 @@ std::string ColumnDefinitionSql(const Column& c) {
 static std::string ForeignKeyClause(const ForeignKey& fk) {
   std::string out = fmt::format("FOREIGN KEY {} REFERENCES {}", RenderColumnList(fk.columns),
                                 QuoteIdentifier(fk.ref_table));
-  if (!fk.ref_columns.empty()) out += " " + RenderColumnList(fk.ref_columns);
+  if (!fk.ref_columns.empty()) {
+    out += ' ';
+    out += RenderColumnList(fk.ref_columns);
+  }
   if (fk.on_delete != FkAction::kNoAction) out += fmt::format(" ON DELETE {}", FkActionName(fk.on_delete));
   if (fk.on_update != FkAction::kNoAction) out += fmt::format(" ON UPDATE {}", FkActionName(fk.on_update));
   return out;

@@ -529,4 +529,16 @@ std::optional<VersionedSchema> LoadSchemaDir(const std::filesystem::path& dir,
   return LoadSchemaSources(sources, diagnostics);
 }
 
+std::optional<Project> LoadProjectDir(const std::filesystem::path& dir, Diagnostics& diagnostics) {
+  const std::filesystem::path path = dir / kProjectFile;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    diagnostics.Error({path.string(), 0, 0}, "project file not found");
+    return std::nullopt;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return LoadProject({path.string(), text.str()}, diagnostics);
+}
+
 }  // namespace strata::yaml

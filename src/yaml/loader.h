@@ -30,4 +30,8 @@ std::optional<VersionedSchema> LoadSchemaSources(const std::vector<SourceFile>& 
 std::optional<VersionedSchema> LoadSchemaDir(const std::filesystem::path& dir,
                                              Diagnostics& diagnostics);
 
+// Only `dir`/project.yaml: for commands that need the tags but not the
+// tables (status, plan, down), which then start in a fraction of the time.
+std::optional<Project> LoadProjectDir(const std::filesystem::path& dir, Diagnostics& diagnostics);
+
 }  // namespace strata::yaml
