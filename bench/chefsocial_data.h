@@ -1,0 +1,53 @@
+// A deterministic ChefSocial database for the index benchmarks: the schema
+// at its last tag, created from schema/ with sqlite::CreateSchema, filled
+// with set-based INSERT ... SELECT statements over a recursive counter and a
+// few SQL functions backed by a fixed-seed hash (no random()).
+//
+// At scale 1: 100,000 users, 1,000,000 conversations, 1,000,000 content rows,
+// 12 months of usage per user, and the phase2-4 tables at plausible sizes.
+// Activity follows a Zipf-Mandelbrot law over users (a few very active
+// chefs, many quiet ones); the same users are the active ones in every
+// table. All timestamps lie in the year 2024-07-01 .. 2025-06-30.
+//
+// The file is cached: ChefSocialDatabase() reuses it when the schema hash,
+// the generator version and the scale recorded next to it all match.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "base/status.h"
+#include "schema/versioned.h"
+
+namespace strata::bench {
+
+struct ChefSocialData {
+  std::string path;            // the database file
+  double scale = 1;
+  std::string schema_hash;     // of the schema's SQL at its last tag + generator version
+  bool reused = false;         // true when the cached file was reused
+  double generate_seconds = 0; // of the run that generated the file
+  int64_t size_bytes = 0;
+  std::vector<std::pair<std::string, int64_t>> row_counts;  // per table, by name
+};
+
+// The folder that holds cached databases: $STRATA_BENCH_DATA_DIR, else
+// bench/data in the source tree.
+std::filesystem::path DefaultDataDir();
+
+// The hash that identifies a generated file's content: the schema's SQL at
+// its last tag, the generator version and the scale.
+std::string DataHash(const VersionedSchema& schema, double scale);
+
+// Returns the cached database for `scale` in `dir`, generating it (into a
+// temporary file renamed into place) when it is missing or stale.
+Result<ChefSocialData> ChefSocialDatabase(const VersionedSchema& schema, double scale,
+                                          const std::filesystem::path& dir);
+
+// The same figures as JSON, for the benchmark report.
+std::string ToJson(const ChefSocialData& data);
+
+}  // namespace strata::bench
