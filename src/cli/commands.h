@@ -41,5 +41,6 @@ void SetupBackup(CLI::App& app, Context& ctx);
 void SetupCheck(CLI::App& app, Context& ctx);
 void SetupDrift(CLI::App& app, Context& ctx);
 void SetupInspect(CLI::App& app, Context& ctx);
+void SetupExplain(CLI::App& app, Context& ctx);
 
 }  // namespace strata::cli

@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   SetupCheck(app, ctx);
   SetupDrift(app, ctx);
   SetupInspect(app, ctx);
+  SetupExplain(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {

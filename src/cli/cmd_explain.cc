@@ -1,0 +1,46 @@
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "cli/exit_code.h"
+#include "cli/run_context.h"
+#include "sqlite/explain.h"
+
+namespace strata::cli {
+
+void SetupExplain(CLI::App& app, Context& ctx) {
+  CLI::App* cmd = app.add_subcommand("explain", "Index plans: each declared query's plan, missing and redundant indexes");
+  AddSchemaOption(*cmd, ctx.options);
+  AddMigrationsOption(*cmd, ctx.options);
+  AddDbOption(*cmd, ctx.options);
+  AddFormatOption(*cmd, ctx.options);
+  cmd->add_option("--tag", ctx.tag, "take the queries and large tables of this tag (default: the database's recorded tag)");
+  cmd->callback([&ctx] {
+    std::unique_ptr<RunContext> run = OpenRunContext(ctx.options, false, ctx.exit_code);
+    if (!run) return;
+    std::optional<int> tag = TagOfDatabase(*run, ctx.tag);
+    if (!tag) {
+      ctx.exit_code = kUsage;
+      return;
+    }
+    const Schema schema = run->schema.At(*tag);
+    Result<sqlite::ExplainReport> report = sqlite::Explain(run->connection->database(), schema);
+    if (!report.ok()) {
+      PrintError(report.status().message());
+      ctx.exit_code = ExitCodeFor(report.status());
+      return;
+    }
+    const std::string& tag_name = run->schema.project.tags[*tag];
+    if (ctx.options.format == Format::kJson) {
+      std::cout << sqlite::RenderExplainJson(*report, tag_name) << "\n";
+    } else {
+      std::cout << sqlite::RenderExplainText(*report);
+      std::cout << fmt::format("{}: index plans at tag \"{}\": {}\n", ctx.options.db, tag_name,
+                               report->failed() ? "FAILED" : "ok");
+    }
+    ctx.exit_code = report->failed() ? kFindings : kOk;
+  });
+}
+
+}  // namespace strata::cli
