@@ -480,7 +480,8 @@ class Sandbox {
 // Candidate indexes for a table a query scans.
 
 struct Terms {
-  std::vector<std::string> equality;  // in order of appearance
+  std::vector<std::string> equality;  // compared with a value, in order of appearance
+  std::vector<std::string> join;      // compared with another table's column
   std::vector<std::string> range;
   std::vector<std::string> order_by;  // empty unless every ORDER BY term is a column of the table
 };
@@ -545,8 +546,17 @@ Terms TermsFor(const std::vector<Token>& tokens, const TableInfo& table, const s
     if (i >= 2 && tokens[i - 1].text == ".") prev = i >= 3 ? tokens[i - 3].upper : "";
     const bool negated = i >= 1 && Is(tokens, i + 1, "NOT");
     if (negated) continue;
-    if (next == "=" || next == "==" || next == "IN" || (next == "IS" && !Is(tokens, i + 2, "NOT")) || prev == "=" ||
-        prev == "==") {
+    // The other side of `=`: a column (a join term) or a value.
+    const auto is_column = [&](size_t j) {
+      return j < tokens.size() && tokens[j].type == Token::kIdent && !IsKeyword(tokens[j]) &&
+             !Is(tokens, j, "TRUE") && !Is(tokens, j, "FALSE") && !Is(tokens, j, "CURRENT_TIMESTAMP");
+    };
+    const size_t first = i >= 2 && tokens[i - 1].text == "." ? i - 2 : i;
+    if (next == "=" || next == "==") {
+      add(is_column(i + 2) ? terms.join : terms.equality, c);
+    } else if (prev == "=" || prev == "==") {
+      add(first >= 2 && is_column(first - 2) ? terms.join : terms.equality, c);
+    } else if (next == "IN" || (next == "IS" && !Is(tokens, i + 2, "NOT"))) {
       add(terms.equality, c);
     } else if (next == "<" || next == ">" || next == "<=" || next == ">=" || next == "BETWEEN" || prev == "<" ||
                prev == ">" || prev == "<=" || prev == ">=") {
@@ -562,19 +572,23 @@ std::vector<std::vector<std::string>> Candidates(const Terms& t) {
   const auto add = [&](std::vector<std::string> cols) {
     if (!cols.empty() && std::find(out.begin(), out.end(), cols) == out.end()) out.push_back(std::move(cols));
   };
-  std::vector<std::string> eq = t.equality;
-  if (!t.range.empty()) {
-    std::vector<std::string> with_range = eq;
-    with_range.push_back(t.range[0]);
-    add(with_range);
-  } else if (!t.order_by.empty()) {
-    std::vector<std::string> with_order = eq;
-    for (const std::string& c : t.order_by)
-      if (std::find(with_order.begin(), with_order.end(), c) == with_order.end()) with_order.push_back(c);
-    add(with_order);
-  }
-  add(eq);
+  const auto plus = [](std::vector<std::string> a, const std::vector<std::string>& b) {
+    for (const std::string& c : b)
+      if (std::find(a.begin(), a.end(), c) == a.end()) a.push_back(c);
+    return a;
+  };
+  // Equality columns first, then one range column (an index serves a
+  // single range, after its equalities), or else the ORDER BY columns so
+  // that the rows come out sorted. Terms against a value come before join
+  // terms: a join may be served from the other side.
+  const std::vector<std::string> tail = !t.range.empty() ? std::vector<std::string>{t.range[0]} : t.order_by;
+  add(plus(t.equality, tail));
+  add(plus(plus(t.equality, t.join), tail));
+  add(t.equality);
+  add(plus(t.equality, t.join));
+  add(t.join);
   for (const std::string& c : t.equality) add({c});
+  for (const std::string& c : t.join) add({c});
   for (const std::string& c : t.range) add({c});
   add(t.order_by);
   return out;
