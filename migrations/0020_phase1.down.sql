@@ -32,8 +32,8 @@ CREATE TEMP TRIGGER strata_verdict_2 BEFORE INSERT ON strata_verdict WHEN NEW.ch
 CREATE TEMP TRIGGER strata_stop_2 BEFORE INSERT ON strata_stop WHEN NEW.check_id = 2 BEGIN SELECT RAISE(ABORT, 'strata: 0020_phase1.down.sql: check 2 failed: version 20 is not applied; nothing was applied'); END;
 CREATE TEMP TRIGGER strata_verdict_3 BEFORE INSERT ON strata_verdict WHEN NEW.check_id = 3 BEGIN SELECT RAISE(ROLLBACK, 'strata: 0020_phase1.down.sql: check 3 failed: a version after 20 is applied; roll it back first; nothing was applied'); END;
 CREATE TEMP TRIGGER strata_stop_3 BEFORE INSERT ON strata_stop WHEN NEW.check_id = 3 BEGIN SELECT RAISE(ABORT, 'strata: 0020_phase1.down.sql: check 3 failed: a version after 20 is applied; roll it back first; nothing was applied'); END;
-CREATE TEMP TRIGGER strata_verdict_4 BEFORE INSERT ON strata_verdict WHEN NEW.check_id = 4 BEGIN SELECT RAISE(ROLLBACK, 'strata: 0020_phase1.down.sql: check 4 failed: "usage_tracking" has triggers, which its rebuild would drop; strata does not model triggers yet: drop them in a migration before this one and re-create them in one after; nothing was applied'); END;
-CREATE TEMP TRIGGER strata_stop_4 BEFORE INSERT ON strata_stop WHEN NEW.check_id = 4 BEGIN SELECT RAISE(ABORT, 'strata: 0020_phase1.down.sql: check 4 failed: "usage_tracking" has triggers, which its rebuild would drop; strata does not model triggers yet: drop them in a migration before this one and re-create them in one after; nothing was applied'); END;
+CREATE TEMP TRIGGER strata_verdict_4 BEFORE INSERT ON strata_verdict WHEN NEW.check_id = 4 BEGIN SELECT RAISE(ROLLBACK, 'strata: 0020_phase1.down.sql: check 4 failed: "usage_tracking" has triggers the schema does not declare, which its rebuild would drop; declare them under the table''s `triggers`; nothing was applied'); END;
+CREATE TEMP TRIGGER strata_stop_4 BEFORE INSERT ON strata_stop WHEN NEW.check_id = 4 BEGIN SELECT RAISE(ABORT, 'strata: 0020_phase1.down.sql: check 4 failed: "usage_tracking" has triggers the schema does not declare, which its rebuild would drop; declare them under the table''s `triggers`; nothing was applied'); END;
 CREATE TEMP TRIGGER strata_verdict_5 BEFORE INSERT ON strata_verdict WHEN NEW.check_id = 5 BEGIN SELECT RAISE(ROLLBACK, 'strata: 0020_phase1.down.sql: check 5 failed: rebuild of "usage_tracking" kept every row; nothing was applied'); END;
 CREATE TEMP TRIGGER strata_verdict_6 BEFORE INSERT ON strata_verdict WHEN NEW.check_id = 6 BEGIN SELECT RAISE(ROLLBACK, 'strata: 0020_phase1.down.sql: check 6 failed: table "content" has the columns of the schema; nothing was applied'); END;
 CREATE TEMP TRIGGER strata_verdict_7 BEFORE INSERT ON strata_verdict WHEN NEW.check_id = 7 BEGIN SELECT RAISE(ROLLBACK, 'strata: 0020_phase1.down.sql: check 7 failed: table "content" has the indexes of the schema; nothing was applied'); END;
@@ -61,7 +61,7 @@ INSERT INTO temp.strata_failure (check_id, detail) SELECT 2, group_concat(k, ', 
 -- check 3: a version after 20 is applied; roll it back first
 INSERT INTO temp.strata_failure (check_id, detail) SELECT 3, group_concat(k, ', ') FROM (SELECT k FROM (SELECT 'version ' || version AS k FROM "strata_migrations" WHERE version > 20) LIMIT 10) HAVING count(*) > 0;
 
--- check 4: "usage_tracking" has triggers, which its rebuild would drop; strata does not model triggers yet: drop them in a migration before this one and re-create them in one after
+-- check 4: "usage_tracking" has triggers the schema does not declare, which its rebuild would drop; declare them under the table's `triggers`
 INSERT INTO temp.strata_failure (check_id, detail) SELECT 4, group_concat(k, ', ') FROM (SELECT k FROM (SELECT name AS k FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'usage_tracking') LIMIT 10) HAVING count(*) > 0;
 
 -- stop here if a check failed, after printing the offending rows: RAISE(ABORT) keeps

@@ -15,23 +15,6 @@
 
 namespace strata::cli {
 
-namespace {
-
-// Views and triggers are not in the model yet; say what the YAML leaves out.
-void WarnAboutUnmodelled(sqlite::Database& db) {
-  Result<sqlite::Statement> stmt =
-      db.Prepare("SELECT type, name FROM sqlite_schema WHERE type IN ('view', 'trigger') ORDER BY type, name");
-  if (!stmt.ok()) return;
-  for (;;) {
-    Result<bool> row = stmt->Step();
-    if (!row.ok() || !*row) break;
-    std::cerr << fmt::format("warning: {} \"{}\" is not described by the YAML (strata does not model {}s yet)\n",
-                             stmt->Text(0), stmt->Text(1), stmt->Text(0));
-  }
-}
-
-}  // namespace
-
 void SetupInspect(CLI::App& app, Context& ctx) {
   CLI::App* cmd = app.add_subcommand("inspect", "Write the YAML that describes an existing database");
   AddDbOption(*cmd, ctx.options);
@@ -51,7 +34,6 @@ void SetupInspect(CLI::App& app, Context& ctx) {
       ctx.exit_code = ExitCodeFor(schema.status());
       return;
     }
-    WarnAboutUnmodelled(*db);
     for (const Table& t : schema->tables)
       for (const Column& c : t.columns)
         if (!IsKnownType(c.type))

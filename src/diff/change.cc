@@ -69,6 +69,8 @@ std::string Describe(const std::string& table, const TableChange& change) {
       return fmt::format("change primary key of \"{}\" {} -> {}", t, Cols(c.from), Cols(c.to));
     }
     std::string operator()(const ChangeTableOptions&) const { return fmt::format("change table options of \"{}\"", t); }
+    std::string operator()(const AddTrigger& c) const { return fmt::format("add trigger \"{}\" on \"{}\"", c.trigger.name, t); }
+    std::string operator()(const DropTrigger& c) const { return fmt::format("drop trigger \"{}\" on \"{}\"", c.trigger.name, t); }
     std::string operator()(const InsertRow&) const { return fmt::format("insert reference row into \"{}\"", t); }
     std::string operator()(const UpdateRow&) const { return fmt::format("update reference row of \"{}\"", t); }
     std::string operator()(const DeleteRow&) const { return fmt::format("delete reference row from \"{}\"", t); }
@@ -86,6 +88,8 @@ std::string Describe(const Change& change) {
       for (const TableChange& tc : c.changes) out += "\n  " + Describe(c.to.name, tc);
       return out;
     }
+    std::string operator()(const AddView& c) const { return fmt::format("add view \"{}\"", c.view.name); }
+    std::string operator()(const DropView& c) const { return fmt::format("drop view \"{}\"", c.view.name); }
   };
   return std::visit(Visitor{}, change);
 }

@@ -42,6 +42,8 @@ struct AddCheck { CheckConstraint check; };
 struct DropCheck { CheckConstraint check; };
 struct ChangePrimaryKey { std::vector<std::string> from; std::vector<std::string> to; };
 struct ChangeTableOptions {};  // WITHOUT ROWID or STRICT switched
+struct AddTrigger { Trigger trigger; };
+struct DropTrigger { Trigger trigger; };
 struct InsertRow { ReferenceRow row; };
 struct UpdateRow { ReferenceRow from; ReferenceRow to; };
 struct DeleteRow { ReferenceRow row; };
@@ -49,7 +51,7 @@ struct DeleteRow { ReferenceRow row; };
 using TableChange =
     std::variant<AddColumn, DropColumn, RenameColumn, ModifyColumn, AddIndex, DropIndex, AddUnique,
                  DropUnique, AddForeignKey, DropForeignKey, AddCheck, DropCheck, ChangePrimaryKey,
-                 ChangeTableOptions, InsertRow, UpdateRow, DeleteRow>;
+                 ChangeTableOptions, AddTrigger, DropTrigger, InsertRow, UpdateRow, DeleteRow>;
 
 struct AddTable { Table table; };
 struct DropTable { Table table; };
@@ -62,7 +64,11 @@ struct ModifyTable {
   std::vector<TableChange> changes;
 };
 
-using Change = std::variant<AddTable, DropTable, RenameTable, ModifyTable>;
+// A changed view is a drop and an add: SQLite has no ALTER VIEW.
+struct AddView { View view; };
+struct DropView { View view; };
+
+using Change = std::variant<AddTable, DropTable, RenameTable, ModifyTable, AddView, DropView>;
 
 // A short human description: "add column \"users\".\"nickname\"".
 std::string Describe(const Change& change);

@@ -1,5 +1,7 @@
 #include "diff/differ.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "base/strings.h"
@@ -78,6 +80,13 @@ bool SameIndex(const Index& a, const Index& b) {
         !EqualsIgnoreCase(a.parts[i].collation, b.parts[i].collation))
       return false;
   return true;
+}
+
+// Triggers and views are SQL the differ does not parse: the same name with
+// the same text (as SQLite stores it) is the same object.
+template <typename T>
+bool SameStatement(const T& a, const T& b) {
+  return EqualsIgnoreCase(a.name, b.name) && Trim(a.sql) == Trim(b.sql);
 }
 
 // Adds a drop for each element of `from` with no equal in `to`, and an add
@@ -173,6 +182,8 @@ std::vector<TableChange> DiffTable(const Table& from, const Table& to, const Ren
           [](auto& c) { return TableChange{DropCheck{c}}; });
   DiffSet(from.indexes, to.indexes, SameIndex, out, [](auto& i) { return TableChange{AddIndex{i}}; },
           [](auto& i) { return TableChange{DropIndex{i}}; });
+  DiffSet(from.triggers, to.triggers, SameStatement<Trigger>, out, [](auto& t) { return TableChange{AddTrigger{t}}; },
+          [](auto& t) { return TableChange{DropTrigger{t}}; });
   if (options.compare_rows) DiffRows(from, to, out);
   return out;
 }
@@ -245,6 +256,12 @@ std::vector<Change> Diff(const Schema& from, const Schema& to, const RenameHints
   std::vector<Change> out = std::move(added);
   out.insert(out.end(), modified.begin(), modified.end());
   out.insert(out.end(), dropped.begin(), dropped.end());
+  for (const View& v : from.views)
+    if (std::none_of(to.views.begin(), to.views.end(), [&](const View& w) { return SameStatement(v, w); }))
+      out.push_back(DropView{v});
+  for (const View& v : to.views)
+    if (std::none_of(from.views.begin(), from.views.end(), [&](const View& w) { return SameStatement(v, w); }))
+      out.push_back(AddView{v});
   return out;
 }
 

@@ -43,6 +43,10 @@ std::string Finding(const TableChange& change) {
       return fmt::format("primary key is {} instead of {}", Columns(c.to), Columns(c.from));
     }
     std::string operator()(const ChangeTableOptions&) const { return "WITHOUT ROWID or STRICT differs"; }
+    std::string operator()(const AddTrigger& c) const { return fmt::format("extra trigger \"{}\"", c.trigger.name); }
+    std::string operator()(const DropTrigger& c) const {
+      return fmt::format("trigger \"{}\" is missing or differs", c.trigger.name);
+    }
     std::string operator()(const InsertRow&) const { return "extra reference row"; }
     std::string operator()(const UpdateRow&) const { return "a reference row differs"; }
     std::string operator()(const DeleteRow&) const { return "a reference row is missing"; }
@@ -60,6 +64,8 @@ std::vector<DriftItem> DescribeDrift(const std::vector<Change>& changes) {
     if (const auto* r = std::get_if<RenameTable>(&change)) out.push_back({r->to, fmt::format("table \"{}\" is named \"{}\"", r->from, r->to)});
     if (const auto* m = std::get_if<ModifyTable>(&change))
       for (const TableChange& c : m->changes) out.push_back({m->to.name, Finding(c)});
+    if (const auto* a = std::get_if<AddView>(&change)) out.push_back({a->view.name, "extra view"});
+    if (const auto* d = std::get_if<DropView>(&change)) out.push_back({d->view.name, "view is missing or differs"});
   }
   return out;
 }

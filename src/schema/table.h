@@ -95,6 +95,25 @@ struct DataFix {
   friend bool operator==(const DataFix&, const DataFix&) = default;
 };
 
+// A trigger or a view: SQL the dialect runs as it is (the whole CREATE
+// statement), kept by name. The model does not parse it; a dialect that
+// rebuilds a table re-creates the table's triggers from here.
+struct Trigger {
+  std::string name;
+  std::string sql;  // "CREATE TRIGGER ... END"
+  std::string description;
+  SourcePos pos;
+  friend bool operator==(const Trigger&, const Trigger&) = default;
+};
+
+struct View {
+  std::string name;
+  std::string sql;  // "CREATE VIEW ... AS SELECT ..."
+  std::string description;
+  SourcePos pos;
+  friend bool operator==(const View&, const View&) = default;
+};
+
 // Rows the schema owns (lookup data such as ChefSocial's feature list),
 // identified by the `key` columns.
 struct ReferenceRow {
@@ -113,6 +132,7 @@ struct Table {
   std::vector<ForeignKey> foreign_keys;
   std::vector<CheckConstraint> checks;
   std::vector<Index> indexes;
+  std::vector<Trigger> triggers;
   std::vector<DataCheck> data_checks;
   std::vector<DataFix> data_fixes;  // those of this state's tag only
   std::vector<std::string> row_key;  // identifies reference rows
@@ -144,6 +164,7 @@ struct Query {
 // The whole schema at one tag: what a database should look like.
 struct Schema {
   std::vector<Table> tables;
+  std::vector<View> views;  // in creation order: a view may read an earlier one
   std::vector<Query> queries;
 
   const Table* FindTable(std::string_view name) const;  // case-insensitive

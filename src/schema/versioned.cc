@@ -22,6 +22,7 @@ Schema VersionedSchema::At(int tag) const {
     Collect(vt.foreign_keys, tag, table.foreign_keys);
     Collect(vt.checks, tag, table.checks);
     Collect(vt.indexes, tag, table.indexes);
+    Collect(vt.triggers, tag, table.triggers);
     Collect(vt.data_checks, tag, table.data_checks);
     Collect(vt.data_fixes, tag, table.data_fixes);
     Collect(vt.rows, tag, table.rows);
@@ -33,6 +34,7 @@ Schema VersionedSchema::At(int tag) const {
           if (c.name == key) c.nullable = false;
     schema.tables.push_back(std::move(table));
   }
+  Collect(views, tag, schema.views);
   Collect(queries, tag, schema.queries);
   return schema;
 }

@@ -57,6 +57,7 @@ struct VersionedTable {
   std::vector<Timeline<ForeignKey>> foreign_keys;
   std::vector<Timeline<CheckConstraint>> checks;
   std::vector<Timeline<Index>> indexes;
+  std::vector<Timeline<Trigger>> triggers;
   std::vector<Timeline<DataCheck>> data_checks;
   std::vector<Timeline<DataFix>> data_fixes;  // each lives for exactly one tag
   std::vector<Timeline<ReferenceRow>> rows;
@@ -65,6 +66,7 @@ struct VersionedTable {
 struct VersionedSchema {
   Project project;
   std::vector<VersionedTable> tables;
+  std::vector<Timeline<View>> views;
   std::vector<Timeline<Query>> queries;
 
   // The schema as it stands at tag index `tag` (0 .. project.last_tag()).

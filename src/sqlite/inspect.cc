@@ -252,6 +252,12 @@ Table AsInspected(Table t) {
   std::sort(t.foreign_keys.begin(), t.foreign_keys.end(), [](const ForeignKey& a, const ForeignKey& b) {
     return std::tie(a.ref_table, a.columns) < std::tie(b.ref_table, b.columns);
   });
+  for (Trigger& tr : t.triggers) {
+    tr.sql = CanonicalSql(tr.sql);
+    tr.description.clear();
+    tr.pos = {};
+  }
+  std::sort(t.triggers.begin(), t.triggers.end(), [](const Trigger& a, const Trigger& b) { return a.name < b.name; });
   for (Index& i : t.indexes) {
     i.where = CanonicalSql(i.where);
     i.description.clear();
@@ -266,6 +272,8 @@ Schema AsInspected(const Schema& s) {
   Schema out;
   for (const Table& t : s.tables) out.tables.push_back(AsInspected(t));
   std::sort(out.tables.begin(), out.tables.end(), [](const Table& a, const Table& b) { return a.name < b.name; });
+  for (View v : s.views) out.views.push_back({v.name, CanonicalSql(v.sql), {}, {}});
+  std::sort(out.views.begin(), out.views.end(), [](const View& a, const View& b) { return a.name < b.name; });
   return out;
 }
 
@@ -307,6 +315,21 @@ Result<Schema> InspectSchema(Database& db, const std::vector<std::string>& ignor
     InspectCreateText(t, create_sql);
     if (!s.ok()) return s.WithContext(fmt::format("inspecting table \"{}\"", t.name));
     schema.tables.push_back(std::move(t));
+  }
+  // Triggers (of the tables read above) and views, in creation order.
+  Result<Statement> objects =
+      db.Prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE type IN ('trigger', 'view') ORDER BY rowid");
+  if (!objects.ok()) return objects.status();
+  for (;;) {
+    Result<bool> row = objects->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    if (objects->Text(0) == "view") {
+      schema.views.push_back({objects->Text(1), objects->Text(3), {}, {}});
+    } else {
+      for (Table& t : schema.tables)
+        if (EqualsIgnoreCase(t.name, objects->Text(2))) t.triggers.push_back({objects->Text(1), objects->Text(3), {}, {}});
+    }
   }
   return schema;
 }

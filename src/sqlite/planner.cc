@@ -89,6 +89,8 @@ std::string RebuildReason(const TableChange& change) {
     std::string operator()(const DropColumn&) const { return {}; }
     std::string operator()(const RenameColumn&) const { return {}; }
     std::string operator()(const AddIndex&) const { return {}; }
+    std::string operator()(const AddTrigger&) const { return {}; }
+    std::string operator()(const DropTrigger&) const { return {}; }
     std::string operator()(const DropIndex&) const { return {}; }
     std::string operator()(const InsertRow&) const { return {}; }
     std::string operator()(const UpdateRow&) const { return {}; }
@@ -239,6 +241,13 @@ void AddPrechecks(const PrecheckContext& ctx, const Table& from, const Table& to
   }
 }
 
+// " AND lower(name) NOT IN (...)" for the declared triggers, or nothing.
+std::string NameNotIn(const std::vector<Trigger>& declared) {
+  std::string names;
+  for (const Trigger& t : declared) names += (names.empty() ? "" : ", ") + QuoteString(AsciiLower(t.name));
+  return names.empty() ? "" : " AND lower(name) NOT IN (" + names + ")";
+}
+
 std::string WhereKey(const Table& t, const ReferenceRow& row) {
   std::vector<std::string> key = t.row_key.empty() ? t.PrimaryKeyColumns() : t.row_key;
   std::string out;
@@ -334,16 +343,27 @@ void PlanModifyTable(PrecheckContext ctx, const ModifyTable& m, Plan& plan) {
   PlanRows(to, m.changes, rows);
 
   if (!rebuild_reason.empty()) {
-    // DROP TABLE takes the table's triggers with it, and the model does not
-    // hold them, so the rebuild could not re-create them: refuse, naming them.
+    // DROP TABLE takes the table's triggers with it. The declared ones are
+    // re-created below; one the schema does not declare could not be, so
+    // the migration refuses, naming it.
     plan.prechecks.push_back(
-        {fmt::format("\"{}\" has triggers, which its rebuild would drop; strata does not model triggers yet: "
-                     "drop them in a migration before this one and re-create them in one after",
+        {fmt::format("\"{}\" has triggers the schema does not declare, which its rebuild would drop; declare "
+                     "them under the table's `triggers`",
                      ctx.table_before),
-         fmt::format("SELECT name AS k FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = {}",
-                     QuoteString(ctx.table_before))});
+         fmt::format("SELECT name AS k FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = {}{}",
+                     QuoteString(ctx.table_before), NameNotIn(from.triggers))});
     PlanTableRebuild(current, ctx.table_before, to, ctx.to_schema, rebuild_reason, RowDelta(m.changes), plan);
+    if (!to.triggers.empty()) {
+      Step triggers{fmt::format("re-create the triggers of \"{}\"", to.name), {}};
+      for (const Trigger& t : to.triggers) triggers.sql.push_back(t.sql);
+      plan.steps.push_back(std::move(triggers));
+    }
   } else {
+    // A trigger that names a column blocks its DROP COLUMN: old ones go first.
+    for (const TableChange& c : m.changes)
+      if (const auto* d = std::get_if<DropTrigger>(&c))
+        plan.steps.push_back({fmt::format("drop trigger \"{}\"", d->trigger.name),
+                              {"DROP TRIGGER " + QuoteIdentifier(d->trigger.name)}});
     for (const TableChange& c : m.changes)
       if (const auto* d = std::get_if<DropIndex>(&c))
         plan.steps.push_back({fmt::format("drop index \"{}\"", d->index.name),
@@ -360,6 +380,9 @@ void PlanModifyTable(PrecheckContext ctx, const ModifyTable& m, Plan& plan) {
     for (const TableChange& c : m.changes)
       if (const auto* a = std::get_if<AddIndex>(&c))
         plan.steps.push_back({fmt::format("add index \"{}\"", a->index.name), {CreateIndexSql(to, a->index)}});
+    for (const TableChange& c : m.changes)
+      if (const auto* a = std::get_if<AddTrigger>(&c))
+        plan.steps.push_back({fmt::format("add trigger \"{}\"", a->trigger.name), {a->trigger.sql}});
   }
   if (!rows.sql.empty()) plan.steps.push_back(std::move(rows));
 }
@@ -399,6 +422,17 @@ void AddSchemaPostchecks(const Schema& to, const std::vector<std::string>& touch
                      "WHERE coalesce(f, '') <> {}",
                      QuoteString(t->name), QuoteString(expected))});
   }
+  for (const std::string& name : touched) {
+    const Table* t = to.FindTable(name);
+    if (!t || t->triggers.empty()) continue;
+    std::string names;
+    for (const Trigger& tr : t->triggers) names += (names.empty() ? "" : ", ") + QuoteString(AsciiLower(tr.name));
+    plan.postchecks.push_back(
+        {fmt::format("table \"{}\" has the triggers of the schema", t->name),
+         fmt::format("SELECT 'found ' || count(*) || ' of {} declared triggers' AS k FROM sqlite_schema WHERE type = "
+                     "'trigger' AND tbl_name = {} AND lower(name) IN ({}) HAVING count(*) <> {}",
+                     t->triggers.size(), QuoteString(t->name), names, t->triggers.size())});
+  }
   for (const std::string& name : dropped)
     plan.postchecks.push_back({fmt::format("table \"{}\" is gone", name),
                                fmt::format("SELECT name AS k FROM sqlite_schema WHERE type = 'table' AND name = {}",
@@ -415,6 +449,12 @@ Plan PlanChanges(const Schema& from, const Schema& to, const std::vector<Change>
       for (const DataFix& fix : t.data_fixes)
         plan.data_fixes.push_back({fmt::format("data fix \"{}\": {}", fix.name, fix.description), {fix.sql}});
 
+  // Views go first and come back last: one that reads a changed or dropped
+  // table or column would otherwise block the change.
+  for (const Change& c : changes)
+    if (const auto* d = std::get_if<DropView>(&c))
+      plan.steps.push_back({fmt::format("drop view \"{}\"", d->view.name), {"DROP VIEW " + QuoteIdentifier(d->view.name)}});
+
   // Table renames first, natively: RENAME TO rewrites the foreign keys of
   // the children, and later steps use the new names.
   for (const Change& c : changes)
@@ -426,6 +466,8 @@ Plan PlanChanges(const Schema& from, const Schema& to, const std::vector<Change>
       Step step{fmt::format("create table \"{}\"", a->table.name), {CreateTableSql(a->table)}};
       for (const Index& i : a->table.indexes) step.sql.push_back(CreateIndexSql(a->table, i));
       for (const ReferenceRow& r : a->table.rows) step.sql.push_back(InsertRowSql(a->table, r));
+      // After the reference rows, which are the schema's, not the application's.
+      for (const Trigger& t : a->table.triggers) step.sql.push_back(t.sql);
       plan.steps.push_back(std::move(step));
       if (!a->table.foreign_keys.empty() && !a->table.rows.empty())
         plan.postchecks.push_back({fmt::format("foreign keys of new table \"{}\" hold", a->table.name),
@@ -460,6 +502,10 @@ Plan PlanChanges(const Schema& from, const Schema& to, const std::vector<Change>
       touched.push_back(r->to);
       dropped.push_back(r->from);
     }
+  for (const View& v : to.views)
+    for (const Change& c : changes)
+      if (const auto* a = std::get_if<AddView>(&c); a && a->view.name == v.name)
+        plan.steps.push_back({fmt::format("create view \"{}\"", v.name), {v.sql}});
   AddSchemaPostchecks(to, touched, dropped, plan);
   return plan;
 }

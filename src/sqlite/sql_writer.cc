@@ -143,6 +143,10 @@ std::string CreateTableWithIndexesSql(const Table& table) {
 std::string CreateSchemaSql(const Schema& schema) {
   std::string out;
   for (const Table& t : schema.tables) out += CreateTableWithIndexesSql(t);
+  // Triggers and views may read any table, so they come after all of them.
+  for (const Table& t : schema.tables)
+    for (const Trigger& trigger : t.triggers) out += trigger.sql + ";\n";
+  for (const View& v : schema.views) out += v.sql + ";\n";
   return out;
 }
 

@@ -284,6 +284,26 @@ struct Kinds {
             }};
   }
 
+  // Triggers and views are whole CREATE statements, run as written.
+  template <typename T>
+  ElementKind<T> statement(const char* what, const char* create) const {
+    return {what, {"name", "description", "sql"}, {"name", "sql"},
+            [this, what, create](const MapReader& m, T& t) {
+              if (auto v = m.String("name")) t.name = *v;
+              if (auto v = m.String("description")) t.description = *v;
+              if (auto v = m.String("sql")) {
+                t.sql = std::string(Trim(*v));
+                std::istringstream words(t.sql);
+                std::string first, second;
+                words >> first >> second;
+                if (AsciiUpper(first + " " + second) != create)
+                  ctx.Error(*m.Find("sql"), fmt::format("the sql of a {} must be its whole {} statement", what, create));
+              }
+            }};
+  }
+  ElementKind<Trigger> trigger() const { return statement<Trigger>("trigger", "CREATE TRIGGER"); }
+  ElementKind<View> view() const { return statement<View>("view", "CREATE VIEW"); }
+
   ElementKind<Query> query() const {
     return {"query", {"name", "description", "sql"}, {"name", "sql"},
             [](const MapReader& m, Query& q) {
@@ -299,7 +319,7 @@ struct Kinds {
     std::vector<std::string> attributes = {"name", "description", "primary_key", "without_rowid",
                                            "strict", "large"};
     return {"table",
-            Concat(attributes, {"columns", "unique", "foreign_keys", "checks", "indexes",
+            Concat(attributes, {"columns", "unique", "foreign_keys", "checks", "indexes", "triggers",
                                 "data_checks", "data_fixes", "rows"}),
             {"name", "columns"},
             [](const MapReader& m, Table& t) {
@@ -322,6 +342,13 @@ class FileLoader {
   void LoadTables(const YAML::Node& list) {
     if (!ExpectSequence(ctx_, list, "\"tables\"")) return;
     for (const YAML::Node& node : list) LoadTable(node);
+  }
+
+  void LoadViews(const YAML::Node& list) {
+    if (!ExpectSequence(ctx_, list, "\"views\"")) return;
+    for (const YAML::Node& node : list)
+      if (auto v = loader_.ReadTimeline(node, kinds_.view(), 0, std::nullopt, "the project"))
+        out_.views.push_back(std::move(*v));
   }
 
   void LoadQueries(const YAML::Node& list) {
@@ -356,6 +383,7 @@ class FileLoader {
     list("foreign_keys", kinds_.foreign_key(), table.foreign_keys);
     list("checks", kinds_.check(), table.checks);
     list("indexes", kinds_.index(), table.indexes);
+    list("triggers", kinds_.trigger(), table.triggers);
     list("data_checks", kinds_.data_check(), table.data_checks);
     list("data_fixes", kinds_.data_fix(), table.data_fixes);
     // A fix runs in the migration into its tag, and belongs to no later state.
@@ -475,10 +503,11 @@ std::optional<VersionedSchema> LoadSchemaSources(const std::vector<SourceFile>& 
       FileContext ctx{sources[i].path, &local};
       std::optional<YAML::Node> root = Parse(sources[i], local);
       if (!root || root->IsNull()) continue;
-      MapReader map(ctx, *root, "a schema file", {"tables", "queries"});
+      MapReader map(ctx, *root, "a schema file", {"tables", "views", "queries"});
       if (!map.valid()) continue;
       FileLoader file(ctx, schema.project, schema);
       if (const YAML::Node* tables = map.Find("tables")) file.LoadTables(*tables);
+      if (const YAML::Node* views = map.Find("views")) file.LoadViews(*views);
       if (const YAML::Node* queries = map.Find("queries")) file.LoadQueries(*queries);
     }
     // Cross-references only make sense once every file is in.

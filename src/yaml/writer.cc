@@ -76,6 +76,20 @@ void EmitIndex(YAML::Emitter& out, const Index& i) {
   out << YAML::EndMap;
 }
 
+// Triggers and views: the CREATE statement as SQLite stores it, in a
+// literal block so that its lines stay as they are.
+template <typename T>
+void EmitStatements(YAML::Emitter& out, const char* key, const std::vector<T>& items) {
+  if (items.empty()) return;
+  out << YAML::Key << key << YAML::Value << YAML::BeginSeq;
+  for (const T& item : items) {
+    out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << item.name;
+    if (!item.description.empty()) out << YAML::Key << "description" << YAML::Value << item.description;
+    out << YAML::Key << "sql" << YAML::Value << YAML::Literal << item.sql << YAML::EndMap;
+  }
+  out << YAML::EndSeq;
+}
+
 std::string TableFile(const Table& t) {
   YAML::Emitter out;
   out << YAML::BeginMap << YAML::Key << "tables" << YAML::Value << YAML::BeginSeq << YAML::BeginMap;
@@ -132,6 +146,7 @@ std::string TableFile(const Table& t) {
     for (const Index& i : t.indexes) EmitIndex(out, i);
     out << YAML::EndSeq;
   }
+  EmitStatements(out, "triggers", t.triggers);
   out << YAML::EndMap << YAML::EndSeq << YAML::EndMap;
   return std::string(out.c_str()) + "\n";
 }
@@ -159,6 +174,13 @@ std::map<std::string, std::string> WriteSchemaFiles(const Project& project, cons
     std::string name = "tables/" + stem + ".yaml";
     for (int n = 2; files.count(name); ++n) name = fmt::format("tables/{}_{}.yaml", stem, n);
     files[name] = TableFile(t);
+  }
+  if (!schema.views.empty()) {
+    YAML::Emitter views;
+    views << YAML::BeginMap;
+    EmitStatements(views, "views", schema.views);
+    views << YAML::EndMap;
+    files["views.yaml"] = std::string(views.c_str()) + "\n";
   }
   return files;
 }

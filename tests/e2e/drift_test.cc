@@ -115,6 +115,10 @@ INSTANTIATE_TEST_SUITE_P(
                   {"user_profiles: foreign key (user_id) -> \"users\" is missing or differs"}},
         DriftCase{"ExtraCheck", RewriteTable("teams", "\"max_members\" INTEGER DEFAULT 2", "\"max_members\" INTEGER DEFAULT 2 CHECK (max_members > 0)"),
                   {"teams: column \"max_members\": CHECK differs"}},
+        DriftCase{"ExtraTrigger", "CREATE TRIGGER users_touch AFTER UPDATE ON users BEGIN SELECT 1; END",
+                  {"users: extra trigger \"users_touch\""}},
+        DriftCase{"ExtraView", "CREATE VIEW active_users AS SELECT id FROM users WHERE status = 'active'",
+                  {"active_users: extra view"}},
         DriftCase{"Collation", RewriteTable("users", "\"email\" TEXT NOT NULL UNIQUE", "\"email\" TEXT NOT NULL UNIQUE COLLATE NOCASE"),
                   {"users: column \"email\": collation differs"}}),
     [](const ::testing::TestParamInfo<DriftCase>& param_info) { return param_info.param.name; });

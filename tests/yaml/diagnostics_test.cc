@@ -43,6 +43,21 @@ TEST(Diagnostics, DuplicateTableAcrossFiles) {
                 "schema/a.yaml:2:11: note: first defined here"});
 }
 
+TEST(Diagnostics, TriggerOrViewSqlMustBeItsCreateStatement) {
+  ExpectErrors(LoadOne(R"(tables:
+  - name: orders
+    columns: [{name: id, type: INTEGER}]
+    triggers:
+      - name: t
+        sql: BEFORE DELETE ON orders BEGIN SELECT 1; END
+views:
+  - name: v
+    sql: SELECT * FROM orders
+)"),
+               {"schema/t.yaml:6:14: error: the sql of a trigger must be its whole CREATE TRIGGER statement",
+                "schema/t.yaml:9:10: error: the sql of a view must be its whole CREATE VIEW statement"});
+}
+
 TEST(Diagnostics, DuplicateColumn) {
   ExpectErrors(LoadOne(R"(tables:
   - name: users
