@@ -28,5 +28,4 @@ SELECT quote(k0) AS key, n FROM (SELECT "user_id" AS k0, count(*) AS n FROM "use
 SELECT quote(k0) AS key, n FROM (SELECT "feature_key" AS k0, count(*) AS n FROM "user_features" WHERE "feature_key" IS NOT NULL GROUP BY "feature_key") WHERE k0 NOT IN (SELECT "key" FROM "features" WHERE "key" IS NOT NULL);
 
 -- orphans:user_sessions.user_id->users: rows of "user_sessions" whose (user_id) match no row of "users"
--- note: no index leads with the child columns; this check, and every delete of a parent row, scans the table
 SELECT quote(k0) AS key, n FROM (SELECT "user_id" AS k0, count(*) AS n FROM "user_sessions" WHERE "user_id" IS NOT NULL GROUP BY "user_id") WHERE k0 NOT IN (SELECT "id" FROM "users" WHERE "id" IS NOT NULL);

@@ -20,7 +20,6 @@ SELECT quote(k0) AS key, n FROM (SELECT "content_id" AS k0, count(*) AS n FROM "
 SELECT quote(k0) AS key, n FROM (SELECT "user_id" AS k0, count(*) AS n FROM "conversations" WHERE "user_id" IS NOT NULL GROUP BY "user_id") WHERE k0 NOT IN (SELECT "id" FROM "users" WHERE "id" IS NOT NULL);
 
 -- orphans:notifications.user_id->users: rows of "notifications" whose (user_id) match no row of "users"
--- note: no index leads with the child columns; this check, and every delete of a parent row, scans the table
 SELECT quote(k0) AS key, n FROM (SELECT "user_id" AS k0, count(*) AS n FROM "notifications" WHERE "user_id" IS NOT NULL GROUP BY "user_id") WHERE k0 NOT IN (SELECT "id" FROM "users" WHERE "id" IS NOT NULL);
 
 -- orphans:team_members.team_id->teams: rows of "team_members" whose (team_id) match no row of "teams"
@@ -54,5 +53,4 @@ SELECT quote(k0) AS key, n FROM (SELECT "feature_key" AS k0, count(*) AS n FROM 
 SELECT quote(k0) AS key, n FROM (SELECT "user_id" AS k0, count(*) AS n FROM "user_profiles" WHERE "user_id" IS NOT NULL GROUP BY "user_id") WHERE k0 NOT IN (SELECT "id" FROM "users" WHERE "id" IS NOT NULL);
 
 -- orphans:user_sessions.user_id->users: rows of "user_sessions" whose (user_id) match no row of "users"
--- note: no index leads with the child columns; this check, and every delete of a parent row, scans the table
 SELECT quote(k0) AS key, n FROM (SELECT "user_id" AS k0, count(*) AS n FROM "user_sessions" WHERE "user_id" IS NOT NULL GROUP BY "user_id") WHERE k0 NOT IN (SELECT "id" FROM "users" WHERE "id" IS NOT NULL);

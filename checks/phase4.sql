@@ -28,7 +28,6 @@ SELECT quote(k0) AS key, n FROM (SELECT "user_id" AS k0, count(*) AS n FROM "con
 SELECT quote(k0) AS key, n FROM (SELECT "user_id" AS k0, count(*) AS n FROM "invoices" WHERE "user_id" IS NOT NULL GROUP BY "user_id") WHERE k0 NOT IN (SELECT "id" FROM "users" WHERE "id" IS NOT NULL);
 
 -- orphans:notifications.user_id->users: rows of "notifications" whose (user_id) match no row of "users"
--- note: no index leads with the child columns; this check, and every delete of a parent row, scans the table
 SELECT quote(k0) AS key, n FROM (SELECT "user_id" AS k0, count(*) AS n FROM "notifications" WHERE "user_id" IS NOT NULL GROUP BY "user_id") WHERE k0 NOT IN (SELECT "id" FROM "users" WHERE "id" IS NOT NULL);
 
 -- orphans:subscriptions.user_id->users: rows of "subscriptions" whose (user_id) match no row of "users"
@@ -66,5 +65,4 @@ SELECT quote(k0) AS key, n FROM (SELECT "feature_key" AS k0, count(*) AS n FROM 
 SELECT quote(k0) AS key, n FROM (SELECT "user_id" AS k0, count(*) AS n FROM "user_profiles" WHERE "user_id" IS NOT NULL GROUP BY "user_id") WHERE k0 NOT IN (SELECT "id" FROM "users" WHERE "id" IS NOT NULL);
 
 -- orphans:user_sessions.user_id->users: rows of "user_sessions" whose (user_id) match no row of "users"
--- note: no index leads with the child columns; this check, and every delete of a parent row, scans the table
 SELECT quote(k0) AS key, n FROM (SELECT "user_id" AS k0, count(*) AS n FROM "user_sessions" WHERE "user_id" IS NOT NULL GROUP BY "user_id") WHERE k0 NOT IN (SELECT "id" FROM "users" WHERE "id" IS NOT NULL);

@@ -87,6 +87,8 @@ CREATE TABLE "user_sessions" (
   "created_at" DATETIME DEFAULT CURRENT_TIMESTAMP,
   FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON DELETE CASCADE
 );
+CREATE INDEX "idx_user_sessions_token" ON "user_sessions" ("jwt_token", "expires_at");
+CREATE INDEX "idx_user_sessions_user_id" ON "user_sessions" ("user_id");
 
 -- check 4: table "admin_users" has the columns of the schema
 INSERT INTO temp.strata_failure (check_id, detail) SELECT 4, group_concat(k, ', ') FROM (SELECT k FROM (SELECT 'found: ' || coalesce(f, 'no table') AS k FROM (SELECT (SELECT group_concat(name || ' ' || type || ' ' || "notnull" || ' ' || pk, ', ') FROM (SELECT * FROM pragma_table_info('admin_users') ORDER BY cid)) AS f) WHERE f IS NOT 'id TEXT 0 1, email TEXT 1 0, password_hash TEXT 1 0, name TEXT 1 0, role TEXT 1 0, permissions TEXT 0 0, last_login DATETIME 0 0, created_at DATETIME 0 0') LIMIT 10) HAVING count(*) > 0;
@@ -99,7 +101,7 @@ INSERT INTO temp.strata_failure (check_id, detail) SELECT 7, group_concat(k, ', 
 -- check 8: table "user_sessions" has the columns of the schema
 INSERT INTO temp.strata_failure (check_id, detail) SELECT 8, group_concat(k, ', ') FROM (SELECT k FROM (SELECT 'found: ' || coalesce(f, 'no table') AS k FROM (SELECT (SELECT group_concat(name || ' ' || type || ' ' || "notnull" || ' ' || pk, ', ') FROM (SELECT * FROM pragma_table_info('user_sessions') ORDER BY cid)) AS f) WHERE f IS NOT 'id TEXT 0 1, user_id TEXT 1 0, jwt_token TEXT 1 0, expires_at DATETIME 1 0, ip_address TEXT 0 0, user_agent TEXT 0 0, created_at DATETIME 0 0') LIMIT 10) HAVING count(*) > 0;
 -- check 9: table "user_sessions" has the indexes of the schema
-INSERT INTO temp.strata_failure (check_id, detail) SELECT 9, group_concat(k, ', ') FROM (SELECT k FROM (SELECT 'found: ' || coalesce(f, 'none') AS k FROM (SELECT (SELECT group_concat(n, ', ') FROM (SELECT lower(name) AS n FROM pragma_index_list('user_sessions') WHERE origin = 'c' ORDER BY 1)) AS f) WHERE coalesce(f, '') <> '') LIMIT 10) HAVING count(*) > 0;
+INSERT INTO temp.strata_failure (check_id, detail) SELECT 9, group_concat(k, ', ') FROM (SELECT k FROM (SELECT 'found: ' || coalesce(f, 'none') AS k FROM (SELECT (SELECT group_concat(n, ', ') FROM (SELECT lower(name) AS n FROM pragma_index_list('user_sessions') WHERE origin = 'c' ORDER BY 1)) AS f) WHERE coalesce(f, '') <> 'idx_user_sessions_token, idx_user_sessions_user_id') LIMIT 10) HAVING count(*) > 0;
 
 INSERT INTO "strata_migrations" ("version", "name", "tag") VALUES (30, 'phase2', 'phase2');
 -- verdict: the first recorded failure rolls everything back

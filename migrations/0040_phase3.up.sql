@@ -80,6 +80,7 @@ CREATE TABLE "notifications" (
   "created_at" DATETIME DEFAULT CURRENT_TIMESTAMP,
   FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON DELETE CASCADE
 );
+CREATE INDEX "idx_notifications_user_unread" ON "notifications" ("user_id", "read_at", "created_at");
 
 -- create table "team_members"
 CREATE TABLE "team_members" (
@@ -125,7 +126,7 @@ INSERT INTO temp.strata_failure (check_id, detail) SELECT 5, group_concat(k, ', 
 -- check 6: table "notifications" has the columns of the schema
 INSERT INTO temp.strata_failure (check_id, detail) SELECT 6, group_concat(k, ', ') FROM (SELECT k FROM (SELECT 'found: ' || coalesce(f, 'no table') AS k FROM (SELECT (SELECT group_concat(name || ' ' || type || ' ' || "notnull" || ' ' || pk, ', ') FROM (SELECT * FROM pragma_table_info('notifications') ORDER BY cid)) AS f) WHERE f IS NOT 'id INTEGER 0 1, user_id TEXT 1 0, type TEXT 1 0, title TEXT 1 0, message TEXT 1 0, read_at DATETIME 0 0, action_url TEXT 0 0, created_at DATETIME 0 0') LIMIT 10) HAVING count(*) > 0;
 -- check 7: table "notifications" has the indexes of the schema
-INSERT INTO temp.strata_failure (check_id, detail) SELECT 7, group_concat(k, ', ') FROM (SELECT k FROM (SELECT 'found: ' || coalesce(f, 'none') AS k FROM (SELECT (SELECT group_concat(n, ', ') FROM (SELECT lower(name) AS n FROM pragma_index_list('notifications') WHERE origin = 'c' ORDER BY 1)) AS f) WHERE coalesce(f, '') <> '') LIMIT 10) HAVING count(*) > 0;
+INSERT INTO temp.strata_failure (check_id, detail) SELECT 7, group_concat(k, ', ') FROM (SELECT k FROM (SELECT 'found: ' || coalesce(f, 'none') AS k FROM (SELECT (SELECT group_concat(n, ', ') FROM (SELECT lower(name) AS n FROM pragma_index_list('notifications') WHERE origin = 'c' ORDER BY 1)) AS f) WHERE coalesce(f, '') <> 'idx_notifications_user_unread') LIMIT 10) HAVING count(*) > 0;
 -- check 8: table "team_members" has the columns of the schema
 INSERT INTO temp.strata_failure (check_id, detail) SELECT 8, group_concat(k, ', ') FROM (SELECT k FROM (SELECT 'found: ' || coalesce(f, 'no table') AS k FROM (SELECT (SELECT group_concat(name || ' ' || type || ' ' || "notnull" || ' ' || pk, ', ') FROM (SELECT * FROM pragma_table_info('team_members') ORDER BY cid)) AS f) WHERE f IS NOT 'id INTEGER 0 1, team_id TEXT 1 0, user_id TEXT 1 0, role TEXT 1 0, invited_by TEXT 0 0, joined_at DATETIME 0 0') LIMIT 10) HAVING count(*) > 0;
 -- check 9: table "team_members" has the indexes of the schema

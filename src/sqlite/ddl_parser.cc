@@ -3,96 +3,23 @@
 #include <cctype>
 
 #include "base/strings.h"
+#include "sqlite/sql_lexer.h"
 
 namespace strata::sqlite {
 
 namespace {
 
-struct Token {
-  enum Kind { kWord, kQuotedIdentifier, kString, kNumber, kPunct };
-  Kind kind;
-  std::string_view text;
-  size_t begin = 0;  // offsets into the SQL text
-  size_t end = 0;
-};
+using Token = SqlToken;
 
-bool IsWordStart(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || (c & 0x80); }
-bool IsWordChar(char c) { return IsWordStart(c) || std::isdigit(static_cast<unsigned char>(c)) || c == '$'; }
-
-// The end of a quoted token starting at `i`, where a doubled closing quote
-// stands for itself (or the end of the text, for an unterminated one).
-size_t QuotedEnd(std::string_view sql, size_t i, char close) {
-  for (size_t j = i + 1; j < sql.size(); ++j) {
-    if (sql[j] != close) continue;
-    if (close != ']' && j + 1 < sql.size() && sql[j + 1] == close) {
-      ++j;
-      continue;
-    }
-    return j + 1;
-  }
-  return sql.size();
+bool IsPlainIdentifier(const std::string& name) {
+  if (name.empty() || !(std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_')) return false;
+  for (char c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
+  return true;
 }
 
-std::vector<Token> Tokenize(std::string_view sql) {
-  std::vector<Token> tokens;
-  size_t i = 0;
-  while (i < sql.size()) {
-    const char c = sql[i];
-    const char next = i + 1 < sql.size() ? sql[i + 1] : '\0';
-    size_t end = i + 1;
-    Token::Kind kind = Token::kPunct;
-    if (std::isspace(static_cast<unsigned char>(c))) {
-      ++i;
-      continue;
-    } else if (c == '-' && next == '-') {
-      size_t eol = sql.find('\n', i);
-      i = eol == std::string_view::npos ? sql.size() : eol + 1;
-      continue;
-    } else if (c == '/' && next == '*') {
-      size_t close = sql.find("*/", i + 2);
-      i = close == std::string_view::npos ? sql.size() : close + 2;
-      continue;
-    } else if (c == '\'') {
-      kind = Token::kString;
-      end = QuotedEnd(sql, i, '\'');
-    } else if (c == '"' || c == '`' || c == '[') {
-      kind = Token::kQuotedIdentifier;
-      end = QuotedEnd(sql, i, c == '[' ? ']' : c);
-    } else if (std::isdigit(static_cast<unsigned char>(c)) ||
-               (c == '.' && std::isdigit(static_cast<unsigned char>(next)))) {
-      kind = Token::kNumber;
-      while (end < sql.size() && (IsWordChar(sql[end]) || sql[end] == '.' ||
-                                  ((sql[end] == '+' || sql[end] == '-') && (sql[end - 1] == 'e' || sql[end - 1] == 'E'))))
-        ++end;
-    } else if (IsWordStart(c)) {
-      kind = Token::kWord;
-      while (end < sql.size() && IsWordChar(sql[end])) ++end;
-    } else {
-      static constexpr std::string_view kTwoCharOperators[] = {"||", "<=", ">=", "<>", "!=", "==", "<<", ">>", "->"};
-      for (std::string_view op : kTwoCharOperators)
-        if (sql.substr(i, 2) == op) end = i + 2;
-    }
-    tokens.push_back({kind, sql.substr(i, end - i), i, end});
-    i = end;
-  }
-  return tokens;
-}
-
-std::string Unquote(const Token& t) {
-  if (t.kind != Token::kQuotedIdentifier && t.kind != Token::kString) return std::string(t.text);
-  const char close = t.text.front() == '[' ? ']' : t.text.front();
-  const bool terminated = t.text.size() >= 2 && t.text.back() == close;
-  std::string_view inner = t.text.substr(1, t.text.size() - (terminated ? 2 : 1));
-  std::string out;
-  for (size_t i = 0; i < inner.size(); ++i) {
-    out += inner[i];
-    if (inner[i] == close && close != ']' && i + 1 < inner.size() && inner[i + 1] == close) ++i;
-  }
-  return out;
-}
-
-bool IsWord(const Token& t, std::string_view word) { return t.kind == Token::kWord && EqualsIgnoreCase(t.text, word); }
-bool IsPunct(const Token& t, char c) { return t.kind == Token::kPunct && t.text.size() == 1 && t.text[0] == c; }
+bool IsWord(const Token& t, std::string_view upper_word) { return t.IsWord(upper_word); }
+bool IsPunct(const Token& t, char c) { return t.IsPunct(c); }
 
 // The index of the ')' closing the '(' at `open`, or tokens.size().
 size_t MatchingParen(const std::vector<Token>& tokens, size_t open) {
@@ -116,7 +43,7 @@ void ParseTableConstraint(std::string_view sql, const std::vector<Token>& tokens
   std::string name;
   for (size_t i = begin; i < end; ++i) {
     if (IsWord(tokens[i], "CONSTRAINT") && i + 1 < end) {
-      name = Unquote(tokens[++i]);
+      name = tokens[++i].text;
     } else if (IsPunct(tokens[i], '(')) {
       i = MatchingParen(tokens, i);
     } else if (IsWord(tokens[i], "CHECK") && i + 1 < end && IsPunct(tokens[i + 1], '(')) {
@@ -130,10 +57,10 @@ void ParseTableConstraint(std::string_view sql, const std::vector<Token>& tokens
 
 void ParseColumn(std::string_view sql, const std::vector<Token>& tokens, size_t begin, size_t end,
                  ParsedCreateTable& out) {
-  ParsedColumn column{Unquote(tokens[begin]), {}, {}};
+  ParsedColumn column{tokens[begin].text, {}, {}};
   for (size_t i = begin + 1; i < end; ++i) {
     if (IsWord(tokens[i], "COLLATE") && i + 1 < end) {
-      column.collation = AsciiUpper(Unquote(tokens[++i]));
+      column.collation = AsciiUpper(tokens[++i].text);
       if (column.collation == "BINARY") column.collation.clear();
     } else if (IsWord(tokens[i], "CHECK") && i + 1 < end && IsPunct(tokens[i + 1], '(')) {
       size_t close = 0;
@@ -152,7 +79,7 @@ void ParseColumn(std::string_view sql, const std::vector<Token>& tokens, size_t 
 
 ParsedCreateTable ParseCreateTable(std::string_view sql) {
   ParsedCreateTable out;
-  const std::vector<Token> tokens = Tokenize(sql);
+  const std::vector<Token> tokens = TokenizeSql(sql);
   size_t open = 0;
   while (open < tokens.size() && !IsPunct(tokens[open], '(')) {
     if (IsWord(tokens[open], "AS")) return out;
@@ -182,19 +109,12 @@ ParsedCreateTable ParseCreateTable(std::string_view sql) {
 
 std::string CanonicalSql(std::string_view sql) {
   std::string out;
-  for (const Token& t : Tokenize(sql)) {
+  for (const Token& t : TokenizeSql(sql)) {
     if (!out.empty()) out += ' ';
-    switch (t.kind) {
-      case Token::kWord: out += AsciiLower(t.text); break;
-      case Token::kQuotedIdentifier: {
-        std::string name = Unquote(t);
-        bool plain = !name.empty() && IsWordStart(name[0]);
-        for (char c : name) plain = plain && IsWordChar(c) && c != '$';
-        out += plain ? AsciiLower(name) : std::string(t.text);
-        break;
-      }
-      default: out += t.text;
-    }
+    if (t.type == Token::kIdent && (!t.quoted || IsPlainIdentifier(t.text)))
+      out += AsciiLower(t.text);
+    else
+      out += sql.substr(t.begin, t.end - t.begin);
   }
   return out;
 }

@@ -12,6 +12,8 @@
 #include "base/json.h"
 #include "base/strings.h"
 #include "sqlite/ddl_parser.h"
+#include "sqlite/inspect.h"
+#include "sqlite/sql_lexer.h"
 #include "sqlite/sql_writer.h"
 
 namespace strata::sqlite {
@@ -19,88 +21,12 @@ namespace strata::sqlite {
 namespace {
 
 // ---------------------------------------------------------------------------
-// A small SQL lexer: enough to find table aliases, column terms, ORDER BY
-// and LIMIT in a declared query. SQLite itself does the real parsing; this
-// only maps its plan rows back to names and guesses candidate indexes, and
-// every guess is checked by SQLite before it is suggested.
+// Reading a declared query: enough to find table aliases, column terms,
+// ORDER BY and LIMIT. SQLite itself does the real parsing; this only maps
+// its plan rows back to names and guesses candidate indexes, and every
+// guess is checked by SQLite before it is suggested.
 
-struct Token {
-  enum Type { kIdent, kString, kNumber, kParam, kPunct };
-  Type type = kPunct;
-  std::string text;   // identifiers unquoted
-  std::string upper;  // for keywords and case-insensitive names
-  bool quoted = false;
-  int depth = 0;  // parentheses around the token
-};
-
-std::vector<Token> Tokenize(std::string_view sql) {
-  std::vector<Token> out;
-  int depth = 0;
-  size_t i = 0;
-  const auto push = [&](Token::Type type, std::string text, bool quoted = false) {
-    Token t{type, text, AsciiUpper(text), quoted, depth};
-    out.push_back(std::move(t));
-  };
-  while (i < sql.size()) {
-    const char c = sql[i];
-    if (std::isspace(static_cast<unsigned char>(c))) {
-      ++i;
-    } else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
-      while (i < sql.size() && sql[i] != '\n') ++i;
-    } else if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
-      size_t end = sql.find("*/", i + 2);
-      i = end == std::string_view::npos ? sql.size() : end + 2;
-    } else if (c == '\'' || c == '"' || c == '`' || c == '[') {
-      const char close = c == '[' ? ']' : c;
-      std::string text;
-      size_t j = i + 1;
-      for (; j < sql.size(); ++j) {
-        if (sql[j] == close) {
-          if (close != ']' && j + 1 < sql.size() && sql[j + 1] == close) {
-            text += close;
-            ++j;
-            continue;
-          }
-          break;
-        }
-        text += sql[j];
-      }
-      push(c == '\'' ? Token::kString : Token::kIdent, text, true);
-      i = j + 1;
-    } else if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
-      size_t j = i;
-      while (j < sql.size() && (std::isalnum(static_cast<unsigned char>(sql[j])) || sql[j] == '_' || sql[j] == '$')) ++j;
-      push(Token::kIdent, std::string(sql.substr(i, j - i)));
-      i = j;
-    } else if (std::isdigit(static_cast<unsigned char>(c))) {
-      size_t j = i;
-      while (j < sql.size() && (std::isalnum(static_cast<unsigned char>(sql[j])) || sql[j] == '.')) ++j;
-      push(Token::kNumber, std::string(sql.substr(i, j - i)));
-      i = j;
-    } else if (c == '?' || c == ':' || c == '@' || c == '$') {
-      size_t j = i + 1;
-      while (j < sql.size() && (std::isalnum(static_cast<unsigned char>(sql[j])) || sql[j] == '_')) ++j;
-      push(Token::kParam, std::string(sql.substr(i, j - i)));
-      i = j;
-    } else {
-      static const char* const kTwo[] = {"<=", ">=", "==", "!=", "<>", "||"};
-      std::string op(1, c);
-      for (const char* two : kTwo)
-        if (sql.substr(i, 2) == two) op = two;
-      if (op == "(") {
-        push(Token::kPunct, op);
-        ++depth;
-      } else if (op == ")") {
-        --depth;
-        push(Token::kPunct, op);
-      } else {
-        push(Token::kPunct, op);
-      }
-      i += op.size();
-    }
-  }
-  return out;
-}
+using Token = SqlToken;
 
 bool IsKeyword(const Token& t) {
   static const std::set<std::string> kWords = {
@@ -291,33 +217,6 @@ struct IndexInfo {
   int64_t created = 0;  // sqlite_schema rowid: creation order
   std::vector<std::string> display_columns;
 };
-
-// The WHERE clause of a partial index's CREATE INDEX text: after the first
-// top-level WHERE keyword outside quotes and parentheses.
-std::string PartialIndexWhere(const std::string& sql) {
-  std::string_view view(sql);
-  int depth = 0;
-  char quote = 0;
-  for (size_t i = 0; i < view.size(); ++i) {
-    const char c = view[i];
-    if (quote) {
-      if (c == quote) quote = 0;
-      continue;
-    }
-    if (c == '\'' || c == '"' || c == '`' || c == '[') {
-      quote = c == '[' ? ']' : c;
-    } else if (c == '(') {
-      ++depth;
-    } else if (c == ')') {
-      --depth;
-    } else if (depth == 0 && i + 5 <= view.size() && EqualsIgnoreCase(view.substr(i, 5), "WHERE") &&
-               (i == 0 || !std::isalnum(static_cast<unsigned char>(view[i - 1]))) &&
-               (i + 5 == view.size() || !std::isalnum(static_cast<unsigned char>(view[i + 5])))) {
-      return std::string(Trim(view.substr(i + 5)));
-    }
-  }
-  return {};
-}
 
 struct TableInfo {
   std::string name;
@@ -711,7 +610,7 @@ bool ExplainReport::failed() const {
 
 Result<std::vector<PlanStep>> ExplainQueryPlan(Database& db, const std::string& sql, const std::vector<std::string>& tables) {
   const std::string statement = TrimStatement(sql);
-  const std::map<std::string, std::string> aliases = AliasMap(Tokenize(statement), tables);
+  const std::map<std::string, std::string> aliases = AliasMap(TokenizeSql(statement), tables);
   Result<Statement> stmt = db.Prepare("EXPLAIN QUERY PLAN " + statement);
   if (!stmt.ok()) return stmt.status();
   std::vector<PlanStep> steps;
@@ -790,7 +689,7 @@ Result<ExplainReport> Explain(Database& db, const Schema& schema) {
       continue;
     }
     plan.steps = std::move(steps.value());
-    const std::vector<Token> tokens = Tokenize(plan.sql);
+    const std::vector<Token> tokens = TokenizeSql(plan.sql);
     const bool limited = HasTopLevelLimit(tokens);
     for (const std::string& t : TablesReadWhole(plan.steps, limited))
       if (is_large(t)) plan.large_tables_scanned.push_back(t);

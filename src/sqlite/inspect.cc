@@ -47,10 +47,8 @@ DefaultValue ParseDefault(std::string_view raw) {
   return DefaultValue::Sql(std::string(sql));
 }
 
-namespace {
-
-// The WHERE clause of a partial index's CREATE INDEX text: after the last
-// top-level WHERE keyword outside quotes and parentheses.
+// The predicate follows the first top-level WHERE outside quotes and
+// parentheses (column lists and expressions are inside parentheses).
 std::string PartialIndexWhere(const std::string& sql) {
   int depth = 0;
   char quote = 0;
@@ -77,6 +75,8 @@ std::string PartialIndexWhere(const std::string& sql) {
   if (where == std::string::npos) return {};
   return std::string(Trim(std::string_view(sql).substr(where)));
 }
+
+namespace {
 
 // AUTOINCREMENT appears as a keyword in the CREATE TABLE text only; the
 // pragmas do not report it.

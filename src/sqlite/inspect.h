@@ -23,6 +23,9 @@ Result<Schema> InspectSchema(Database& db, const std::vector<std::string>& ignor
 Table AsInspected(Table t);
 Schema AsInspected(const Schema& s);
 
+// The WHERE predicate of a partial index's CREATE INDEX text, "" for none.
+std::string PartialIndexWhere(const std::string& create_index_sql);
+
 // Parses a pragma dflt_value back into a default: literals become values,
 // anything else is SQL.
 DefaultValue ParseDefault(std::string_view text);

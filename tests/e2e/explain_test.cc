@@ -14,7 +14,7 @@ namespace {
 namespace fs = std::filesystem;
 using testing::RunStrata;
 
-TEST(ExplainCli, ChefSocialAtPhase4ReportsTheSeedsRedundantIndexesAndFails) {
+TEST(ExplainCli, ChefSocialAtPhase4PassesAndReportsTheSeedsRedundantIndexes) {
   testing::TempDir dir;
   fs::copy(testing::SourceDir() / "schema", dir.path() / "schema", fs::copy_options::recursive);
   testing::CommandResult created = RunStrata({"create", "--db", "chefsocial.db", "--tag", "phase4"}, dir.path());
@@ -22,7 +22,7 @@ TEST(ExplainCli, ChefSocialAtPhase4ReportsTheSeedsRedundantIndexesAndFails) {
   const std::string before = testing::ReadFile(dir / "chefsocial.db");
 
   testing::CommandResult r = RunStrata({"explain", "--tag", "phase4"}, dir.path());
-  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("idx_users_email ON users (email): the same as UNIQUE constraint sqlite_autoindex_users_"),
             std::string::npos)
       << r.out;
@@ -32,14 +32,18 @@ TEST(ExplainCli, ChefSocialAtPhase4ReportsTheSeedsRedundantIndexesAndFails) {
       << r.out;
   EXPECT_NE(r.out.find("DROP INDEX \"idx_users_email\";"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("query login_by_email: search users via sqlite_autoindex_users_"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("query active_session_by_token: full scan user_sessions\n"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("  FAIL: reads every row of the large table user_sessions\n"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("CREATE INDEX \"idx_user_sessions_jwt_token_expires_at\""), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("chefsocial.db: index plans at tag \"phase4\": FAILED\n"), std::string::npos) << r.out;
+  // The schema declares the indexes its session and notification queries need.
+  EXPECT_NE(r.out.find("query active_session_by_token: search user_sessions via idx_user_sessions_token"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("FAIL:"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("CREATE INDEX \"idx_teams_owner_id\" ON \"teams\" (\"owner_id\")"), std::string::npos)
+      << "a foreign key child without an index is still advised: " << r.out;
+  EXPECT_NE(r.out.find("chefsocial.db: index plans at tag \"phase4\": ok\n"), std::string::npos) << r.out;
 
   testing::CommandResult json = RunStrata({"explain", "--format", "json"}, dir.path());
-  EXPECT_EQ(json.exit_code, 1) << json.err;
-  EXPECT_TRUE(json.out.starts_with("{\"ok\":false,\"tag\":\"phase4\",\"queries\":[{\"name\":\"login_by_email\""))
+  EXPECT_EQ(json.exit_code, 0) << json.err;
+  EXPECT_TRUE(json.out.starts_with("{\"ok\":true,\"tag\":\"phase4\",\"queries\":[{\"name\":\"login_by_email\""))
       << json.out;
   EXPECT_NE(json.out.find("\"index\":\"idx_usage_user_month\",\"columns\":\"(user_id, month_year)\","
                           "\"covered_by\":\"sqlite_autoindex_usage_tracking_1\""),
