@@ -17,7 +17,6 @@ SELECT quote(k0) AS key, n FROM (SELECT "user_id" AS k0, count(*) AS n FROM "con
 SELECT quote(k0) AS key, n FROM (SELECT "content_id" AS k0, count(*) AS n FROM "content_calendar" WHERE "content_id" IS NOT NULL GROUP BY "content_id") WHERE k0 NOT IN (SELECT "id" FROM "content" WHERE "id" IS NOT NULL);
 
 -- orphans:content_performance.content_id->content: rows of "content_performance" whose (content_id) match no row of "content"
--- note: no index leads with the child columns; this check, and every delete of a parent row, scans the table
 SELECT quote(k0) AS key, n FROM (SELECT "content_id" AS k0, count(*) AS n FROM "content_performance" WHERE "content_id" IS NOT NULL GROUP BY "content_id") WHERE k0 NOT IN (SELECT "id" FROM "content" WHERE "id" IS NOT NULL);
 
 -- orphans:conversations.user_id->users: rows of "conversations" whose (user_id) match no row of "users"

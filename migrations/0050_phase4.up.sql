@@ -74,6 +74,7 @@ CREATE TABLE "content_performance" (
   "updated_at" DATETIME DEFAULT CURRENT_TIMESTAMP,
   FOREIGN KEY ("content_id") REFERENCES "content" ("id") ON DELETE CASCADE
 );
+CREATE INDEX "idx_content_performance_content_id" ON "content_performance" ("content_id");
 
 -- create table "invoices"
 CREATE TABLE "invoices" (
@@ -134,7 +135,7 @@ CREATE INDEX "idx_users_status" ON "users" ("status");
 -- check 4: table "content_performance" has the columns of the schema
 INSERT INTO temp.strata_failure (check_id, detail) SELECT 4, group_concat(k, ', ') FROM (SELECT k FROM (SELECT 'found: ' || coalesce(f, 'no table') AS k FROM (SELECT (SELECT group_concat(name || ' ' || type || ' ' || "notnull" || ' ' || pk, ', ') FROM (SELECT * FROM pragma_table_info('content_performance') ORDER BY cid)) AS f) WHERE f IS NOT 'id INTEGER 0 1, content_id INTEGER 1 0, platform TEXT 1 0, views INTEGER 0 0, likes INTEGER 0 0, shares INTEGER 0 0, comments INTEGER 0 0, engagement_rate DECIMAL(5,2) 0 0, reach INTEGER 0 0, updated_at DATETIME 0 0') LIMIT 10) HAVING count(*) > 0;
 -- check 5: table "content_performance" has the indexes of the schema
-INSERT INTO temp.strata_failure (check_id, detail) SELECT 5, group_concat(k, ', ') FROM (SELECT k FROM (SELECT 'found: ' || coalesce(f, 'none') AS k FROM (SELECT (SELECT group_concat(n, ', ') FROM (SELECT lower(name) AS n FROM pragma_index_list('content_performance') WHERE origin = 'c' ORDER BY 1)) AS f) WHERE coalesce(f, '') <> '') LIMIT 10) HAVING count(*) > 0;
+INSERT INTO temp.strata_failure (check_id, detail) SELECT 5, group_concat(k, ', ') FROM (SELECT k FROM (SELECT 'found: ' || coalesce(f, 'none') AS k FROM (SELECT (SELECT group_concat(n, ', ') FROM (SELECT lower(name) AS n FROM pragma_index_list('content_performance') WHERE origin = 'c' ORDER BY 1)) AS f) WHERE coalesce(f, '') <> 'idx_content_performance_content_id') LIMIT 10) HAVING count(*) > 0;
 -- check 6: table "invoices" has the columns of the schema
 INSERT INTO temp.strata_failure (check_id, detail) SELECT 6, group_concat(k, ', ') FROM (SELECT k FROM (SELECT 'found: ' || coalesce(f, 'no table') AS k FROM (SELECT (SELECT group_concat(name || ' ' || type || ' ' || "notnull" || ' ' || pk, ', ') FROM (SELECT * FROM pragma_table_info('invoices') ORDER BY cid)) AS f) WHERE f IS NOT 'id TEXT 0 1, user_id TEXT 1 0, stripe_invoice_id TEXT 0 0, amount_due INTEGER 1 0, amount_paid INTEGER 0 0, currency TEXT 0 0, status TEXT 1 0, due_date DATETIME 0 0, paid_at DATETIME 0 0, invoice_pdf TEXT 0 0, created_at DATETIME 0 0') LIMIT 10) HAVING count(*) > 0;
 -- check 7: table "invoices" has the indexes of the schema
