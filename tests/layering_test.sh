@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# The layers point one way: base <- schema <- yaml / sqlite <- report <- cli.
+# The layers point one way: base <- schema <- yaml, diff <- plan, dialect <-
+# sqlite <- migrate <- report <- cli (migrate knows dialects only through
+# src/dialect/, so a new dialect is a new folder).
 # Fails when a file includes a layer it must not know about.
 set -u
 src=${1:?usage: layering_test.sh SRC_DIR}
@@ -16,7 +18,11 @@ forbid() {  # folder, pattern of forbidden includes, reason
 forbid base   'schema/|yaml/|sqlite/|report/|cli/|yaml-cpp|sqlite3|CLI/' "base includes nothing of strata's"
 forbid schema 'yaml/|sqlite/|report/|cli/|yaml-cpp|sqlite3|CLI/'      "the model is plain data"
 forbid yaml   'sqlite/|report/|cli/|sqlite3|CLI/'                      "the loader knows no database"
-forbid sqlite 'yaml/|report/|cli/|yaml-cpp|CLI/'                       "the dialect knows no YAML or CLI"
+forbid diff   'yaml/|sqlite/|migrate/|report/|cli/|yaml-cpp|sqlite3|CLI/' "the differ works on models only"
+forbid plan   'yaml/|sqlite/|migrate/|report/|cli/|yaml-cpp|sqlite3|CLI/' "a plan is dialect-neutral data"
+forbid dialect 'yaml/|sqlite/|migrate/|report/|cli/|yaml-cpp|sqlite3|CLI/' "the dialect interface names no dialect"
+forbid sqlite 'yaml/|migrate/|report/|cli/|yaml-cpp|CLI/'               "the dialect knows no YAML, runner or CLI"
+forbid migrate 'yaml/|sqlite/|report/|cli/|yaml-cpp|sqlite3|CLI/'       "the runner reaches a database through src/dialect/"
 forbid report 'yaml/|sqlite/|cli/|yaml-cpp|sqlite3|CLI/'               "reports render result values"
 [ $status -eq 0 ] && echo "layering ok"
 exit $status
