@@ -90,11 +90,20 @@ void PrintEvent(const RunEvent& e) {
 
 void EnableProgress(sqlite::SqliteConnection& connection) {
   if (!isatty(STDERR_FILENO)) return;
-  connection.set_progress([](const std::string& file, const std::string& statement, double seconds) {
-    if (seconds < 1.0) return;
+  connection.set_progress([](const sqlite::Progress& p) {
+    if (p.seconds < 1.0) return;
+    if (p.rows_total > 0 && p.rows_done > 0) {
+      const double done = static_cast<double>(p.rows_done) / static_cast<double>(p.rows_total);
+      const int filled = static_cast<int>(done * 30);
+      std::cerr << fmt::format("\r{} [{:<30}] {:3.0f}% {} of {} rows, {:.0f}s, about {:.0f}s left   ", p.file,
+                               std::string(filled, '#'), done * 100, p.rows_done, p.rows_total, p.seconds,
+                               p.seconds * (1 - done) / done)
+                << std::flush;
+      return;
+    }
     static const char* spin = "|/-\\";
     static int turn = 0;
-    std::cerr << fmt::format("\r{} {} {:.0f}s: {:.60}", spin[turn++ % 4], file, seconds, statement) << std::flush;
+    std::cerr << fmt::format("\r{} {} {:.0f}s: {:.60}", spin[turn++ % 4], p.file, p.seconds, p.statement) << std::flush;
   });
 }
 

@@ -9,6 +9,7 @@
 #include "base/strings.h"
 #include "sqlite/inspect.h"
 #include "sqlite/script.h"
+#include "sqlite/sql_lexer.h"
 #include "sqlite/sql_writer.h"
 
 namespace strata::sqlite {
@@ -76,17 +77,62 @@ class ForeignKeysGuard {
   Database& db_;
 };
 
+// For a copy (`INSERT INTO ... SELECT ... FROM source`): the rows of the
+// source, and the virtual machine steps one row takes, which are the
+// instructions of the loop in the statement's EXPLAIN (Rewind to its Next).
+struct CopyEstimate {
+  int64_t rows = 0;
+  int64_t steps_per_row = 0;
+};
+
+CopyEstimate EstimateCopy(Database& db, const std::string& sql) {
+  const std::vector<SqlToken> tokens = TokenizeSql(sql);
+  if (tokens.size() < 4 || !tokens[0].IsWord("INSERT")) return {};
+  std::string source;
+  for (size_t i = 0; i + 1 < tokens.size(); ++i)
+    if (tokens[i].depth == 0 && tokens[i].IsWord("FROM") && tokens[i + 1].type == SqlToken::kIdent)
+      source = tokens[i + 1].text;
+  if (source.empty()) return {};
+  CopyEstimate estimate;
+  Result<int64_t> rows = db.QueryInt("SELECT count(*) FROM " + QuoteIdentifier(source));
+  Result<Statement> plan = db.Prepare("EXPLAIN " + sql);
+  if (!rows.ok() || !plan.ok()) return {};
+  int64_t loop_start = -1;
+  for (;;) {
+    Result<bool> row = plan->Step();
+    if (!row.ok() || !*row) break;
+    const std::string opcode = plan->Text(1);
+    const int64_t address = plan->Int(0), jump = plan->Int(3);
+    if (loop_start < 0 && (opcode == "Rewind" || opcode == "Last")) loop_start = address;
+    if (loop_start >= 0 && (opcode == "Next" || opcode == "Prev") && jump > loop_start && jump <= address)
+      estimate.steps_per_row = address - loop_start;
+  }
+  if (estimate.steps_per_row <= 0) return {};
+  estimate.rows = *rows;
+  return estimate;
+}
+
+// SQLite calls the handler once every kProgressSteps virtual machine steps
+// (the statement's own step counter is only updated when a step returns).
+constexpr int kProgressSteps = 100000;
+
 struct ProgressState {
   const ProgressCallback* callback;
   const std::string* file;
   const std::string* statement;
   Clock::time_point start;
+  CopyEstimate copy;
+  int64_t calls = 0;
 };
 
 int OnProgress(void* arg) {
   auto* state = static_cast<ProgressState*>(arg);
   std::chrono::duration<double> elapsed = Clock::now() - state->start;
-  (*state->callback)(*state->file, *state->statement, elapsed.count());
+  Progress progress{*state->file, *state->statement, elapsed.count(), 0, state->copy.rows};
+  ++state->calls;
+  if (state->copy.steps_per_row > 0)
+    progress.rows_done = std::min(state->copy.rows, state->calls * kProgressSteps / state->copy.steps_per_row);
+  (*state->callback)(progress);
   return 0;
 }
 
@@ -218,7 +264,7 @@ Status SqliteConnection::RunStatements(const ScriptRun& run, bool inside_outer_t
     if (Status s = check_done(); !s.ok() || *already_done) return s;
     if (Status s = EnsureHistoryTable(); !s.ok()) return s;
   }
-  ProgressState progress{&progress_, &run.file_name, nullptr, Clock::now()};
+  ProgressState progress{&progress_, &run.file_name, nullptr, Clock::now(), {}, 0};
   for (const ScriptStatement& s : statements) {
     const std::string n = Normalized(s.sql);
     if (inside_outer_transaction && managed && (IsBegin(n) || IsCommit(n) || IsForeignKeysPragma(n))) continue;
@@ -226,8 +272,12 @@ Status SqliteConnection::RunStatements(const ScriptRun& run, bool inside_outer_t
       if (Status st = record(); !st.ok()) return fail(s, st);
     std::string excerpt = Excerpt(s.sql);
     progress.statement = &excerpt;
-    progress.start = Clock::now();
-    if (progress_) sqlite3_progress_handler(db_.handle(), 100000, OnProgress, &progress);
+    if (progress_) {
+      progress.copy = EstimateCopy(db_, s.sql);
+      progress.calls = 0;
+      progress.start = Clock::now();
+      sqlite3_progress_handler(db_.handle(), kProgressSteps, OnProgress, &progress);
+    }
     Status st = db_.Exec(s.sql);
     sqlite3_progress_handler(db_.handle(), 0, nullptr, nullptr);
     if (!st.ok()) return fail(s, st);

@@ -14,8 +14,20 @@
 
 namespace strata::sqlite {
 
+// Where a long statement is. `rows_total` is known for a copy
+// (`INSERT INTO ... SELECT ... FROM t`, the heart of a rebuild) and 0
+// otherwise; `rows_done` is estimated from the statement's virtual machine
+// steps and the steps one row takes in its plan.
+struct Progress {
+  const std::string& file;
+  const std::string& statement;
+  double seconds = 0;
+  int64_t rows_done = 0;
+  int64_t rows_total = 0;
+};
+
 // Called about every 100,000 virtual machine steps of a running statement.
-using ProgressCallback = std::function<void(const std::string& file, const std::string& statement, double seconds)>;
+using ProgressCallback = std::function<void(const Progress&)>;
 
 class SqliteConnection final : public Connection {
  public:
