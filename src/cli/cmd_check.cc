@@ -20,20 +20,17 @@ void SetupCheck(CLI::App& app, Context& ctx) {
   cmd->add_option("--tag", ctx.tag, "check against this tag (default: the database's recorded tag)");
   cmd->add_option("--samples", ctx.samples, "sample keys per failed check (default 5)");
   cmd->callback([&ctx] {
-    std::unique_ptr<RunContext> run = OpenRunContext(ctx.options, false, ctx.exit_code);
-    if (!run) return;
-    std::optional<int> tag = TagOfDatabase(*run, ctx.tag);
-    if (!tag) {
-      ctx.exit_code = kUsage;
-      return;
-    }
-    const Schema schema = run->schema.At(*tag);
+    std::optional<RunAtTag> at = OpenAtTag(ctx.options, ctx.tag, ctx.exit_code);
+    if (!at) return;
+    const std::unique_ptr<RunContext>& run = at->run;
+    const int tag = at->tag;
+    const Schema schema = run->schema.At(tag);
     const std::vector<sqlite::IntegrityCheck> checks = sqlite::BuildChecks(schema);
     const std::vector<sqlite::CheckResult> results =
         sqlite::RunChecks(run->connection->database(), checks, ctx.samples);
     int failed = 0;
     for (const sqlite::CheckResult& r : results) failed += !r.passed();
-    const std::string& tag_name = run->schema.project.tags[*tag];
+    const std::string& tag_name = at->tag_name();
     if (ctx.options.format == Format::kJson) {
       JsonWriter json;
       json.BeginObject().Key("ok").Bool(failed == 0).Key("tag").String(tag_name).Key("failed").Int(failed);

@@ -24,13 +24,10 @@ void SetupDrift(CLI::App& app, Context& ctx) {
   AddFormatOption(*cmd, ctx.options, true);
   cmd->add_option("--tag", ctx.tag, "compare with this tag (default: the database's recorded tag)");
   cmd->callback([&ctx] {
-    std::unique_ptr<RunContext> run = OpenRunContext(ctx.options, false, ctx.exit_code);
-    if (!run) return;
-    std::optional<int> tag = TagOfDatabase(*run, ctx.tag);
-    if (!tag) {
-      ctx.exit_code = kUsage;
-      return;
-    }
+    std::optional<RunAtTag> at = OpenAtTag(ctx.options, ctx.tag, ctx.exit_code);
+    if (!at) return;
+    const std::unique_ptr<RunContext>& run = at->run;
+    const int tag = at->tag;
     Result<Schema> live = run->connection->Inspect();
     if (!live.ok()) {
       PrintError(live.status().message());
@@ -42,10 +39,10 @@ void SetupDrift(CLI::App& app, Context& ctx) {
         if (EqualsIgnoreCase(ignored, t.name)) return true;
       return false;
     });
-    const Schema expected = sqlite::AsInspected(run->schema.At(*tag));
+    const Schema expected = sqlite::AsInspected(run->schema.At(tag));
     const std::vector<DriftItem> drift =
         DescribeDrift(Diff(expected, sqlite::AsInspected(*live), {}, {.compare_rows = false}));
-    const std::string& tag_name = run->schema.project.tags[*tag];
+    const std::string& tag_name = at->tag_name();
     if (ctx.options.format == Format::kJson) {
       JsonWriter json;
       json.BeginObject().Key("ok").Bool(drift.empty()).Key("tag").String(tag_name).Key("drift").BeginArray();

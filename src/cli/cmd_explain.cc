@@ -17,21 +17,18 @@ void SetupExplain(CLI::App& app, Context& ctx) {
   AddFormatOption(*cmd, ctx.options);
   cmd->add_option("--tag", ctx.tag, "take the queries and large tables of this tag (default: the database's recorded tag)");
   cmd->callback([&ctx] {
-    std::unique_ptr<RunContext> run = OpenRunContext(ctx.options, false, ctx.exit_code);
-    if (!run) return;
-    std::optional<int> tag = TagOfDatabase(*run, ctx.tag);
-    if (!tag) {
-      ctx.exit_code = kUsage;
-      return;
-    }
-    const Schema schema = run->schema.At(*tag);
+    std::optional<RunAtTag> at = OpenAtTag(ctx.options, ctx.tag, ctx.exit_code);
+    if (!at) return;
+    const std::unique_ptr<RunContext>& run = at->run;
+    const int tag = at->tag;
+    const Schema schema = run->schema.At(tag);
     Result<sqlite::ExplainReport> report = sqlite::Explain(run->connection->database(), schema);
     if (!report.ok()) {
       PrintError(report.status().message());
       ctx.exit_code = ExitCodeFor(report.status());
       return;
     }
-    const std::string& tag_name = run->schema.project.tags[*tag];
+    const std::string& tag_name = at->tag_name();
     if (ctx.options.format == Format::kJson) {
       std::cout << sqlite::RenderExplainJson(*report, tag_name) << "\n";
     } else {

@@ -107,16 +107,23 @@ void EnableProgress(sqlite::SqliteConnection& connection) {
   });
 }
 
-}  // namespace strata::cli
-
-namespace strata::cli {
-
 std::optional<int> TagOfDatabase(const RunContext& run, const std::string& tag_option) {
   if (!tag_option.empty()) return ResolveTagOrReport(run.schema, tag_option);
   Result<std::vector<AppliedMigration>> history = run.connection->ReadHistory();
   if (history.ok() && !history->empty())
     if (std::optional<int> tag = run.schema.project.TagIndex(history->back().tag)) return tag;
   return run.schema.project.last_tag();
+}
+
+std::optional<RunAtTag> OpenAtTag(const CommonOptions& o, const std::string& tag_option, int& exit_code) {
+  std::unique_ptr<RunContext> run = OpenRunContext(o, false, exit_code);
+  if (!run) return std::nullopt;
+  std::optional<int> tag = TagOfDatabase(*run, tag_option);
+  if (!tag) {
+    exit_code = kUsage;
+    return std::nullopt;
+  }
+  return RunAtTag{std::move(run), *tag};
 }
 
 }  // namespace strata::cli

@@ -40,13 +40,19 @@ void PrintEvent(const RunEvent& e);
 // A progress line on a terminal for statements that run long.
 void EnableProgress(sqlite::SqliteConnection& connection);
 
-}  // namespace strata::cli
-
-namespace strata::cli {
-
 // The tag a database should be at: `--tag` when given; otherwise the tag
 // of the last migration its history records; otherwise the last tag (a
 // database strata did not create). Prints and returns nullopt on a bad tag.
 std::optional<int> TagOfDatabase(const RunContext& run, const std::string& tag_option);
+
+// What check, drift and explain share: a database looked at against the
+// schema of one tag. Null after printing the problem and setting
+// `exit_code`.
+struct RunAtTag {
+  std::unique_ptr<RunContext> run;
+  int tag = 0;
+  const std::string& tag_name() const { return run->schema.project.tags[tag]; }
+};
+std::optional<RunAtTag> OpenAtTag(const CommonOptions& o, const std::string& tag_option, int& exit_code);
 
 }  // namespace strata::cli
