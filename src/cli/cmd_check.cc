@@ -13,11 +13,7 @@ namespace strata::cli {
 
 void SetupCheck(CLI::App& app, Context& ctx) {
   CLI::App* cmd = app.add_subcommand("check", "Run the orphan-record and declared data checks");
-  AddSchemaOption(*cmd, ctx.options);
-  AddMigrationsOption(*cmd, ctx.options);
-  AddDbOption(*cmd, ctx.options);
-  AddFormatOption(*cmd, ctx.options, true);
-  cmd->add_option("--tag", ctx.tag, "check against this tag (default: the database's recorded tag)");
+  AddAtTagOptions(*cmd, ctx, true, "check against this tag");
   cmd->add_option("--samples", ctx.samples, "sample keys per failed check (default 5)");
   cmd->callback([&ctx] {
     std::optional<RunAtTag> at = OpenAtTag(ctx.options, ctx.tag, ctx.exit_code);

@@ -18,11 +18,7 @@ namespace strata::cli {
 
 void SetupDrift(CLI::App& app, Context& ctx) {
   CLI::App* cmd = app.add_subcommand("drift", "Compare the live schema with what its recorded version should be");
-  AddSchemaOption(*cmd, ctx.options);
-  AddMigrationsOption(*cmd, ctx.options);
-  AddDbOption(*cmd, ctx.options);
-  AddFormatOption(*cmd, ctx.options, true);
-  cmd->add_option("--tag", ctx.tag, "compare with this tag (default: the database's recorded tag)");
+  AddAtTagOptions(*cmd, ctx, true, "compare with this tag");
   cmd->callback([&ctx] {
     std::optional<RunAtTag> at = OpenAtTag(ctx.options, ctx.tag, ctx.exit_code);
     if (!at) return;

@@ -11,11 +11,7 @@ namespace strata::cli {
 
 void SetupExplain(CLI::App& app, Context& ctx) {
   CLI::App* cmd = app.add_subcommand("explain", "Index plans: each declared query's plan, missing and redundant indexes");
-  AddSchemaOption(*cmd, ctx.options);
-  AddMigrationsOption(*cmd, ctx.options);
-  AddDbOption(*cmd, ctx.options);
-  AddFormatOption(*cmd, ctx.options);
-  cmd->add_option("--tag", ctx.tag, "take the queries and large tables of this tag (default: the database's recorded tag)");
+  AddAtTagOptions(*cmd, ctx, false, "take the queries and large tables of this tag");
   cmd->callback([&ctx] {
     std::optional<RunAtTag> at = OpenAtTag(ctx.options, ctx.tag, ctx.exit_code);
     if (!at) return;

@@ -29,6 +29,10 @@ struct Context {
   int exit_code = 0;
 };
 
+// The flags of the commands that look at a database against one tag (check,
+// drift, explain): schema, migrations, database, format and `--tag`.
+void AddAtTagOptions(CLI::App& cmd, Context& ctx, bool allow_junit, const std::string& tag_help);
+
 void SetupValidate(CLI::App& app, Context& ctx);
 void SetupCreate(CLI::App& app, Context& ctx);
 void SetupGenerate(CLI::App& app, Context& ctx);

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/commands.h"
 #include "cli/exit_code.h"
 
 namespace strata::cli {
@@ -113,6 +114,14 @@ std::optional<int> TagOfDatabase(const RunContext& run, const std::string& tag_o
   if (history.ok() && !history->empty())
     if (std::optional<int> tag = run.schema.project.TagIndex(history->back().tag)) return tag;
   return run.schema.project.last_tag();
+}
+
+void AddAtTagOptions(CLI::App& cmd, Context& ctx, bool allow_junit, const std::string& tag_help) {
+  AddSchemaOption(cmd, ctx.options);
+  AddMigrationsOption(cmd, ctx.options);
+  AddDbOption(cmd, ctx.options);
+  AddFormatOption(cmd, ctx.options, allow_junit);
+  cmd.add_option("--tag", ctx.tag, tag_help + " (default: the database's recorded tag)");
 }
 
 std::optional<RunAtTag> OpenAtTag(const CommonOptions& o, const std::string& tag_option, int& exit_code) {
