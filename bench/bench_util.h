@@ -5,6 +5,7 @@
 
 #include <benchmark/benchmark.h>
 #include <fcntl.h>
+#include <sqlite3.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -21,6 +22,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "sqlite/database.h"
 
 extern char** environ;
 
@@ -45,6 +47,17 @@ inline int64_t Scaled(int64_t full, int64_t minimum) {
 [[noreturn]] inline void Fail(const std::string& what) {
   std::cerr << "benchmark setup failed: " << what << "\n";
   std::exit(1);
+}
+
+// The baseline's way of running SQL: sqlite3_exec on the NUL-terminated
+// text, as an application using the raw API would.
+inline void RawExec(sqlite::Database& db, const std::string& sql, const std::string& what) {
+  char* error = nullptr;
+  if (sqlite3_exec(db.handle(), sql.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
+    std::string message = error ? error : "unknown error";
+    sqlite3_free(error);
+    Fail(what + ": " + message);
+  }
 }
 
 inline void Must(const Status& s, const std::string& what) {

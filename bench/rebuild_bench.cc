@@ -27,18 +27,6 @@ namespace {
 using namespace strata;
 using namespace strata::bench;
 
-// The raw SQLite API: sqlite3_exec on the NUL-terminated text. (Database::Exec
-// passes an explicit length without the terminator, which makes SQLite copy
-// the rest of the text at every statement: quadratic on long scripts.)
-void RawExec(sqlite::Database& db, const std::string& sql, const std::string& what) {
-  char* error = nullptr;
-  if (sqlite3_exec(db.handle(), sql.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
-    std::string message = error ? error : "unknown error";
-    sqlite3_free(error);
-    Fail(what + ": " + message);
-  }
-}
-
 constexpr std::string_view kProject = R"(project: rebuild_bench
 dialect: sqlite
 tags: [v1, v2]
