@@ -17,6 +17,7 @@
 -- IRREVERSIBLE: data is lost: drop table "users"
 
 PRAGMA foreign_keys = OFF;
+PRAGMA legacy_alter_table = OFF;
 BEGIN IMMEDIATE;
 
 -- Bookkeeping for the checks; temporary, removed before COMMIT.

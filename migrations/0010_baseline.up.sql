@@ -5,6 +5,7 @@
 -- before COMMIT, and any failure rolls the whole file back.
 
 PRAGMA foreign_keys = OFF;
+PRAGMA legacy_alter_table = OFF;
 BEGIN IMMEDIATE;
 
 -- Bookkeeping for the checks; temporary, removed before COMMIT.

@@ -15,6 +15,7 @@
 -- IRREVERSIBLE: data is lost: drop column "usage_tracking"."updated_at"
 
 PRAGMA foreign_keys = OFF;
+PRAGMA legacy_alter_table = OFF;
 BEGIN IMMEDIATE;
 
 -- Bookkeeping for the checks; temporary, removed before COMMIT.
@@ -62,7 +63,7 @@ INSERT INTO temp.strata_failure (check_id, detail) SELECT 2, group_concat(k, ', 
 INSERT INTO temp.strata_failure (check_id, detail) SELECT 3, group_concat(k, ', ') FROM (SELECT k FROM (SELECT 'version ' || version AS k FROM "strata_migrations" WHERE version > 20) LIMIT 10) HAVING count(*) > 0;
 
 -- check 4: "usage_tracking" has triggers the schema does not declare, which its rebuild would drop; declare them under the table's `triggers`
-INSERT INTO temp.strata_failure (check_id, detail) SELECT 4, group_concat(k, ', ') FROM (SELECT k FROM (SELECT name AS k FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'usage_tracking') LIMIT 10) HAVING count(*) > 0;
+INSERT INTO temp.strata_failure (check_id, detail) SELECT 4, group_concat(k, ', ') FROM (SELECT k FROM (SELECT name AS k FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'usage_tracking' COLLATE NOCASE) LIMIT 10) HAVING count(*) > 0;
 
 -- stop here if a check failed, after printing the offending rows: RAISE(ABORT) keeps
 -- the transaction open, so a runner (or sqlite3 -bail) stops with the reason and nothing

@@ -5,6 +5,7 @@
 -- before COMMIT, and any failure rolls the whole file back.
 
 PRAGMA foreign_keys = OFF;
+PRAGMA legacy_alter_table = OFF;
 BEGIN IMMEDIATE;
 
 -- Bookkeeping for the checks; temporary, removed before COMMIT.
@@ -84,7 +85,7 @@ INSERT INTO temp.strata_failure (check_id, detail) SELECT 8, group_concat(k, ', 
 -- check 9: "usage_tracking" has rows with the same ("user_id", "month_year"), which the new UNIQUE constraint forbids
 INSERT INTO temp.strata_failure (check_id, detail) SELECT 9, group_concat(k, ', ') FROM (SELECT k FROM (SELECT quote("user_id") || '/' || quote("month_year") || ' x' || count(*) AS k FROM (SELECT "id" AS "id", "user_id" AS "user_id", "month_year" AS "month_year", "voice_minutes_used" AS "voice_minutes_used", "images_generated" AS "images_generated", "created_at" AS "created_at", 0 AS "videos_created", 0 AS "api_calls_made", 0 AS "extra_locations", 0 AS "extra_users", (CURRENT_TIMESTAMP) AS "updated_at", rowid FROM "usage_tracking") WHERE "user_id" IS NOT NULL AND "month_year" IS NOT NULL GROUP BY "user_id", "month_year" HAVING count(*) > 1) LIMIT 10) HAVING count(*) > 0;
 -- check 10: "usage_tracking" has triggers the schema does not declare, which its rebuild would drop; declare them under the table's `triggers`
-INSERT INTO temp.strata_failure (check_id, detail) SELECT 10, group_concat(k, ', ') FROM (SELECT k FROM (SELECT name AS k FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'usage_tracking') LIMIT 10) HAVING count(*) > 0;
+INSERT INTO temp.strata_failure (check_id, detail) SELECT 10, group_concat(k, ', ') FROM (SELECT k FROM (SELECT name AS k FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'usage_tracking' COLLATE NOCASE) LIMIT 10) HAVING count(*) > 0;
 
 -- stop here if a check failed, after printing the offending rows: RAISE(ABORT) keeps
 -- the transaction open, so a runner (or sqlite3 -bail) stops with the reason and nothing

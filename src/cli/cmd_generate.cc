@@ -55,7 +55,7 @@ void SetupGenerate(CLI::App& app, Context& ctx) {
   cmd->callback([&ctx] {
     const CommonOptions& o = ctx.options;
     std::optional<VersionedSchema> schema = LoadSchemaOrReport(o);
-    if (!schema) {
+    if (!schema || !DialectAcceptsOrReport(*schema)) {
       ctx.exit_code = kUsage;
       return;
     }

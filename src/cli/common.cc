@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "base/strings.h"
+#include "cli/dialects.h"
 #include "report/diagnostics_report.h"
 #include "yaml/loader.h"
 
@@ -49,6 +50,17 @@ std::optional<VersionedSchema> LoadSchemaOrReport(const CommonOptions& o) {
   std::optional<VersionedSchema> schema = yaml::LoadSchemaDir(o.schema_dir, diagnostics);
   Report(diagnostics, o.format);
   return schema;
+}
+
+bool DialectAcceptsOrReport(const VersionedSchema& schema) {
+  std::unique_ptr<Dialect> dialect = MakeDialect(schema.project.dialect);
+  bool ok = true;
+  for (int tag = 0; tag <= schema.project.last_tag(); ++tag)
+    for (const std::string& problem : dialect->Problems(schema.At(tag))) {
+      PrintError(fmt::format("schema at tag \"{}\": {}", schema.project.tags[tag], problem));
+      ok = false;
+    }
+  return ok;
 }
 
 std::optional<VersionedSchema> LoadProjectOrReport(const CommonOptions& o) {

@@ -31,6 +31,10 @@ void AddFormatOption(CLI::App& cmd, CommonOptions& o, bool allow_junit = false);
 // Loads the schema folder; on failure prints the diagnostics (in the chosen
 // format) and returns nullopt. Warnings are printed either way.
 std::optional<VersionedSchema> LoadSchemaOrReport(const CommonOptions& o);
+// Whether the dialect accepts the schema at every tag (views that read what
+// exists, for example); prints each problem as an error when not.
+bool DialectAcceptsOrReport(const VersionedSchema& schema);
+
 // The project file alone, as a schema without tables.
 std::optional<VersionedSchema> LoadProjectOrReport(const CommonOptions& o);
 

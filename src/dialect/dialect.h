@@ -48,6 +48,11 @@ class Dialect {
   // foreign key, the declared data checks) as one file a person can run in
   // the dialect's own shell.
   virtual std::string RenderChecks(const Schema& schema, std::string_view tag) const = 0;
+
+  // What the database would refuse in the schema that the YAML cannot see:
+  // a view that reads a missing table or column, for example. Empty when
+  // the schema can be created and every view read.
+  virtual std::vector<std::string> Problems(const Schema& schema) const = 0;
 };
 
 }  // namespace strata

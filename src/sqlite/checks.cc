@@ -42,21 +42,28 @@ std::string List(const std::vector<std::string>& columns, std::string_view prefi
 std::string OrphanSql(const Table& child, const ForeignKey& fk, const Table& parent) {
   std::vector<std::string> parent_cols = fk.ref_columns.empty() ? parent.PrimaryKeyColumns() : fk.ref_columns;
   std::vector<std::string> keys;
-  std::string not_null, parent_not_null, key_text;
+  std::string not_null, parent_not_null, key_text, grouped, group_by;
   for (size_t i = 0; i < fk.columns.size(); ++i) {
-    keys.push_back("k" + std::to_string(i));
+    // SQLite matches a key with the parent column's collation; grouping or
+    // comparing with the child's could fold 'abc' and 'ABC' together.
+    const Column* p = parent.FindColumn(parent_cols[i]);
+    const Column* c = child.FindColumn(fk.columns[i]);
+    const std::string parent_collation = p && !p->collation.empty() ? p->collation : "BINARY";
+    const std::string child_collation = c && !c->collation.empty() ? c->collation : "BINARY";
+    const std::string collate = EqualsIgnoreCase(parent_collation, child_collation) ? "" : " COLLATE " + parent_collation;
+    const std::string k = "k" + std::to_string(i);
+    keys.push_back(k + collate);
     not_null += (not_null.empty() ? "" : " AND ") + QuoteIdentifier(fk.columns[i]) + " IS NOT NULL";
     parent_not_null += (parent_not_null.empty() ? "" : " AND ") + QuoteIdentifier(parent_cols[i]) + " IS NOT NULL";
-    key_text += (key_text.empty() ? "" : " || '/' || ") + ("quote(k" + std::to_string(i) + ")");
+    key_text += (key_text.empty() ? "" : " || '/' || ") + ("quote(" + k + ")");
+    grouped += (grouped.empty() ? "" : ", ") + QuoteIdentifier(fk.columns[i]) + collate + " AS " + k;
+    group_by += (group_by.empty() ? "" : ", ") + QuoteIdentifier(fk.columns[i]) + collate;
   }
-  std::string grouped;
-  for (size_t i = 0; i < fk.columns.size(); ++i)
-    grouped += (grouped.empty() ? "" : ", ") + QuoteIdentifier(fk.columns[i]) + " AS k" + std::to_string(i);
   std::string lhs = keys.size() == 1 ? keys[0] : "(" + fmt::format("{}", fmt::join(keys, ", ")) + ")";
   return fmt::format(
       "SELECT {} AS key, n FROM (SELECT {}, count(*) AS n FROM {} WHERE {} GROUP BY {}) WHERE {} NOT IN (SELECT {} FROM {} "
       "WHERE {})",
-      key_text, grouped, QuoteIdentifier(child.name), not_null, List(fk.columns), lhs, List(parent_cols),
+      key_text, grouped, QuoteIdentifier(child.name), not_null, group_by, lhs, List(parent_cols),
       QuoteIdentifier(parent.name), parent_not_null);
 }
 

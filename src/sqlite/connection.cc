@@ -62,13 +62,17 @@ std::string Excerpt(const std::string& sql) {
   return one_line.size() > 160 ? one_line.substr(0, 157) + "..." : one_line;
 }
 
-// Restores PRAGMA foreign_keys = ON when a run ends, however it ends.
+// Restores PRAGMA foreign_keys = ON and legacy_alter_table = OFF when a
+// run ends, however it ends.
 class ForeignKeysGuard {
  public:
   explicit ForeignKeysGuard(Database& db) : db_(db) {}
   ~ForeignKeysGuard() {
     if (!db_.autocommit()) (void)db_.Exec("ROLLBACK");
     (void)db_.Exec("PRAGMA foreign_keys = ON");
+    // A rebuild turns it on around DROP and RENAME; a failure between the
+    // two must not leave later renames unable to rewrite foreign keys.
+    (void)db_.Exec("PRAGMA legacy_alter_table = OFF");
   }
   ForeignKeysGuard(const ForeignKeysGuard&) = delete;
   ForeignKeysGuard& operator=(const ForeignKeysGuard&) = delete;

@@ -1,6 +1,7 @@
 #include "sqlite/planner.h"
 
 #include <algorithm>
+#include <charconv>
 #include <map>
 #include <set>
 
@@ -136,6 +137,24 @@ struct PrecheckContext {
   }
 };
 
+// A literal default as the column stores it: a column of numeric affinity
+// turns text that reads as a number into that number (datatype3.html,
+// section 3), so a CHECK on the new column sees what the table would hold.
+std::string StoredLiteral(const Column& c) {
+  const Value& v = c.default_value->literal;
+  const std::string type = AsciiUpper(c.type);
+  const bool text_affinity = type.find("CHAR") != std::string::npos || type.find("CLOB") != std::string::npos ||
+                             type.find("TEXT") != std::string::npos || type.find("BLOB") != std::string::npos ||
+                             type.empty() || type == "ANY";
+  if (const auto* text = std::get_if<std::string>(&v.data); text && !text_affinity) {
+    std::string_view trimmed = Trim(*text);
+    double number = 0;
+    auto [end, ec] = std::from_chars(trimmed.data(), trimmed.data() + trimmed.size(), number);
+    if (!trimmed.empty() && ec == std::errc() && end == trimmed.data() + trimmed.size()) return std::string(trimmed);
+  }
+  return RenderLiteral(v);
+}
+
 // The existing rows of a table as its new definition names them: renamed
 // columns under their new names, added columns with the value they will
 // get. Prechecks read this, so that a check written in the new names (a
@@ -160,7 +179,7 @@ void RowsAsNew(const Table& from, const ModifyTable& m, PrecheckContext& ctx) {
   }
   for (const Column* c : added) {
     std::string value = "NULL";
-    if (c->default_value) value = c->default_value->is_sql() ? "(" + c->default_value->sql + ")" : RenderLiteral(c->default_value->literal);
+    if (c->default_value) value = c->default_value->is_sql() ? "(" + c->default_value->sql + ")" : StoredLiteral(*c);
     add(value, c->name);
   }
   if (!from.without_rowid) select += ", rowid";
@@ -350,9 +369,12 @@ void PlanModifyTable(PrecheckContext ctx, const ModifyTable& m, Plan& plan) {
         {fmt::format("\"{}\" has triggers the schema does not declare, which its rebuild would drop; declare "
                      "them under the table's `triggers`",
                      ctx.table_before),
-         fmt::format("SELECT name AS k FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = {}{}",
+         fmt::format("SELECT name AS k FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = {} COLLATE NOCASE{}",
                      QuoteString(ctx.table_before), NameNotIn(from.triggers))});
     PlanTableRebuild(current, ctx.table_before, to, ctx.to_schema, rebuild_reason, RowDelta(m.changes), plan);
+    // Reference rows are the schema's, not the application's: they go in
+    // before the triggers come back, as in a table created new.
+    if (!rows.sql.empty()) plan.steps.push_back(std::move(rows));
     if (!to.triggers.empty()) {
       Step triggers{fmt::format("re-create the triggers of \"{}\"", to.name), {}};
       for (const Trigger& t : to.triggers) triggers.sql.push_back(t.sql);
@@ -380,11 +402,11 @@ void PlanModifyTable(PrecheckContext ctx, const ModifyTable& m, Plan& plan) {
     for (const TableChange& c : m.changes)
       if (const auto* a = std::get_if<AddIndex>(&c))
         plan.steps.push_back({fmt::format("add index \"{}\"", a->index.name), {CreateIndexSql(to, a->index)}});
+    if (!rows.sql.empty()) plan.steps.push_back(std::move(rows));
     for (const TableChange& c : m.changes)
       if (const auto* a = std::get_if<AddTrigger>(&c))
         plan.steps.push_back({fmt::format("add trigger \"{}\"", a->trigger.name), {a->trigger.sql}});
   }
-  if (!rows.sql.empty()) plan.steps.push_back(std::move(rows));
 }
 
 // Checks that the touched tables of `to` have exactly the columns and
@@ -430,7 +452,7 @@ void AddSchemaPostchecks(const Schema& to, const std::vector<std::string>& touch
     plan.postchecks.push_back(
         {fmt::format("table \"{}\" has the triggers of the schema", t->name),
          fmt::format("SELECT 'found ' || count(*) || ' of {} declared triggers' AS k FROM sqlite_schema WHERE type = "
-                     "'trigger' AND tbl_name = {} AND lower(name) IN ({}) HAVING count(*) <> {}",
+                     "'trigger' AND tbl_name = {} COLLATE NOCASE AND lower(name) IN ({}) HAVING count(*) <> {}",
                      t->triggers.size(), QuoteString(t->name), names, t->triggers.size())});
   }
   for (const std::string& name : dropped)
@@ -449,11 +471,14 @@ Plan PlanChanges(const Schema& from, const Schema& to, const std::vector<Change>
       for (const DataFix& fix : t.data_fixes)
         plan.data_fixes.push_back({fmt::format("data fix \"{}\": {}", fix.name, fix.description), {fix.sql}});
 
-  // Views go first and come back last: one that reads a changed or dropped
-  // table or column would otherwise block the change.
-  for (const Change& c : changes)
-    if (const auto* d = std::get_if<DropView>(&c))
-      plan.steps.push_back({fmt::format("drop view \"{}\"", d->view.name), {"DROP VIEW " + QuoteIdentifier(d->view.name)}});
+  // The declared views go first and come back last, all of them: SQLite
+  // checks every view at each ALTER, so one that reads a changed table,
+  // column or view would block the change, and views may read each other.
+  const bool move_views = !changes.empty() && (!from.views.empty() || !to.views.empty());
+  if (move_views)
+    for (auto v = from.views.rbegin(); v != from.views.rend(); ++v)
+      plan.steps.push_back({fmt::format("drop view \"{}\" (views come back after the tables)", v->name),
+                            {"DROP VIEW IF EXISTS " + QuoteIdentifier(v->name)}});
 
   // Table renames first, natively: RENAME TO rewrites the foreign keys of
   // the children, and later steps use the new names.
@@ -470,9 +495,7 @@ Plan PlanChanges(const Schema& from, const Schema& to, const std::vector<Change>
       for (const Trigger& t : a->table.triggers) step.sql.push_back(t.sql);
       plan.steps.push_back(std::move(step));
       if (!a->table.foreign_keys.empty() && !a->table.rows.empty())
-        plan.postchecks.push_back({fmt::format("foreign keys of new table \"{}\" hold", a->table.name),
-                                   fmt::format("SELECT \"table\" || ' rowid ' || quote(rowid) || ' -> ' || parent AS k "
-                                               "FROM pragma_foreign_key_check({})", QuoteString(a->table.name))});
+        plan.postchecks.push_back(ForeignKeysHold(a->table.name, "in its reference rows"));
     }
   if (options.verify_all_foreign_keys)
     for (const Table& t : to.tables)
@@ -502,10 +525,24 @@ Plan PlanChanges(const Schema& from, const Schema& to, const std::vector<Change>
       touched.push_back(r->to);
       dropped.push_back(r->from);
     }
-  for (const View& v : to.views)
-    for (const Change& c : changes)
-      if (const auto* a = std::get_if<AddView>(&c); a && a->view.name == v.name)
-        plan.steps.push_back({fmt::format("create view \"{}\"", v.name), {v.sql}});
+  if (move_views)
+    for (const View& v : to.views) plan.steps.push_back({fmt::format("create view \"{}\"", v.name), {v.sql}});
+  // A deleted or re-keyed reference row can orphan the children of its
+  // table, which no rebuild or ALTER would notice.
+  for (const Change& c : changes)
+    if (const auto* m = std::get_if<ModifyTable>(&c))
+      for (const TableChange& tc : m->changes)
+        if (std::holds_alternative<DeleteRow>(tc) || std::holds_alternative<UpdateRow>(tc)) {
+          for (const Table& child : to.tables)
+            for (const ForeignKey& fk : child.foreign_keys)
+              if (EqualsIgnoreCase(fk.ref_table, m->to.name)) {
+                Check check = ForeignKeysHold(child.name, fmt::format("after the reference rows of \"{}\" changed", m->to.name));
+                if (std::none_of(plan.postchecks.begin(), plan.postchecks.end(),
+                                 [&](const Check& existing) { return existing.sql == check.sql; }))
+                  plan.postchecks.push_back(std::move(check));
+              }
+          break;
+        }
   AddSchemaPostchecks(to, touched, dropped, plan);
   return plan;
 }

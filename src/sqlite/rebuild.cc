@@ -11,6 +11,13 @@ namespace strata::sqlite {
 
 std::string RebuildTempName(const std::string& table) { return table + "__strata_new"; }
 
+Check ForeignKeysHold(const std::string& table, const std::string& why) {
+  return {fmt::format("foreign keys of \"{}\" hold {}", table, why),
+          fmt::format("SELECT \"table\" || ' rowid ' || quote(rowid) || ' -> ' || parent AS k FROM "
+                      "pragma_foreign_key_check({})",
+                      QuoteString(table))};
+}
+
 namespace {
 
 bool HasIntegerPrimaryKey(const Table& t) {
@@ -124,11 +131,7 @@ void PlanTableRebuild(const Table& from, const std::string& name_before, const T
           std::find(checked.begin(), checked.end(), t.name) == checked.end())
         checked.push_back(t.name);
   for (const std::string& t : checked)
-    plan.postchecks.push_back(
-        {fmt::format("foreign keys of \"{}\" hold after the rebuild of \"{}\"", t, to.name),
-         fmt::format("SELECT \"table\" || ' rowid ' || quote(rowid) || ' -> ' || parent AS k FROM "
-                     "pragma_foreign_key_check({})",
-                     QuoteString(t))});
+    plan.postchecks.push_back(ForeignKeysHold(t, fmt::format("after the rebuild of \"{}\"", to.name)));
 }
 
 }  // namespace strata::sqlite

@@ -28,6 +28,10 @@ namespace strata::sqlite {
 void PlanTableRebuild(const Table& from, const std::string& name_before, const Table& to, const Schema& to_schema,
                       const std::string& reason, int64_t row_delta, Plan& plan);
 
+// A postcheck that the foreign keys of `table` hold (pragma_foreign_key_check
+// scoped to that table), described as "foreign keys of "t" hold <why>".
+Check ForeignKeysHold(const std::string& table, const std::string& why);
+
 // The temporary name a rebuild creates the new table under.
 std::string RebuildTempName(const std::string& table);
 

@@ -78,6 +78,8 @@ std::string RenderMigrationScript(const Plan& plan, const ScriptInfo& info) {
   for (const std::string& n : plan.irreversible_notes) Comment(out, "IRREVERSIBLE: " + n);
   out += "\n";
   Statement(out, "PRAGMA foreign_keys = OFF");
+  // A shell whose .sqliterc turns it on would not rewrite foreign keys on RENAME.
+  Statement(out, "PRAGMA legacy_alter_table = OFF");
   Statement(out, "BEGIN IMMEDIATE");
   out += "\n";
   Comment(out, "Bookkeeping for the checks; temporary, removed before COMMIT.");

@@ -1,8 +1,12 @@
 #include "sqlite/sqlite_dialect.h"
 
+#include <fmt/format.h>
+
 #include "sqlite/checks.h"
+#include "sqlite/database.h"
 #include "sqlite/planner.h"
 #include "sqlite/script.h"
+#include "sqlite/sql_writer.h"
 
 namespace strata::sqlite {
 
@@ -23,6 +27,19 @@ class SqliteDialect final : public Dialect {
 
   std::string RenderChecks(const Schema& schema, std::string_view tag) const override {
     return RenderChecksFile(BuildChecks(schema), tag);
+  }
+
+  // Creates the schema in an in-memory database and reads every view.
+  std::vector<std::string> Problems(const Schema& schema) const override {
+    Result<Database> db = Database::Open(":memory:");
+    if (!db.ok()) return {db.status().message()};
+    if (Status s = db->Exec(CreateSchemaSql(schema)); !s.ok()) return {s.message()};
+    std::vector<std::string> problems;
+    for (const View& v : schema.views)
+      if (Result<Statement> read = db->Prepare("SELECT * FROM " + QuoteIdentifier(v.name) + " LIMIT 0"); !read.ok())
+        problems.push_back(fmt::format("view \"{}\": {}", v.name,
+                                       read.status().message().substr(0, read.status().message().find(" in: "))));
+    return problems;
   }
 };
 

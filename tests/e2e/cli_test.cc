@@ -1,6 +1,8 @@
 // End-to-end: the strata binary as a user runs it.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "test_util.h"
 
 namespace strata {
@@ -19,6 +21,26 @@ TEST(Cli, ValidatePassesOnTheChefSocialSchema) {
 TEST(Cli, ValidateFindsTheDefaultSchemaFolderFromTheRepository) {
   testing::CommandResult r = RunStrata({"validate"}, testing::SourceDir());
   EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+TEST(Cli, ValidateAndGenerateRefuseAViewOverATableThatIsGone) {
+  // The YAML is well formed; SQLite would refuse the view at phase b, and
+  // every later ALTER with it.
+  testing::TempDir dir;
+  dir.Write("schema/project.yaml", "project: p\ntags: [a, b]\n");
+  dir.Write("schema/t.yaml",
+            "tables:\n"
+            "  - name: t\n    columns: [{name: id, type: INTEGER}]\n"
+            "  - name: gone\n    removed: b\n    columns: [{name: id, type: INTEGER}]\n"
+            "views:\n"
+            "  - name: v\n    sql: CREATE VIEW v AS SELECT id FROM gone\n");
+  for (const char* command : {"validate", "generate"}) {
+    testing::CommandResult r = RunStrata({command}, dir.path());
+    EXPECT_EQ(r.exit_code, 2) << command;
+    EXPECT_NE(r.err.find("schema at tag \"b\": view \"v\": no such table: main.gone"), std::string::npos)
+        << command << ": " << r.err;
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir / "migrations")) << "generate wrote nothing";
 }
 
 TEST(Cli, ValidateReportsEveryErrorAndExitsTwo) {

@@ -1172,6 +1172,117 @@ TEST(Scenario, ReferenceRowsInsertedUpdatedAndDeleted) {
                                       "UPDATE \"plan\" SET", "INSERT INTO \"plan\""}});
 }
 
+// A reference row deleted while a child table is rebuilt: the child row
+// that points at it would become an orphan, and the migration refuses.
+TEST(Scenario, DeletedReferenceRowWithChildrenIsRefused) {
+  RunScenario({.name = "a reference row with children deleted while the child table is rebuilt",
+               .tables_yaml = Tables(R"(
+  - name: plan
+    columns:
+      - {name: code, type: TEXT, primary_key: true}
+    rows:
+      key: [code]
+      values:
+        - {code: free}
+        - {code: pro}
+  - name: subscription
+    columns:
+      - {name: id, type: INTEGER, primary_key: true}
+      - name: plan_code
+        type: TEXT
+        changes:
+          after: {check: "length(plan_code) < 10"}
+    foreign_keys:
+      - {columns: [plan_code], references: {table: plan}}
+)"),
+               .edit =
+                   [](Schema& before, Schema& after) {
+                     // Before: free, pro, legacy. After: free, pro.
+                     Table& b = before.tables[0];
+                     ASSERT_EQ(b.name, "plan");
+                     b.rows.push_back(ReferenceRow{{{"code", Value::Text("legacy")}}, {}});
+                     ASSERT_EQ(after.tables[0].rows.size(), 2u);
+                   },
+               .seed_sql = "INSERT INTO subscription VALUES (1, 'free'), (2, 'legacy');",
+               .kept = {"SELECT * FROM subscription ORDER BY id"},
+               // A postcheck: its verdict rolls back the whole file, the
+               // record of the failure with it.
+               .up_fails_with = "foreign keys of \"subscription\" hold after the reference rows of \"plan\" changed",
+               .up_fails_unchecked = true});
+}
+
+// Views read each other: an unchanged view over a changed one is dropped
+// and created again with it, or the column rename in between would fail
+// SQLite's check of every view.
+TEST(Scenario, UnchangedViewOverAChangedView) {
+  RunScenario({.name = "an unchanged view that reads a changed view, with a column rename",
+               .tables_yaml = Tables(R"(
+  - name: t
+    columns:
+      - {name: id, type: INTEGER, primary_key: true}
+      - name: x
+        type: INTEGER
+        changes:
+          after: {name: y}
+views:
+  - name: v1
+    sql: CREATE VIEW v1 AS SELECT id, x FROM t
+    removed: after
+  - name: v1
+    sql: CREATE VIEW v1 AS SELECT id, y FROM t WHERE y > 0
+    since: after
+  - name: v2
+    sql: CREATE VIEW v2 AS SELECT id FROM v1
+)"),
+               .seed_sql = "INSERT INTO t VALUES (1, 5), (2, -1);",
+               .kept = {"SELECT * FROM t ORDER BY id"},
+               .after_up = {{"SELECT group_concat(id) FROM v2", "1"}},
+               .after_down = {{"SELECT group_concat(id) FROM v2", "1,2"}}});
+}
+
+// An added column's literal default takes the column's affinity, in the
+// prechecks as in the table: '1' in an INTEGER column is the number 1.
+TEST(Scenario, AddedColumnDefaultTakesItsAffinityInPrechecks) {
+  RunScenario({.name = "a text default on an INTEGER column checked by a new CHECK",
+               .tables_yaml = Tables(R"(
+  - name: t
+    columns:
+      - {name: id, type: INTEGER, primary_key: true}
+      - {name: level, type: INTEGER, default: '1', since: after}
+    checks:
+      - {name: level_range, expr: level BETWEEN 1 AND 5, since: after}
+)"),
+               .seed_sql = "INSERT INTO t VALUES (1), (2);",
+               .kept = {"SELECT id FROM t ORDER BY id"},
+               .after_up = {{"SELECT group_concat(typeof(level) || ':' || level) FROM t", "integer:1,integer:1"}}});
+}
+
+// Reference rows are the schema's: triggers added (or re-created) in the
+// same migration do not see them, as when the table is created new.
+TEST(Scenario, ReferenceRowsGoInBeforeNewTriggers) {
+  RunScenario({.name = "reference rows and a trigger that logs inserts, added together",
+               .tables_yaml = Tables(R"(
+  - name: log
+    columns:
+      - {name: id, type: INTEGER, primary_key: true}
+      - {name: what, type: TEXT}
+  - name: feature
+    columns:
+      - {name: key, type: TEXT, primary_key: true}
+    rows:
+      key: [key]
+      since: after
+      values:
+        - {key: voice}
+    triggers:
+      - name: feature_log
+        since: after
+        sql: CREATE TRIGGER feature_log AFTER INSERT ON feature BEGIN INSERT INTO log (what) VALUES ('feature ' || NEW.key); END
+)"),
+               .kept = {"SELECT * FROM log"},
+               .after_up = {{"SELECT count(*) FROM log", "0"}, {"SELECT key FROM feature", "voice"}}});
+}
+
 // ---------------------------------------------------------------------------
 // Several changes at once
 

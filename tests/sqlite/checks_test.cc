@@ -217,6 +217,30 @@ TEST_F(CraftedOrphans, SelfReferenceAndUniqueParentColumn) {
   EXPECT_FALSE(by_key->check->child_indexed);
 }
 
+TEST_F(CraftedOrphans, KeysMatchWithTheParentsCollation) {
+  // SQLite matches a key with the parent column's collation: 'ABC' is an
+  // orphan of a BINARY parent even when the child column is NOCASE.
+  std::vector<CheckResult> r = Run(R"(tables:
+  - name: p
+    columns:
+      - {name: k, type: TEXT, primary_key: true}
+  - name: c
+    columns:
+      - {name: id, type: INTEGER, primary_key: true}
+      - {name: pk, type: TEXT, collate: NOCASE}
+    foreign_keys:
+      - {columns: [pk], references: {table: p, columns: [k]}}
+)",
+                                   "INSERT INTO p VALUES ('abc');\n"
+                                   "INSERT INTO c (pk) VALUES ('abc'), ('ABC'), ('Abc');");
+  ASSERT_EQ(r.size(), 1u);
+  Result<int64_t> pragma = db_->QueryInt("SELECT count(*) FROM pragma_foreign_key_check('c')");
+  ASSERT_TRUE(pragma.ok());
+  EXPECT_EQ(*pragma, 2);
+  EXPECT_EQ(r[0].offending_rows, 2) << "the same rows as the pragma";
+  EXPECT_EQ(Sorted(r[0].samples), (std::vector<std::string>{"'ABC'", "'Abc'"}));
+}
+
 TEST(OrphanChecks, ParentWithoutAnyIndexIsOneScanNotAScanPerKey) {
   // A parent column that no index covers, in a database strata did not
   // create (the YAML loader refuses such a key): PRAGMA foreign_key_check
