@@ -2,15 +2,22 @@
 // schemas with random data consistent with them, random target schemas
 // reached only by changes that the data allows, then diff, plan, render,
 // and up, down and up again on a real SQLite file (in process). After each
-// step the live schema must be the expected one by introspection and every
-// kept value must be where it was, row for row.
+// step the live schema must be the expected one by introspection (tables,
+// indexes, triggers and views), every kept value must be where it was, row
+// for row, every declared view must answer a query and every declared
+// trigger that writes to the log table must fire.
 //
-// Changes that hit known planner bugs (see the DISABLED_ scenarios) are not
-// generated: dropping or adding a column other than the last one, renaming
-// a column that a CHECK, a partial index, a composite UNIQUE constraint or
-// another table's foreign key names, renaming a table that a foreign key
-// references, an index on a column with a collation, and WITHOUT ROWID keys
-// not declared NOT NULL.
+// Renames go through the rename hints the differ takes (`renamed_from`, as
+// a `name` change under `changes:` in the YAML sets it): columns (also key
+// columns, and columns an index, a partial index, a UNIQUE constraint, a
+// CHECK or another table's foreign key names) and tables (also tables that
+// foreign keys reference and tables rebuilt in the same migration).
+//
+// Changes that hit known planner bugs (see the DISABLED_ tests) are not
+// generated: dropping or adding a column other than the last one, an index
+// on a column with a collation, WITHOUT ROWID keys not declared NOT NULL, and
+// a foreign key added (or, seen from down, dropped) in a migration that
+// renames its parent table or the parent column it names.
 #include <algorithm>
 #include <chrono>
 #include <iostream>
@@ -37,6 +44,8 @@ namespace {
 
 constexpr uint64_t kBaseSeed = 20240611;
 constexpr int kPairs = 1000;
+// The table that the logging triggers write to (never changed itself).
+const std::string kLog = "log";
 
 enum class Kind { kInt, kText, kReal, kNumeric };
 
@@ -70,6 +79,22 @@ bool Mentions(const std::string& sql, const std::string& word) {
     if (starts && ends) return true;
   }
   return false;
+}
+
+// `sql` with every whole-word `from` replaced by `to`.
+std::string ReplaceWord(std::string sql, const std::string& from, const std::string& to) {
+  auto ident = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  for (size_t at = sql.find(from); at != std::string::npos; at = sql.find(from, at)) {
+    bool starts = at == 0 || !ident(sql[at - 1]);
+    bool ends = at + from.size() >= sql.size() || !ident(sql[at + from.size()]);
+    if (starts && ends) {
+      sql.replace(at, from.size(), to);
+      at += to.size();
+    } else {
+      at += 1;
+    }
+  }
+  return sql;
 }
 
 bool Contains(const std::vector<std::string>& v, const std::string& s) {
@@ -350,6 +375,7 @@ Target RandomTarget(Generator& g, const Schema& source, sqlite::Database& db, in
   for (int m = 0; m < mutations; ++m) {
     if (s.tables.empty()) break;
     Table& t = s.tables[g.Below(static_cast<int>(s.tables.size()))];
+    if (t.name == kLog) continue;  // the triggers' log table stays as it is
     const bool in_source = source.FindTable(t.name) != nullptr;
     // Columns with data: those of the source (the data queries below use them).
     auto has_data = [&](const Column& c) { return in_source && source.FindTable(t.name)->FindColumn(c.name); };
@@ -382,16 +408,11 @@ Target RandomTarget(Generator& g, const Schema& source, sqlite::Database& db, in
         t.columns.pop_back();
         break;
       }
-      case 2: {  // rename a column
+      case 2: {  // rename a column (whatever names it is renamed with it, below)
         std::vector<std::string> cols;
         for (const Column& c : t.columns)
-          if (has_data(c) && !Generator::IsKeyColumn(t, c.name) && !InCompositeUnique(t, c.name) &&
-              !InCheck(t, c.name))
-            cols.push_back(c.name);
-        bool partial = false;
-        for (const std::string& c : cols)
-          for (const Index& i : t.indexes) partial = partial || Mentions(i.where, c);
-        if (cols.empty() || partial) break;
+          if (has_data(c)) cols.push_back(c.name);
+        if (cols.empty()) break;
         std::string c = g.Pick(cols);
         std::string to = "r" + std::to_string(new_names++);
         describe("rename column " + c + " to " + to);
@@ -558,8 +579,8 @@ Target RandomTarget(Generator& g, const Schema& source, sqlite::Database& db, in
         std::erase_if(s.tables, [&](const Table& x) { return x.name == name; });
         break;
       }
-      case 14: {  // rename a table nothing references
-        if (ReferencedByAny(s, t.name) || !in_source || t.name.starts_with("r")) break;
+      case 14: {  // rename a table (foreign keys that reference it follow)
+        if (!in_source || t.name.starts_with("r")) break;
         std::string to = "r" + std::to_string(new_names++);
         describe("rename table to " + to);
         table_renames.push_back({t.name, to});
@@ -589,6 +610,10 @@ Target RandomTarget(Generator& g, const Schema& source, sqlite::Database& db, in
         if (cols.size() < 2) break;
         std::string a = g.Pick(cols), b = g.Pick(cols);
         if (a == b) break;
+        if (std::any_of(t.uniques.begin(), t.uniques.end(), [&](const UniqueConstraint& u) {
+              return u.columns.size() == 2 && Contains(u.columns, a) && Contains(u.columns, b);
+            }))
+          break;
         if (t.FindColumn(a)->collation != "" || t.FindColumn(b)->collation != "") break;
         if (!NoRows(db, "SELECT count(*) FROM (SELECT 1 FROM " + table + " WHERE " + Q(a) + " IS NOT NULL AND " + Q(b) +
                             " IS NOT NULL GROUP BY " + Q(a) + ", " + Q(b) + " HAVING count(*) > 1)"))
@@ -599,40 +624,255 @@ Target RandomTarget(Generator& g, const Schema& source, sqlite::Database& db, in
       }
     }
   }
-  // Column renames, with every reference inside the table.
+  // Whether the source has foreign key `fk` of target table `child` (a
+  // column renamed above maps back to its old name): one that is not is
+  // added by this migration (or dropped, when seen from the other side).
+  auto in_source = [&](const Table& child, const ForeignKey& fk, const std::string& parent_before) {
+    const Table* before = source.FindTable(child.renamed_from.empty() ? child.name : child.renamed_from);
+    if (!before || fk.columns.size() != 1) return false;
+    const Column* c = child.FindColumn(fk.columns[0]);
+    std::string column = c && !c->renamed_from.empty() ? c->renamed_from : fk.columns[0];
+    for (const ForeignKey& f : before->foreign_keys)
+      if (f.columns == std::vector<std::string>{column} && f.ref_table == parent_before &&
+          f.ref_columns.size() == fk.ref_columns.size())
+        return true;
+    return false;
+  };
+  // Column renames, with every reference to the column renamed too: in its
+  // table (keys, UNIQUE constraints, indexes and their predicates, CHECKs,
+  // foreign key columns) and in the foreign keys that reference it.
   for (const auto& [key, to] : column_renames) {
     std::string tname = key.substr(0, key.find('.')), from = key.substr(key.find('.') + 1);
     Table* t = nullptr;
     for (Table& x : s.tables)
       if (x.name == tname) t = &x;
-    if (!t || !t->FindColumn(from) || Generator::IsKeyColumn(*t, from)) continue;
-    if (InCheck(*t, from) || InCompositeUnique(*t, from)) continue;
-    bool partial = false;
-    for (const Index& i : t->indexes) partial = partial || Mentions(i.where, from);
-    if (partial) continue;
-    for (Column& c : t->columns)
+    if (!t || !t->FindColumn(from)) continue;
+    // A foreign key added in this migration that names a renamed parent
+    // column: its orphan precheck names the new column in the old table
+    // (DISABLED_NewForeignKeyToARenamedParentColumn).
+    bool new_fk_names_it = false;
+    for (const Table& x : s.tables)
+      for (const ForeignKey& fk : x.foreign_keys)
+        if (fk.ref_table == tname && !in_source(x, fk, tname) &&
+            (Contains(fk.ref_columns, from) || (fk.ref_columns.empty() && Generator::IsKeyColumn(*t, from))))
+          new_fk_names_it = true;
+    if (new_fk_names_it) continue;
+    for (Column& c : t->columns) {
       if (c.name == from) {
         c.name = to;
-        c.renamed_from = from;
+        if (c.renamed_from.empty()) c.renamed_from = from;
       }
-    for (Index& i : t->indexes)
+      c.check = ReplaceWord(c.check, from, to);
+    }
+    for (std::string& c : t->primary_key)
+      if (c == from) c = to;
+    for (UniqueConstraint& u : t->uniques)
+      for (std::string& c : u.columns)
+        if (c == from) c = to;
+    for (Index& i : t->indexes) {
       for (IndexPart& p : i.parts)
         if (p.column == from) p.column = to;
+      i.where = ReplaceWord(i.where, from, to);
+    }
+    for (CheckConstraint& c : t->checks) c.expr = ReplaceWord(c.expr, from, to);
     for (ForeignKey& fk : t->foreign_keys)
       for (std::string& c : fk.columns)
         if (c == from) c = to;
+    for (Table& x : s.tables)
+      for (ForeignKey& fk : x.foreign_keys)
+        if (fk.ref_table == tname)
+          for (std::string& c : fk.ref_columns)
+            if (c == from) c = to;
   }
+  // Table renames, with the foreign keys that reference the table (its own
+  // included). A renamed table may change otherwise too (and be rebuilt).
   for (const auto& [from, to] : table_renames) {
-    if (ReferencedByAny(s, from)) continue;
+    // A foreign key to the table that this migration adds (or, seen from
+    // down, drops): its orphan precheck looks for the parent under its new
+    // name in the old schema (DISABLED_NewForeignKeyToARenamedTable).
+    int now = 0, before = 0;
+    bool all_kept = true;
+    for (const Table& x : s.tables)
+      for (const ForeignKey& fk : x.foreign_keys)
+        if (fk.ref_table == from) {
+          ++now;
+          all_kept = all_kept && in_source(x, fk, from);
+        }
+    for (const Table& x : source.tables)
+      for (const ForeignKey& fk : x.foreign_keys) before += fk.ref_table == from;
+    if (!all_kept || now != before) continue;
     for (Table& t : s.tables)
-      // Only a table that does not change otherwise (a rebuild of a renamed
-      // table is a known bug: its snapshot reads the new name too early).
-      if (t.name == from && source.FindTable(from) && t == *source.FindTable(from)) {
+      if (t.name == from && source.FindTable(from)) {
         t.name = to;
         t.renamed_from = from;
+        for (Table& x : s.tables)
+          for (ForeignKey& fk : x.foreign_keys)
+            if (fk.ref_table == from) fk.ref_table = to;
+        break;
       }
   }
   return out;
+}
+
+// --- triggers and views ------------------------------------------------------
+
+// What a declared trigger or view is made of, to carry it from the source
+// to the target (following renames) and to check it.
+struct TriggerSpec {
+  std::string table;   // as the schema it belongs to names it
+  int kind = 0;        // 0: AFTER UPDATE OF, SELECT 1; 1: the same, logged; 2: AFTER DELETE WHEN, logged
+  std::string column;  // the column the trigger names
+};
+struct ViewSpec {
+  std::string table;
+  bool star = false;                 // SELECT *
+  std::vector<std::string> columns;  // otherwise these
+  std::string where;                 // "" or a column: WHERE <column> IS NOT NULL
+};
+struct Declared {
+  std::map<std::string, TriggerSpec> triggers;  // by trigger name
+  std::map<std::string, ViewSpec> views;        // by view name
+};
+
+std::string TriggerSql(const std::string& name, const TriggerSpec& t) {
+  const std::string log = "INSERT INTO " + kLog + " (what) VALUES ('" + name + "');";
+  switch (t.kind) {
+    case 0: return "CREATE TRIGGER " + name + " AFTER UPDATE OF " + t.column + " ON " + t.table + " BEGIN SELECT 1; END";
+    case 1: return "CREATE TRIGGER " + name + " AFTER UPDATE OF " + t.column + " ON " + t.table + " BEGIN " + log + " END";
+    default:
+      return "CREATE TRIGGER " + name + " AFTER DELETE ON " + t.table + " WHEN OLD." + t.column + " IS NOT NULL BEGIN " +
+             log + " END";
+  }
+}
+
+std::string ViewSql(const std::string& name, const ViewSpec& v) {
+  std::string cols;
+  for (const std::string& c : v.columns) cols += (cols.empty() ? "" : ", ") + c;
+  return "CREATE VIEW " + name + " AS SELECT " + (v.star ? "*" : cols) + " FROM " + v.table +
+         (v.where.empty() ? "" : " WHERE " + v.where + " IS NOT NULL");
+}
+
+TriggerSpec RandomTrigger(Generator& g, const Table& t, bool with_log) {
+  return TriggerSpec{t.name, with_log ? g.Below(3) : 0, g.Pick(t.columns).name};
+}
+
+ViewSpec RandomView(Generator& g, const Table& t) {
+  ViewSpec v{t.name, g.Chance(20), {}, {}};
+  for (const Column& c : t.columns)
+    if (g.Chance(50)) v.columns.push_back(c.name);
+  if (v.columns.empty()) v.columns.push_back(g.Pick(t.columns).name);
+  if (g.Chance(30)) v.where = g.Pick(t.columns).name;
+  return v;
+}
+
+// Puts the declared triggers and views into `s` (replacing any there).
+void Declare(Schema& s, const Declared& d) {
+  for (Table& t : s.tables) t.triggers.clear();
+  s.views.clear();
+  for (const auto& [name, spec] : d.triggers)
+    for (Table& t : s.tables)
+      if (t.name == spec.table) t.triggers.push_back(Trigger{name, TriggerSql(name, spec), {}, {}});
+  for (const auto& [name, spec] : d.views) s.views.push_back(View{name, ViewSql(name, spec), {}, {}});
+}
+
+// Source triggers and views, sometimes with a log table for the triggers.
+Declared SourceTriggersAndViews(Generator& g, Schema& s) {
+  Declared d;
+  const bool with_log = g.Chance(40);
+  if (with_log) {
+    Table log;
+    log.name = kLog;
+    log.columns.push_back(Column{.name = "id", .type = "INTEGER", .primary_key = true});
+    log.columns.push_back(Column{.name = "what", .type = "TEXT"});
+    s.tables.push_back(log);
+  }
+  for (const Table& t : s.tables) {
+    if (t.name == kLog) continue;
+    for (int k = 0; k < 2; ++k)
+      if (g.Chance(k == 0 ? 35 : 15)) d.triggers[t.name + "_tg" + std::to_string(k)] = RandomTrigger(g, t, with_log);
+    if (g.Chance(35)) d.views["v_" + t.name] = RandomView(g, t);
+  }
+  Declare(s, d);
+  return d;
+}
+
+// The target's: each source trigger or view kept (following the renames of
+// its table and columns), changed or dropped; new ones on any table.
+Declared TargetTriggersAndViews(Generator& g, const Schema& source, const Declared& from, Schema& s,
+                                std::vector<std::string>& changes) {
+  Declared d;
+  const bool with_log = source.FindTable(kLog) != nullptr;
+  for (const Table& t : s.tables) {
+    if (t.name == kLog) continue;
+    const std::string old_name = t.renamed_from.empty() ? t.name : t.renamed_from;
+    const bool existed = source.FindTable(old_name) != nullptr;
+    // The target name of a source column of this table, "" when gone.
+    auto follow = [&](const std::string& column) -> std::string {
+      if (!existed) return "";
+      for (const Column& c : t.columns)
+        if (c.renamed_from == column || (c.renamed_from.empty() && c.name == column)) return c.name;
+      return "";
+    };
+    int triggers = 0, views = 0;
+    for (const auto& [name, spec] : from.triggers) {
+      if (!existed || spec.table != old_name) continue;
+      int roll = g.Below(100);
+      if (roll < 55) {
+        TriggerSpec kept{t.name, spec.kind, follow(spec.column)};
+        if (kept.column.empty()) kept.column = g.Pick(t.columns).name;
+        d.triggers[name] = kept;
+        ++triggers;
+        if (TriggerSql(name, kept) != TriggerSql(name, spec)) changes.push_back(t.name + ": trigger " + name + " follows");
+      } else if (roll < 80) {
+        d.triggers[name] = RandomTrigger(g, t, with_log);
+        ++triggers;
+        changes.push_back(t.name + ": trigger " + name + " changed");
+      } else {
+        changes.push_back(t.name + ": trigger " + name + " dropped");
+      }
+    }
+    if (triggers == 0 && g.Chance(25)) {
+      std::string name = t.name + "_tg" + std::to_string(2 + g.Below(3));
+      if (!d.triggers.count(name) && !from.triggers.count(name)) {
+        d.triggers[name] = RandomTrigger(g, t, with_log);
+        changes.push_back(t.name + ": trigger " + name + " added");
+      }
+    }
+    for (const auto& [name, spec] : from.views) {
+      if (!existed || spec.table != old_name) continue;
+      int roll = g.Below(100);
+      if (roll < 50) {
+        ViewSpec kept{t.name, spec.star, {}, follow(spec.where)};
+        for (const std::string& c : spec.columns)
+          if (std::string to = follow(c); !to.empty()) kept.columns.push_back(to);
+        if (kept.columns.empty()) kept.columns.push_back(g.Pick(t.columns).name);
+        d.views[name] = kept;
+        ++views;
+        if (ViewSql(name, kept) != ViewSql(name, spec)) changes.push_back(t.name + ": view " + name + " follows");
+      } else if (roll < 75) {
+        d.views[name] = RandomView(g, t);
+        ++views;
+        changes.push_back(t.name + ": view " + name + " changed");
+      } else {
+        changes.push_back(t.name + ": view " + name + " dropped");
+      }
+    }
+    if (views == 0 && g.Chance(25)) {
+      std::string name = "v_" + t.name + "_" + std::to_string(g.Below(3));
+      if (!d.views.count(name) && !from.views.count(name)) {
+        d.views[name] = RandomView(g, t);
+        changes.push_back(t.name + ": view " + name + " added");
+      }
+    }
+  }
+  for (const auto& [name, spec] : from.views)
+    if (!d.views.count(name) && !s.FindTable(spec.table) && spec.table != kLog) {
+      bool renamed = false;
+      for (const Table& t : s.tables) renamed = renamed || t.renamed_from == spec.table;
+      if (!renamed) changes.push_back(spec.table + ": view " + name + " dropped with its table");
+    }
+  Declare(s, d);
+  return d;
 }
 
 // --- checks ----------------------------------------------------------------
@@ -661,7 +901,13 @@ std::vector<KeptTable> KeptData(const Schema& source, const Schema& target) {
     std::string old_name = t.renamed_from.empty() ? t.name : t.renamed_from;
     const Table* s = source.FindTable(old_name);
     if (!s) continue;
-    KeptTable k{s->name, t.name, {}, !s->without_rowid && !t.without_rowid};
+    // A table whose key becomes the rowid (BIGINT to INTEGER PRIMARY KEY)
+    // cannot keep its old rowids: they are the key values from then on.
+    auto rowid_alias = [](const Table& x) {
+      std::vector<std::string> pk = x.PrimaryKeyColumns();
+      return !x.without_rowid && pk.size() == 1 && x.FindColumn(pk[0])->type == "INTEGER";
+    };
+    KeptTable k{s->name, t.name, {}, !s->without_rowid && !t.without_rowid && (rowid_alias(*s) || !rowid_alias(t))};
     for (const Column& c : t.columns) {
       std::string old_col = c.renamed_from.empty() ? c.name : c.renamed_from;
       if (s->FindColumn(old_col)) k.columns.push_back({old_col, c.name});
@@ -706,6 +952,34 @@ void ExpectLive(sqlite::Database& db, const Schema& expected, const std::string&
   EXPECT_TRUE(leftovers.ok() && *leftovers == 0);
 }
 
+// Every view of `expected` answers a query, and every logging UPDATE
+// trigger writes one log row per row of its table.
+void ExpectViewsAndTriggersWork(sqlite::Database& db, const Schema& expected, const Declared& declared,
+                                const std::string& when) {
+  SCOPED_TRACE(when);
+  for (const View& v : expected.views) {
+    Status s = db.Exec("SELECT * FROM " + Q(v.name) + " LIMIT 1");
+    EXPECT_TRUE(s.ok()) << "view " << v.name << ": " << s.message();
+  }
+  for (const auto& [name, spec] : declared.triggers) {
+    if (spec.kind != 1) continue;
+    const std::string logged = "SELECT count(*) FROM " + kLog + " WHERE what = '" + name + "'";
+    ASSERT_TRUE(db.Exec("SAVEPOINT probe").ok());
+    Result<int64_t> rows = db.QueryInt("SELECT count(*) FROM " + Q(spec.table));
+    Result<int64_t> before = db.QueryInt(logged);
+    Status updated = db.Exec("UPDATE " + Q(spec.table) + " SET " + Q(spec.column) + " = " + Q(spec.column));
+    Result<int64_t> after = db.QueryInt(logged);
+    EXPECT_TRUE(db.Exec("ROLLBACK TO probe").ok());
+    EXPECT_TRUE(db.Exec("RELEASE probe").ok());
+    EXPECT_TRUE(updated.ok()) << "trigger " << name << ": " << updated.message();
+    if (rows.ok() && before.ok() && after.ok()) {
+      EXPECT_EQ(*after, *before + *rows) << "trigger " << name << " did not fire";
+    } else {
+      ADD_FAILURE() << "trigger " << name << ": counting failed";
+    }
+  }
+}
+
 std::vector<std::string> Invalid(const Schema& s) {
   Diagnostics d;
   ValidateSchema(s, d);
@@ -722,7 +996,9 @@ TEST(Property, RandomSchemaPairsMigrateUpDownAndUpKeepingData) {
   for (int i = 0; i < kPairs; ++i) {
     const uint64_t seed = kBaseSeed + static_cast<uint64_t>(i);
     Generator g(seed);
-    const Schema source = g.RandomSchema();
+    Schema generated = g.RandomSchema();
+    const Declared source_declared = SourceTriggersAndViews(g, generated);
+    const Schema source = generated;
     TempDir dir;
     const std::string path = (dir / "p.db").string();
     Result<sqlite::Database> opened = sqlite::Database::Open(path);
@@ -742,9 +1018,12 @@ TEST(Property, RandomSchemaPairsMigrateUpDownAndUpKeepingData) {
     Status seeded = Apply(db, "BEGIN;\n" + data + "COMMIT;");
     ASSERT_TRUE(seeded.ok()) << seeded.message() << "\n" << data;
     rows_total += static_cast<int>(std::count(data.begin(), data.end(), '\n'));
+    ExpectViewsAndTriggersWork(db, source, source_declared, "after create");
+    ASSERT_FALSE(::testing::Test::HasFailure());
 
     int new_names = 0;
     Target target = RandomTarget(g, source, db, new_names);
+    const Declared target_declared = TargetTriggersAndViews(g, source, source_declared, target.schema, target.changes);
     if (target.changes.empty()) continue;
     SCOPED_TRACE("-- changes: " + ::testing::PrintToString(target.changes) + "\n-- target schema:\n" +
                  SchemaText(target.schema) + "\n-- data:\n" + data);
@@ -755,7 +1034,10 @@ TEST(Property, RandomSchemaPairsMigrateUpDownAndUpKeepingData) {
     ++pairs;
     for (const std::string& c : target.changes) {
       std::string what = c.substr(c.find(": ") + 2);
-      ++change_kinds[what.substr(0, what.find(' '))];
+      std::string kind = what.substr(0, what.find(' '));
+      if (kind == "rename") kind += " " + what.substr(7, what.find(' ', 7) - 7);
+      if (kind == "trigger" || kind == "view") kind += " " + what.substr(what.rfind(' ') + 1);
+      ++change_kinds[kind];
     }
 
     const ScenarioScripts scripts = MakeScripts(source, target.schema);
@@ -767,18 +1049,21 @@ TEST(Property, RandomSchemaPairsMigrateUpDownAndUpKeepingData) {
     Status up = Apply(db, scripts.up);
     ASSERT_TRUE(up.ok()) << up.message() << "\n" << scripts.up;
     ExpectLive(db, target.schema, "after up");
+    ExpectViewsAndTriggersWork(db, target.schema, target_declared, "after up");
     EXPECT_EQ(Snapshot(db, kept, true), before) << "after up";
     ASSERT_FALSE(::testing::Test::HasFailure());
 
     Status down = Apply(db, scripts.down);
     ASSERT_TRUE(down.ok()) << down.message() << "\n" << scripts.down;
     ExpectLive(db, source, "after down");
+    ExpectViewsAndTriggersWork(db, source, source_declared, "after down");
     EXPECT_EQ(Snapshot(db, kept, false), before) << "after down";
     ASSERT_FALSE(::testing::Test::HasFailure());
 
     Status again = Apply(db, scripts.up);
     ASSERT_TRUE(again.ok()) << again.message();
     ExpectLive(db, target.schema, "after up, down and up again");
+    ExpectViewsAndTriggersWork(db, target.schema, target_declared, "after up, down and up again");
     EXPECT_EQ(Snapshot(db, kept, true), before) << "after up, down and up again";
     ASSERT_FALSE(::testing::Test::HasFailure());
   }
@@ -791,6 +1076,60 @@ TEST(Property, RandomSchemaPairsMigrateUpDownAndUpKeepingData) {
   // property to mean something.
   EXPECT_GE(pairs, 800);
   EXPECT_GE(rebuilds, 400);
+}
+
+// Plans source -> target and runs up on a database at source holding `data`.
+Status UpFrom(const Schema& source, const Schema& target, const std::string& data) {
+  TempDir dir;
+  Result<sqlite::Database> db = sqlite::Database::Open((dir / "d.db").string());
+  if (!db.ok()) return db.status();
+  ScenarioScripts scripts = MakeScripts(source, target);
+  if (Status s = Apply(*db, scripts.create); !s.ok()) return s;
+  if (Status s = Apply(*db, data); !s.ok()) return s;
+  return Apply(*db, scripts.up);
+}
+
+// Known bug: a foreign key added in the same migration that renames the
+// parent's key column. The orphan precheck (AddOrphanPrecheck in
+// src/sqlite/planner.cc) runs before any step, against the parent as it is
+// then, but names the parent column as the target does ("p"."r0"), so up
+// fails with "no such column: p.r0" even on an empty table. The same
+// happens when the foreign key names no column (the parent's key, taken
+// from the target).
+TEST(Property, DISABLED_NewForeignKeyToARenamedParentColumn) {
+  Schema source;
+  source.tables.push_back(Table{.name = "t0",
+                                .columns = {Column{.name = "id", .type = "INTEGER", .primary_key = true},
+                                            Column{.name = "c", .type = "INTEGER"}}});
+  Schema target = source;
+  target.tables[0].columns[0].name = "r0";
+  target.tables[0].columns[0].renamed_from = "id";
+  target.tables[0].columns.push_back(Column{.name = "n", .type = "INTEGER"});
+  target.tables[0].foreign_keys.push_back(ForeignKey{{"n"}, "t0", {"r0"}, FkAction::kNoAction, FkAction::kNoAction, {}});
+  Status up = UpFrom(source, target, "INSERT INTO t0 VALUES (1, 5);");
+  EXPECT_TRUE(up.ok()) << up.message();
+}
+
+// Known bug: a foreign key added in the same migration that renames the
+// parent table. The orphan precheck looks the parent up by its new name in
+// the old schema (from_schema.FindTable(ref_table) in AddOrphanPrecheck),
+// finds none, takes it for a table the migration creates, and counts every
+// non-NULL child row as an orphan: up refuses with "has rows whose (pid)
+// match no row of "r" (orphans)" although every row has its parent. The
+// down of a migration that drops such a foreign key while renaming the
+// table fails the same way.
+TEST(Property, DISABLED_NewForeignKeyToARenamedTable) {
+  Schema source;
+  source.tables.push_back(Table{.name = "p", .columns = {Column{.name = "id", .type = "INTEGER", .primary_key = true}}});
+  source.tables.push_back(Table{.name = "c",
+                                .columns = {Column{.name = "id", .type = "INTEGER", .primary_key = true},
+                                            Column{.name = "pid", .type = "INTEGER"}}});
+  Schema target = source;
+  target.tables[0].name = "r";
+  target.tables[0].renamed_from = "p";
+  target.tables[1].foreign_keys.push_back(ForeignKey{{"pid"}, "r", {}, FkAction::kNoAction, FkAction::kNoAction, {}});
+  Status up = UpFrom(source, target, "INSERT INTO p VALUES (1); INSERT INTO c VALUES (1, 1);");
+  EXPECT_TRUE(up.ok()) << up.message();
 }
 
 }  // namespace
