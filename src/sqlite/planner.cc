@@ -118,11 +118,38 @@ std::string Joined(const std::vector<std::string>& columns) {
   return out;
 }
 
+// The names of the migration's renames, new -> old: prechecks run before
+// any step, so they must name tables and columns as they were.
+class NamesBefore {
+ public:
+  explicit NamesBefore(const std::vector<Change>& changes) {
+    for (const Change& c : changes) {
+      if (const auto* r = std::get_if<RenameTable>(&c)) tables_[AsciiLower(r->to)] = r->from;
+      if (const auto* m = std::get_if<ModifyTable>(&c))
+        for (const TableChange& tc : m->changes)
+          if (const auto* r = std::get_if<RenameColumn>(&tc)) columns_[AsciiLower(m->to.name + "." + r->to)] = r->from;
+    }
+  }
+  std::string Table(const std::string& table) const {
+    auto it = tables_.find(AsciiLower(table));
+    return it == tables_.end() ? table : it->second;
+  }
+  // `table` under its new name.
+  std::string Column(const std::string& table, const std::string& column) const {
+    auto it = columns_.find(AsciiLower(table + "." + column));
+    return it == columns_.end() ? column : it->second;
+  }
+
+ private:
+  std::map<std::string, std::string> tables_, columns_;
+};
+
 // What the prechecks need to know besides the change: they run before any
 // step, so they name tables as they are before the migration.
 struct PrecheckContext {
   const Schema& from_schema;
   const Schema& to_schema;
+  const NamesBefore& names_before;
   std::string table_before;  // the table's name before a rename in this migration
   // The existing rows as the new definition names them (see RowsAsNew);
   // empty for the table itself.
@@ -191,7 +218,7 @@ void RowsAsNew(const Table& from, const ModifyTable& m, PrecheckContext& ctx) {
 void AddOrphanPrecheck(const PrecheckContext& ctx, const Table& from, const ForeignKey& f, Plan& plan) {
   const bool all_exist = std::all_of(f.columns.begin(), f.columns.end(),
                                      [&](const std::string& c) { return ctx.HasColumn(from, c); });
-  const Table* parent_before = ctx.from_schema.FindTable(f.ref_table);
+  const Table* parent_before = ctx.from_schema.FindTable(ctx.names_before.Table(f.ref_table));
   const Table* parent_after = ctx.to_schema.FindTable(f.ref_table);
   if (!all_exist || !parent_after) return;
   std::vector<std::string> parent_cols = f.ref_columns.empty() ? parent_after->PrimaryKeyColumns() : f.ref_columns;
@@ -202,7 +229,8 @@ void AddOrphanPrecheck(const PrecheckContext& ctx, const Table& from, const Fore
   if (parent_before) {
     std::string match;
     for (size_t i = 0; i < f.columns.size() && i < parent_cols.size(); ++i)
-      match += fmt::format("{}p.{} = c.{}", match.empty() ? "" : " AND ", QuoteIdentifier(parent_cols[i]),
+      match += fmt::format("{}p.{} = c.{}", match.empty() ? "" : " AND ",
+                           QuoteIdentifier(ctx.names_before.Column(f.ref_table, parent_cols[i])),
                            QuoteIdentifier(f.columns[i]));
     orphan = fmt::format("NOT EXISTS (SELECT 1 FROM {} AS p WHERE {})", QuoteIdentifier(parent_before->name), match);
   }
@@ -471,6 +499,8 @@ Plan PlanChanges(const Schema& from, const Schema& to, const std::vector<Change>
       for (const DataFix& fix : t.data_fixes)
         plan.data_fixes.push_back({fmt::format("data fix \"{}\": {}", fix.name, fix.description), {fix.sql}});
 
+  const NamesBefore names_before(changes);
+
   // The declared views go first and come back last, all of them: SQLite
   // checks every view at each ALTER, so one that reads a changed table,
   // column or view would block the change, and views may read each other.
@@ -501,10 +531,10 @@ Plan PlanChanges(const Schema& from, const Schema& to, const std::vector<Change>
     for (const Table& t : to.tables)
       if (const Table* before = from.FindTable(t.name))
         for (const ForeignKey& fk : t.foreign_keys)
-          AddOrphanPrecheck({from, to, before->name}, *before, fk, plan);
+          AddOrphanPrecheck({from, to, names_before, before->name}, *before, fk, plan);
   for (const Change& c : changes)
     if (const auto* m = std::get_if<ModifyTable>(&c)) {
-      PrecheckContext ctx{from, to, m->to.name};
+      PrecheckContext ctx{from, to, names_before, m->to.name};
       for (const Change& r : changes)
         if (const auto* rename = std::get_if<RenameTable>(&r); rename && rename->to == m->to.name)
           ctx.table_before = rename->from;
