@@ -193,11 +193,17 @@ std::vector<TableChange> DiffTable(const Table& from, const Table& to, const Ren
 // the old table or column, so those are not changes of their own.
 class RenamedReferences {
  public:
-  explicit RenamedReferences(const RenameHints& hints) {
-    for (const auto& [new_table, old_table] : hints.tables) tables_[AsciiLower(old_table)] = new_table;
+  // The hints hold new names in lower case; `to` has their spelling.
+  RenamedReferences(const RenameHints& hints, const Schema& to) {
+    for (const auto& [new_table, old_table] : hints.tables) {
+      const Table* t = to.FindTable(new_table);
+      tables_[AsciiLower(old_table)] = t ? t->name : new_table;
+    }
     for (const auto& [key, old_column] : hints.columns) {
-      const std::string table = key.substr(0, key.find('.'));
-      columns_[table + "." + AsciiLower(old_column)] = key.substr(key.find('.') + 1);
+      const std::string table = key.substr(0, key.find('.')), column = key.substr(key.find('.') + 1);
+      const Table* t = to.FindTable(table);
+      const strata::Column* c = t ? t->FindColumn(column) : nullptr;
+      columns_[table + "." + AsciiLower(old_column)] = c ? c->name : column;
     }
   }
 
@@ -233,7 +239,7 @@ std::vector<Change> Diff(const Schema& from, const Schema& to, const RenameHints
   std::map<std::string, const Table*> old_tables;
   for (const Table& t : from.tables) old_tables[AsciiLower(t.name)] = &t;
   std::map<std::string, bool> matched;
-  const RenamedReferences renames(hints);
+  const RenamedReferences renames(hints, to);
   for (const Table& t : to.tables) {
     std::string old_name = t.name;
     if (auto h = hints.tables.find(AsciiLower(t.name)); h != hints.tables.end()) old_name = h->second;
