@@ -223,15 +223,11 @@ struct TableInfo {
   std::vector<std::string> columns;  // declared order
   std::string rowid_alias;           // the INTEGER PRIMARY KEY column, lower case, "" for none
   std::vector<IndexInfo> indexes;
-  struct Fk {
-    std::vector<std::string> columns;
-    std::string ref_table;
-    std::vector<std::string> ref_columns;
-  };
-  std::vector<Fk> foreign_keys;
+  std::vector<ForeignKey> foreign_keys;
 };
 
-Result<TableInfo> ReadTable(Database& db, const std::string& name) {
+Result<TableInfo> ReadTable(Database& db, const std::string& name,
+                            const std::map<std::string, IndexText>& index_texts) {
   TableInfo t;
   t.name = name;
   Result<Statement> cols = db.Prepare("SELECT name, type, pk FROM pragma_table_info(?1) ORDER BY cid");
@@ -246,8 +242,7 @@ Result<TableInfo> ReadTable(Database& db, const std::string& name) {
     if (cols->Int(2) > 0) pk.emplace_back(cols->Text(0), cols->Text(1));
   }
   Result<Statement> list = db.Prepare(
-      "SELECT il.name, il.\"unique\", il.origin, il.partial, coalesce(s.sql, ''), coalesce(s.rowid, 0) "
-      "FROM pragma_index_list(?1) AS il LEFT JOIN sqlite_schema AS s ON s.type = 'index' AND s.name = il.name");
+      "SELECT name, \"unique\", origin, partial FROM pragma_index_list(?1)");
   if (!list.ok()) return list.status();
   if (Status s = list->Bind(1, name); !s.ok()) return s;
   Result<Statement> info =
@@ -263,8 +258,10 @@ Result<TableInfo> ReadTable(Database& db, const std::string& name) {
     index.table = name;
     index.unique = list->Int(1) != 0;
     index.origin = list->Text(2);
-    if (list->Int(3) != 0) index.where = CanonicalSql(PartialIndexWhere(list->Text(4)));
-    index.created = list->Int(5);
+    if (auto text = index_texts.find(index.name); text != index_texts.end()) {
+      if (list->Int(3) != 0) index.where = CanonicalSql(PartialIndexWhere(text->second.sql));
+      index.created = text->second.created;
+    }
     pk_index = pk_index || index.origin == "pk";
     if (Status s = info->Reset(); !s.ok()) return s;
     if (Status s = info->Bind(1, index.name); !s.ok()) return s;
@@ -287,24 +284,9 @@ Result<TableInfo> ReadTable(Database& db, const std::string& name) {
   // the list, and every lookup by it is a key search.
   if (pk.size() == 1 && EqualsIgnoreCase(pk[0].second, "INTEGER") && !pk_index) t.rowid_alias = AsciiLower(pk[0].first);
 
-  Result<Statement> fks = db.Prepare(
-      "SELECT id, \"table\", \"from\", coalesce(\"to\", '') FROM pragma_foreign_key_list(?1) ORDER BY id, seq");
+  Result<std::vector<ForeignKey>> fks = ReadForeignKeys(db, name);
   if (!fks.ok()) return fks.status();
-  if (Status s = fks->Bind(1, name); !s.ok()) return s;
-  int64_t current = -1;
-  for (;;) {
-    Result<bool> row = fks->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    if (fks->Int(0) != current) {
-      current = fks->Int(0);
-      t.foreign_keys.push_back({{}, fks->Text(1), {}});
-    }
-    t.foreign_keys.back().columns.push_back(fks->Text(2));
-    if (!fks->Text(3).empty()) t.foreign_keys.back().ref_columns.push_back(fks->Text(3));
-  }
-  // pragma_foreign_key_list numbers constraints from the last declared one.
-  std::reverse(t.foreign_keys.begin(), t.foreign_keys.end());
+  t.foreign_keys = std::move(fks.value());
   return t;
 }
 
@@ -631,10 +613,12 @@ Result<ExplainReport> Explain(Database& db, const Schema& schema) {
       db, "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid");
   if (!live.ok()) return live.status();
   const std::vector<std::string>& tables = *live;
+  Result<std::map<std::string, IndexText>> index_texts = ReadIndexTexts(db);
+  if (!index_texts.ok()) return index_texts.status();
   std::map<std::string, TableInfo> infos;
   std::set<std::string> taken_names;
   for (const std::string& name : tables) {
-    Result<TableInfo> info = ReadTable(db, name);
+    Result<TableInfo> info = ReadTable(db, name, *index_texts);
     if (!info.ok()) return info.status();
     for (const IndexInfo& i : info->indexes) taken_names.insert(AsciiLower(i.name));
     infos.emplace(name, std::move(info.value()));
@@ -725,7 +709,7 @@ Result<ExplainReport> Explain(Database& db, const Schema& schema) {
   for (const std::string& name : tables) {
     if (!schema.FindTable(name)) continue;
     const TableInfo& info = infos.at(name);
-    for (const TableInfo::Fk& fk : info.foreign_keys) {
+    for (const ForeignKey& fk : info.foreign_keys) {
       std::string where;
       for (const std::string& c : fk.columns) where += (where.empty() ? "" : " AND ") + QuoteIdentifier(c) + " = ?";
       const std::string lookup = fmt::format("SELECT 1 FROM {} WHERE {}", QuoteIdentifier(name), where);

@@ -114,9 +114,7 @@ Status InspectColumns(Database& db, Table& t, const std::string& create_sql) {
   return Status::Ok();
 }
 
-// `index_sql`: the CREATE INDEX text of every index, read in one pass
-// (sqlite_schema has no index on name, so a lookup per index is a scan).
-Status InspectIndexes(Database& db, Table& t, const std::map<std::string, std::string>& index_sql) {
+Status InspectIndexes(Database& db, Table& t, const std::map<std::string, IndexText>& index_sql) {
   Result<Statement> list = db.Prepare(
       "SELECT il.name, il.\"unique\", il.origin, il.partial FROM pragma_index_list(?1) AS il ORDER BY il.seq DESC");
   if (!list.ok()) return list.status();
@@ -134,7 +132,7 @@ Status InspectIndexes(Database& db, Table& t, const std::map<std::string, std::s
     index.name = list->Text(0);
     index.unique = list->Int(1) != 0;
     if (list->Int(3) != 0)
-      if (auto sql = index_sql.find(index.name); sql != index_sql.end()) index.where = PartialIndexWhere(sql->second);
+      if (auto text = index_sql.find(index.name); text != index_sql.end()) index.where = PartialIndexWhere(text->second.sql);
     if (Status s = info->Reset(); !s.ok()) return s;
     if (Status s = info->Bind(1, index.name); !s.ok()) return s;
     for (;;) {
@@ -171,34 +169,6 @@ FkAction ParseAction(const std::string& text) {
   return FkAction::kNoAction;
 }
 
-Status InspectForeignKeys(Database& db, Table& t) {
-  // pragma_foreign_key_list numbers constraints from the last declared one;
-  // reverse them to get the declared order back.
-  Result<Statement> stmt = db.Prepare(
-      "SELECT id, \"table\", \"from\", \"to\", on_update, on_delete FROM "
-      "pragma_foreign_key_list(?1) ORDER BY id DESC, seq");
-  if (!stmt.ok()) return stmt.status();
-  if (Status s = stmt->Bind(1, t.name); !s.ok()) return s;
-  int64_t current = -1;
-  for (;;) {
-    Result<bool> row = stmt->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    if (stmt->Int(0) != current) {
-      current = stmt->Int(0);
-      ForeignKey fk;
-      fk.ref_table = stmt->Text(1);
-      fk.on_update = ParseAction(stmt->Text(4));
-      fk.on_delete = ParseAction(stmt->Text(5));
-      t.foreign_keys.push_back(std::move(fk));
-    }
-    ForeignKey& fk = t.foreign_keys.back();
-    fk.columns.push_back(stmt->Text(2));
-    if (!stmt->IsNull(3)) fk.ref_columns.push_back(stmt->Text(3));
-  }
-  return Status::Ok();
-}
-
 // CHECK constraints and collations, which only the stored CREATE text holds.
 void InspectCreateText(Table& t, const std::string& create_sql) {
   ParsedCreateTable parsed = ParseCreateTable(create_sql);
@@ -218,6 +188,48 @@ void InspectCreateText(Table& t, const std::string& create_sql) {
 }
 
 }  // namespace
+
+Result<std::vector<ForeignKey>> ReadForeignKeys(Database& db, const std::string& table) {
+  // pragma_foreign_key_list numbers constraints from the last declared one;
+  // reverse them to get the declared order back.
+  Result<Statement> stmt = db.Prepare(
+      "SELECT id, \"table\", \"from\", \"to\", on_update, on_delete FROM "
+      "pragma_foreign_key_list(?1) ORDER BY id DESC, seq");
+  if (!stmt.ok()) return stmt.status();
+  if (Status s = stmt->Bind(1, table); !s.ok()) return s;
+  std::vector<ForeignKey> out;
+  int64_t current = -1;
+  for (;;) {
+    Result<bool> row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    if (stmt->Int(0) != current) {
+      current = stmt->Int(0);
+      ForeignKey fk;
+      fk.ref_table = stmt->Text(1);
+      fk.on_update = ParseAction(stmt->Text(4));
+      fk.on_delete = ParseAction(stmt->Text(5));
+      out.push_back(std::move(fk));
+    }
+    ForeignKey& fk = out.back();
+    fk.columns.push_back(stmt->Text(2));
+    if (!stmt->IsNull(3)) fk.ref_columns.push_back(stmt->Text(3));
+  }
+  return out;
+}
+
+Result<std::map<std::string, IndexText>> ReadIndexTexts(Database& db) {
+  std::map<std::string, IndexText> out;
+  Result<Statement> indexes = db.Prepare("SELECT name, sql, rowid FROM sqlite_schema WHERE type = 'index'");
+  if (!indexes.ok()) return indexes.status();
+  for (;;) {
+    Result<bool> row = indexes->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    out[indexes->Text(0)] = {indexes->Text(1), indexes->Int(2)};
+  }
+  return out;
+}
 
 Table AsInspected(Table t) {
   t.description.clear();
@@ -278,17 +290,8 @@ Schema AsInspected(const Schema& s) {
 }
 
 Result<Schema> InspectSchema(Database& db, const std::vector<std::string>& ignored) {
-  std::map<std::string, std::string> index_sql;
-  {
-    Result<Statement> indexes = db.Prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL");
-    if (!indexes.ok()) return indexes.status();
-    for (;;) {
-      Result<bool> row = indexes->Step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
-      index_sql[indexes->Text(0)] = indexes->Text(1);
-    }
-  }
+  Result<std::map<std::string, IndexText>> index_sql = ReadIndexTexts(db);
+  if (!index_sql.ok()) return index_sql.status();
   Result<Statement> tables = db.Prepare(
       "SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' "
       "ESCAPE '\\' ORDER BY rowid");
@@ -310,8 +313,14 @@ Result<Schema> InspectSchema(Database& db, const std::vector<std::string>& ignor
     t.without_rowid = options.find("WITHOUT ROWID") != std::string::npos;
     t.strict = options.find("STRICT") != std::string::npos;
     Status s = InspectColumns(db, t, create_sql);
-    if (s.ok()) s = InspectIndexes(db, t, index_sql);
-    if (s.ok()) s = InspectForeignKeys(db, t);
+    if (s.ok()) s = InspectIndexes(db, t, *index_sql);
+    if (s.ok()) {
+      Result<std::vector<ForeignKey>> fks = ReadForeignKeys(db, t.name);
+      if (fks.ok())
+        t.foreign_keys = std::move(fks.value());
+      else
+        s = fks.status();
+    }
     InspectCreateText(t, create_sql);
     if (!s.ok()) return s.WithContext(fmt::format("inspecting table \"{}\"", t.name));
     schema.tables.push_back(std::move(t));

@@ -5,6 +5,10 @@
 // CREATE TABLE text through the DDL parser.
 #pragma once
 
+#include <map>
+#include <string>
+#include <vector>
+
 #include "base/status.h"
 #include "schema/table.h"
 #include "sqlite/database.h"
@@ -22,6 +26,18 @@ Result<Schema> InspectSchema(Database& db, const std::vector<std::string>& ignor
 // database is what the schema says.
 Table AsInspected(Table t);
 Schema AsInspected(const Schema& s);
+
+// The foreign keys of `table`, in declared order.
+Result<std::vector<ForeignKey>> ReadForeignKeys(Database& db, const std::string& table);
+
+// The CREATE INDEX text and creation order (rowid) of every index, by name,
+// read in one pass: sqlite_schema has no index on name, so a lookup per
+// index would scan it each time.
+struct IndexText {
+  std::string sql;  // "" for an index SQLite made for a constraint
+  int64_t created = 0;
+};
+Result<std::map<std::string, IndexText>> ReadIndexTexts(Database& db);
 
 // The WHERE predicate of a partial index's CREATE INDEX text, "" for none.
 std::string PartialIndexWhere(const std::string& create_index_sql);
