@@ -189,10 +189,9 @@ Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(const std::stri
 
 Result<std::vector<AppliedMigration>> SqliteConnection::ReadHistory() {
   std::vector<AppliedMigration> out;
-  Result<int64_t> exists = db_.QueryInt(fmt::format(
-      "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = {}", QuoteString(kHistoryTable)));
+  Result<bool> exists = HasHistoryTable();
   if (!exists.ok()) return exists.status();
-  if (*exists == 0) return out;
+  if (!*exists) return out;
   Result<Statement> stmt = db_.Prepare(fmt::format(
       "SELECT version, name, tag, coalesce(checksum, ''), applied_at, coalesce(duration_ms, 0) FROM {} ORDER BY version",
       QuoteIdentifier(kHistoryTable)));
@@ -218,10 +217,16 @@ Result<Schema> SqliteConnection::Inspect() { return InspectSchema(db_, {std::str
 
 Status SqliteConnection::EnsureHistoryTable() { return db_.Exec(CreateHistoryTableSql()); }
 
-Result<bool> SqliteConnection::IsRecorded(int64_t version) {
-  Result<int64_t> exists = db_.QueryInt(fmt::format(
+Result<bool> SqliteConnection::HasHistoryTable() {
+  Result<int64_t> n = db_.QueryInt(fmt::format(
       "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = {}", QuoteString(kHistoryTable)));
-  if (!exists.ok() || *exists == 0) return exists.ok() ? Result<bool>(false) : Result<bool>(exists.status());
+  if (!n.ok()) return n.status();
+  return *n > 0;
+}
+
+Result<bool> SqliteConnection::IsRecorded(int64_t version) {
+  Result<bool> exists = HasHistoryTable();
+  if (!exists.ok() || !*exists) return exists;
   Result<int64_t> n =
       db_.QueryInt(fmt::format("SELECT count(*) FROM {} WHERE version = {}", QuoteIdentifier(kHistoryTable), version));
   if (!n.ok()) return n.status();

@@ -48,6 +48,7 @@ class SqliteConnection final : public Connection {
 
  private:
   explicit SqliteConnection(Database db) : db_(std::move(db)) {}
+  Result<bool> HasHistoryTable();
   Result<bool> IsRecorded(int64_t version);
   Status RunStatements(const ScriptRun& run, bool inside_outer_transaction, bool* already_done);
   Status EnsureHistoryTable();

@@ -18,15 +18,13 @@ bool IsPlainIdentifier(const std::string& name) {
   return true;
 }
 
-bool IsWord(const Token& t, std::string_view upper_word) { return t.IsWord(upper_word); }
-bool IsPunct(const Token& t, char c) { return t.IsPunct(c); }
 
 // The index of the ')' closing the '(' at `open`, or tokens.size().
 size_t MatchingParen(const std::vector<Token>& tokens, size_t open) {
   int depth = 0;
   for (size_t i = open; i < tokens.size(); ++i) {
-    if (IsPunct(tokens[i], '(')) ++depth;
-    if (IsPunct(tokens[i], ')') && --depth == 0) return i;
+    if (tokens[i].IsPunct('(')) ++depth;
+    if (tokens[i].IsPunct(')') && --depth == 0) return i;
   }
   return tokens.size();
 }
@@ -42,11 +40,11 @@ void ParseTableConstraint(std::string_view sql, const std::vector<Token>& tokens
                           ParsedCreateTable& out) {
   std::string name;
   for (size_t i = begin; i < end; ++i) {
-    if (IsWord(tokens[i], "CONSTRAINT") && i + 1 < end) {
+    if (tokens[i].IsWord("CONSTRAINT") && i + 1 < end) {
       name = tokens[++i].text;
-    } else if (IsPunct(tokens[i], '(')) {
+    } else if (tokens[i].IsPunct('(')) {
       i = MatchingParen(tokens, i);
-    } else if (IsWord(tokens[i], "CHECK") && i + 1 < end && IsPunct(tokens[i + 1], '(')) {
+    } else if (tokens[i].IsWord("CHECK") && i + 1 < end && tokens[i + 1].IsPunct('(')) {
       size_t close = 0;
       out.checks.push_back({name, Parenthesized(sql, tokens, i + 1, close)});
       i = close;
@@ -59,16 +57,16 @@ void ParseColumn(std::string_view sql, const std::vector<Token>& tokens, size_t 
                  ParsedCreateTable& out) {
   ParsedColumn column{tokens[begin].text, {}, {}};
   for (size_t i = begin + 1; i < end; ++i) {
-    if (IsWord(tokens[i], "COLLATE") && i + 1 < end) {
+    if (tokens[i].IsWord("COLLATE") && i + 1 < end) {
       column.collation = AsciiUpper(tokens[++i].text);
       if (column.collation == "BINARY") column.collation.clear();
-    } else if (IsWord(tokens[i], "CHECK") && i + 1 < end && IsPunct(tokens[i + 1], '(')) {
+    } else if (tokens[i].IsWord("CHECK") && i + 1 < end && tokens[i + 1].IsPunct('(')) {
       size_t close = 0;
       std::string expr = Parenthesized(sql, tokens, i + 1, close);
       // Several CHECKs on one column hold together; the model keeps one.
       column.check = column.check.empty() ? expr : "(" + column.check + ") AND (" + expr + ")";
       i = close;
-    } else if (IsPunct(tokens[i], '(')) {
+    } else if (tokens[i].IsPunct('(')) {
       i = MatchingParen(tokens, i);  // a type's size, a DEFAULT expression, REFERENCES columns
     }
   }
@@ -81,22 +79,21 @@ ParsedCreateTable ParseCreateTable(std::string_view sql) {
   ParsedCreateTable out;
   const std::vector<Token> tokens = TokenizeSql(sql);
   size_t open = 0;
-  while (open < tokens.size() && !IsPunct(tokens[open], '(')) {
-    if (IsWord(tokens[open], "AS")) return out;
+  while (open < tokens.size() && !tokens[open].IsPunct('(')) {
+    if (tokens[open].IsWord("AS")) return out;
     ++open;
   }
   const size_t close = MatchingParen(tokens, open);
   if (close >= tokens.size()) return out;
+  // The definitions are separated by the commas directly inside the list.
+  const int list_depth = tokens[open].depth + 1;
   size_t begin = open + 1;
-  int depth = 0;
   for (size_t i = open + 1; i <= close; ++i) {
-    if (IsPunct(tokens[i], '(')) ++depth;
-    if (IsPunct(tokens[i], ')') && i != close) --depth;
-    if (depth != 0 || (!IsPunct(tokens[i], ',') && i != close)) continue;
+    if (i != close && !(tokens[i].IsPunct(',') && tokens[i].depth == list_depth)) continue;
     if (begin < i) {
       const Token& first = tokens[begin];
-      const bool constraint = IsWord(first, "CONSTRAINT") || IsWord(first, "PRIMARY") || IsWord(first, "UNIQUE") ||
-                              IsWord(first, "CHECK") || IsWord(first, "FOREIGN");
+      const bool constraint = first.IsWord("CONSTRAINT") || first.IsWord("PRIMARY") || first.IsWord("UNIQUE") ||
+                              first.IsWord("CHECK") || first.IsWord("FOREIGN");
       if (constraint)
         ParseTableConstraint(sql, tokens, begin, i, out);
       else

@@ -9,6 +9,7 @@
 
 #include "base/strings.h"
 #include "sqlite/ddl_parser.h"
+#include "sqlite/sql_lexer.h"
 
 namespace strata::sqlite {
 
@@ -47,33 +48,12 @@ DefaultValue ParseDefault(std::string_view raw) {
   return DefaultValue::Sql(std::string(sql));
 }
 
-// The predicate follows the first top-level WHERE outside quotes and
-// parentheses (column lists and expressions are inside parentheses).
+// The predicate follows the first top-level WHERE (column lists and
+// expressions are inside parentheses).
 std::string PartialIndexWhere(const std::string& sql) {
-  int depth = 0;
-  char quote = 0;
-  size_t where = std::string::npos;
-  for (size_t i = 0; i < sql.size(); ++i) {
-    char c = sql[i];
-    if (quote) {
-      if (c == quote) quote = 0;
-      continue;
-    }
-    if (c == '\'' || c == '"' || c == '`' || c == '[') {
-      quote = c == '[' ? ']' : c;
-    } else if (c == '(') {
-      ++depth;
-    } else if (c == ')') {
-      --depth;
-    } else if (depth == 0 && i + 5 <= sql.size() && EqualsIgnoreCase(sql.substr(i, 5), "WHERE") &&
-               (i == 0 || !std::isalnum(static_cast<unsigned char>(sql[i - 1]))) &&
-               (i + 5 == sql.size() || !std::isalnum(static_cast<unsigned char>(sql[i + 5])))) {
-      where = i + 5;
-      break;
-    }
-  }
-  if (where == std::string::npos) return {};
-  return std::string(Trim(std::string_view(sql).substr(where)));
+  for (const SqlToken& t : TokenizeSql(sql))
+    if (t.depth == 0 && t.IsWord("WHERE")) return std::string(Trim(std::string_view(sql).substr(t.end)));
+  return {};
 }
 
 namespace {

@@ -288,11 +288,11 @@ void AddPrechecks(const PrecheckContext& ctx, const Table& from, const Table& to
   }
 }
 
-// " AND lower(name) NOT IN (...)" for the declared triggers, or nothing.
-std::string NameNotIn(const std::vector<Trigger>& declared) {
+// The triggers' names, lower case, as an SQL list: "'a', 'b'".
+std::string LowerNames(const std::vector<Trigger>& triggers) {
   std::string names;
-  for (const Trigger& t : declared) names += (names.empty() ? "" : ", ") + QuoteString(AsciiLower(t.name));
-  return names.empty() ? "" : " AND lower(name) NOT IN (" + names + ")";
+  for (const Trigger& t : triggers) names += (names.empty() ? "" : ", ") + QuoteString(AsciiLower(t.name));
+  return names;
 }
 
 std::string WhereKey(const Table& t, const ReferenceRow& row) {
@@ -398,7 +398,8 @@ void PlanModifyTable(PrecheckContext ctx, const ModifyTable& m, Plan& plan) {
                      "them under the table's `triggers`",
                      ctx.table_before),
          fmt::format("SELECT name AS k FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = {} COLLATE NOCASE{}",
-                     QuoteString(ctx.table_before), NameNotIn(from.triggers))});
+                     QuoteString(ctx.table_before),
+                     from.triggers.empty() ? "" : " AND lower(name) NOT IN (" + LowerNames(from.triggers) + ")")});
     PlanTableRebuild(current, ctx.table_before, to, ctx.to_schema, rebuild_reason, RowDelta(m.changes), plan);
     // Reference rows are the schema's, not the application's: they go in
     // before the triggers come back, as in a table created new.
@@ -475,13 +476,11 @@ void AddSchemaPostchecks(const Schema& to, const std::vector<std::string>& touch
   for (const std::string& name : touched) {
     const Table* t = to.FindTable(name);
     if (!t || t->triggers.empty()) continue;
-    std::string names;
-    for (const Trigger& tr : t->triggers) names += (names.empty() ? "" : ", ") + QuoteString(AsciiLower(tr.name));
     plan.postchecks.push_back(
         {fmt::format("table \"{}\" has the triggers of the schema", t->name),
          fmt::format("SELECT 'found ' || count(*) || ' of {} declared triggers' AS k FROM sqlite_schema WHERE type = "
                      "'trigger' AND tbl_name = {} COLLATE NOCASE AND lower(name) IN ({}) HAVING count(*) <> {}",
-                     t->triggers.size(), QuoteString(t->name), names, t->triggers.size())});
+                     t->triggers.size(), QuoteString(t->name), LowerNames(t->triggers), t->triggers.size())});
   }
   for (const std::string& name : dropped)
     plan.postchecks.push_back({fmt::format("table \"{}\" is gone", name),
