@@ -1,9 +1,12 @@
 #include "yaml/writer.h"
 
+#include <algorithm>
 #include <cctype>
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
+
+#include "base/strings.h"
 
 namespace strata::yaml {
 
@@ -32,15 +35,12 @@ void EmitList(YAML::Emitter& out, const std::vector<std::string>& items) {
   out << YAML::EndSeq;
 }
 
-std::string_view ActionKey(FkAction a) {
-  switch (a) {
-    case FkAction::kNoAction: return "no_action";
-    case FkAction::kRestrict: return "restrict";
-    case FkAction::kCascade: return "cascade";
-    case FkAction::kSetNull: return "set_null";
-    case FkAction::kSetDefault: return "set_default";
-  }
-  return "no_action";
+// The YAML spelling of an action: FkActionName in lower case, words joined
+// by '_' ("set_null"), which the loader reads back.
+std::string ActionKey(FkAction a) {
+  std::string key = AsciiLower(FkActionName(a));
+  std::replace(key.begin(), key.end(), ' ', '_');
+  return key;
 }
 
 void EmitColumn(YAML::Emitter& out, const Column& c) {
@@ -126,8 +126,8 @@ std::string TableFile(const Table& t) {
         EmitList(out, fk.ref_columns);
       }
       out << YAML::EndMap;
-      if (fk.on_delete != FkAction::kNoAction) out << YAML::Key << "on_delete" << YAML::Value << std::string(ActionKey(fk.on_delete));
-      if (fk.on_update != FkAction::kNoAction) out << YAML::Key << "on_update" << YAML::Value << std::string(ActionKey(fk.on_update));
+      if (fk.on_delete != FkAction::kNoAction) out << YAML::Key << "on_delete" << YAML::Value << ActionKey(fk.on_delete);
+      if (fk.on_update != FkAction::kNoAction) out << YAML::Key << "on_update" << YAML::Value << ActionKey(fk.on_update);
       out << YAML::EndMap;
     }
     out << YAML::EndSeq;
