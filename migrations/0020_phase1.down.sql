@@ -81,7 +81,7 @@ DROP INDEX "idx_content_user_id";
 -- drop index "idx_conversations_user_id"
 DROP INDEX "idx_conversations_user_id";
 
--- rebuild "usage_tracking": dropping a UNIQUE constraint cannot use ALTER TABLE
+-- DESTRUCTIVE: rebuild "usage_tracking": dropping a UNIQUE constraint cannot use ALTER TABLE; the values of "videos_created", "api_calls_made", "extra_locations", "extra_users" and "updated_at" are not copied and are lost
 CREATE TABLE "usage_tracking__strata_new" (
   "id" INTEGER PRIMARY KEY AUTOINCREMENT,
   "user_id" TEXT NOT NULL,

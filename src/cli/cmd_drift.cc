@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <iostream>
 #include <map>
 #include <set>
@@ -30,14 +31,19 @@ void SetupDrift(CLI::App& app, Context& ctx) {
       ctx.exit_code = ExitCodeFor(live.status());
       return;
     }
-    std::erase_if(live->tables, [&](const Table& t) {
-      for (const std::string& ignored : run->schema.project.ignore_tables)
-        if (EqualsIgnoreCase(ignored, t.name)) return true;
-      return false;
-    });
+    const auto ignored = [&](const std::string& name) {
+      return std::any_of(run->schema.project.ignore_tables.begin(), run->schema.project.ignore_tables.end(),
+                         [&](const std::string& i) { return EqualsIgnoreCase(i, name); });
+    };
+    std::erase_if(live->tables, [&](const Table& t) { return ignored(t.name); });
     const Schema expected = sqlite::AsInspected(run->schema.At(tag));
-    const std::vector<DriftItem> drift =
-        DescribeDrift(Diff(expected, sqlite::AsInspected(*live), {}, {.compare_rows = false}));
+    std::vector<DriftItem> drift = DescribeDrift(
+        Diff(expected, sqlite::AsInspected(*live), {}, {.compare_rows = false, .same_sql = sqlite::SameSql}));
+    // Nothing the model cannot hold passes unseen: it is drift until ignored.
+    for (const UnmodelledObject& o : live->unmodelled)
+      if (!ignored(o.name))
+        drift.push_back({o.name, fmt::format("is a {}, which strata does not model; list it under ignore_tables "
+                                             "to leave it alone", o.what)});
     const std::string& tag_name = at->tag_name();
     if (ctx.options.format == Format::kJson) {
       JsonWriter json;

@@ -6,7 +6,6 @@
 #include "base/file_io.h"
 #include "cli/commands.h"
 #include "cli/exit_code.h"
-#include "schema/types.h"
 #include "sqlite/database.h"
 #include "sqlite/inspect.h"
 #include "sqlite/script.h"
@@ -34,14 +33,15 @@ void SetupInspect(CLI::App& app, Context& ctx) {
       ctx.exit_code = ExitCodeFor(schema.status());
       return;
     }
-    for (const Table& t : schema->tables)
-      for (const Column& c : t.columns)
-        if (!IsKnownType(c.type))
-          std::cerr << fmt::format("warning: column \"{}\".\"{}\" has type \"{}\", which the YAML does not accept; "
-                                   "edit it to one of strata's types\n", t.name, c.name, c.type);
     Project project;
     project.name = std::filesystem::path(path).stem().string();
     project.tags = {ctx.tag.empty() ? "baseline" : ctx.tag};
+    // What the model cannot hold stays in the database, out of strata's hands.
+    for (const UnmodelledObject& o : schema->unmodelled) {
+      std::cerr << fmt::format("warning: \"{}\" is a {}, which strata does not model; it is listed under "
+                               "ignore_tables, so strata leaves it alone\n", o.name, o.what);
+      project.ignore_tables.push_back(o.name);
+    }
     const std::map<std::string, std::string> files = yaml::WriteSchemaFiles(project, *schema);
     if (ctx.out_dir.empty()) {
       for (const auto& [name, content] : files) std::cout << "# " << name << "\n---\n" << content;

@@ -47,7 +47,8 @@ void SetupUp(CLI::App& app, Context& ctx) {
     options.single_transaction = ctx.single_transaction;
     const Schema first = run->schema.At(0);
     options.matches_first_tag = [&first](const Schema& live, std::string* why) {
-      std::vector<Change> changes = Diff(sqlite::AsInspected(live), sqlite::AsInspected(first), {}, {.compare_rows = false});
+      std::vector<Change> changes = Diff(sqlite::AsInspected(live), sqlite::AsInspected(first), {},
+                                         {.compare_rows = false, .same_sql = sqlite::SameSql});
       for (const Change& c : changes) *why += (why->empty() ? "" : "; ") + Describe(c);
       return changes.empty();
     };

@@ -20,6 +20,8 @@ struct Context {
   std::optional<int64_t> to_version;
   std::optional<int> steps;
   bool allow_destructive = false;
+  bool dry_run = false;         // apply
+  bool ignore_history = false;  // apply
   bool single_transaction = false;
   bool no_backup = false;
   int keep_backups = 5;
@@ -37,6 +39,7 @@ void SetupValidate(CLI::App& app, Context& ctx);
 void SetupCreate(CLI::App& app, Context& ctx);
 void SetupGenerate(CLI::App& app, Context& ctx);
 void SetupDiff(CLI::App& app, Context& ctx);
+void SetupApply(CLI::App& app, Context& ctx);
 void SetupUp(CLI::App& app, Context& ctx);
 void SetupDown(CLI::App& app, Context& ctx);
 void SetupStatus(CLI::App& app, Context& ctx);

@@ -1,5 +1,6 @@
 #include "cli/common.h"
 
+#include <filesystem>
 #include <iostream>
 #include <map>
 
@@ -8,6 +9,9 @@
 #include "base/strings.h"
 #include "cli/dialects.h"
 #include "report/diagnostics_report.h"
+#include "sqlite/database.h"
+#include "sqlite/inspect.h"
+#include "sqlite/script.h"
 #include "yaml/loader.h"
 
 namespace strata::cli {
@@ -79,6 +83,45 @@ std::optional<int> ResolveTagOrReport(const VersionedSchema& schema, const std::
   PrintError(fmt::format("unknown tag \"{}\"; the project declares {}", tag,
                          JoinQuoted(schema.project.tags)));
   return std::nullopt;
+}
+
+std::optional<SchemaSide> LoadSchemaSide(const std::string& path, Format format) {
+  SchemaSide side;
+  std::error_code error;
+  side.is_database = !std::filesystem::is_directory(path, error);
+  if (!side.is_database) {
+    CommonOptions o;
+    o.schema_dir = path;
+    o.format = format;
+    std::optional<VersionedSchema> schema = LoadSchemaOrReport(o);
+    if (!schema) return std::nullopt;
+    side.schema = schema->Latest();
+    side.dialect = schema->project.dialect;
+    side.ignore_tables = schema->project.ignore_tables;
+    return side;
+  }
+  if (!std::filesystem::is_regular_file(path, error)) {
+    PrintError(fmt::format("\"{}\" is neither a schema folder nor a database file", path));
+    return std::nullopt;
+  }
+  Result<sqlite::Database> db = sqlite::Database::Open(path, sqlite::Database::Mode::kReadOnly);
+  if (!db.ok()) {
+    PrintError(db.status().message());
+    return std::nullopt;
+  }
+  Result<Schema> schema = sqlite::InspectSchema(*db, {std::string(sqlite::kHistoryTable)});
+  if (!schema.ok()) {
+    PrintError(schema.status().message());
+    return std::nullopt;
+  }
+  side.schema = std::move(schema.value());
+  return side;
+}
+
+std::string Joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& i : items) out += (out.empty() ? "" : "; ") + i;
+  return out;
 }
 
 }  // namespace strata::cli

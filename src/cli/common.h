@@ -44,4 +44,17 @@ std::optional<int> ResolveTagOrReport(const VersionedSchema& schema, const std::
 
 void PrintError(const std::string& message);
 
+// One side of `diff` or the target of `apply`: a schema folder (its last
+// tag) or a database file (inspected).
+struct SchemaSide {
+  Schema schema;
+  bool is_database = false;
+  std::string dialect = "sqlite";  // a schema folder's project names its own
+  std::vector<std::string> ignore_tables;
+};
+std::optional<SchemaSide> LoadSchemaSide(const std::string& path, Format format);
+
+// "a; b; c"
+std::string Joined(const std::vector<std::string>& items);
+
 }  // namespace strata::cli

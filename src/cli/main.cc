@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   SetupCreate(app, ctx);
   SetupGenerate(app, ctx);
   SetupDiff(app, ctx);
+  SetupApply(app, ctx);
   SetupUp(app, ctx);
   SetupDown(app, ctx);
   SetupStatus(app, ctx);

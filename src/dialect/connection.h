@@ -32,6 +32,9 @@ struct ScriptRun {
   bool up = true;
   std::string sql;
   std::string checksum;
+  // False for a script that is not a migration (`strata apply`): run under
+  // the same lock and guards, recorded nowhere.
+  bool versioned = true;
 };
 
 enum class ApplyOutcome { kApplied, kAlreadyDone };

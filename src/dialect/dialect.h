@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "diff/change.h"
+#include "diff/differ.h"
 #include "plan/plan.h"
 #include "schema/table.h"
 
@@ -23,6 +24,9 @@ struct MigrationHeader {
   std::string tag;
   bool up = true;
   std::optional<int64_t> previous_version;  // up: the version that must be applied first
+  // False for a script that is not a migration (`diff`, `apply`): no version
+  // guards and no history row; everything else is the same.
+  bool versioned = true;
 };
 
 struct MigrationOptions {
@@ -36,6 +40,14 @@ class Dialect {
  public:
   virtual ~Dialect() = default;
   virtual std::string_view name() const = 0;
+
+  // The schema reduced to what inspecting a database of this dialect can
+  // show, so that a declared schema and an inspected one compare equal when
+  // the database is what the schema says.
+  virtual Schema Normalize(const Schema& schema) const = 0;
+
+  // How the differ compares what this dialect spells freely (SQL texts).
+  virtual DiffOptions DiffRules() const = 0;
 
   // The plan that turns `from` into `to`.
   virtual Plan PlanMigration(const Schema& from, const Schema& to, const std::vector<Change>& changes,

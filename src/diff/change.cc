@@ -49,6 +49,7 @@ std::string Describe(const std::string& table, const TableChange& change) {
       if (c.aspects & kColumnUnique) what.push_back(c.to.unique ? "add UNIQUE" : "drop UNIQUE");
       if (c.aspects & kColumnCheck) what.push_back("check");
       if (c.aspects & kColumnCollation) what.push_back("collation");
+      if (c.aspects & kColumnGenerated) what.push_back(c.to.generated ? "generated as (" + c.to.generated->expr + ")" : "no longer generated");
       std::string list;
       for (const std::string& w : what) list += (list.empty() ? "" : ", ") + w;
       return fmt::format("alter column \"{}\".\"{}\" ({})", t, c.to.name, list);
@@ -97,7 +98,8 @@ std::string Describe(const Change& change) {
 bool IsDestructive(const TableChange& change) {
   if (std::holds_alternative<DropColumn>(change) || std::holds_alternative<DeleteRow>(change)) return true;
   if (const auto* m = std::get_if<ModifyColumn>(&change))
-    return (m->aspects & kColumnType) && AffinityRank(m->to.type) < AffinityRank(m->from.type);
+    return ((m->aspects & kColumnType) && AffinityRank(m->to.type) < AffinityRank(m->from.type)) ||
+           ((m->aspects & kColumnGenerated) && m->to.generated && !m->from.generated);
   return false;
 }
 

@@ -22,6 +22,7 @@ enum ColumnAspect : unsigned {
   kColumnUnique = 1u << 5,
   kColumnCheck = 1u << 6,
   kColumnCollation = 1u << 7,
+  kColumnGenerated = 1u << 8,  // became, stopped being, or changed as a generated column
 };
 
 struct AddColumn { Column column; };
@@ -75,7 +76,8 @@ std::string Describe(const Change& change);
 std::string Describe(const std::string& table, const TableChange& change);
 
 // True when carrying out the change can lose data that is in the database:
-// dropping a table, a column or reference rows, or narrowing a column type.
+// dropping a table, a column or reference rows, narrowing a column type, or
+// replacing a column's stored values with generated ones.
 bool IsDestructive(const Change& change);
 bool IsDestructive(const TableChange& change);
 

@@ -36,7 +36,13 @@ RenameHints RenameHints::Inverted() const {
   return inverted;
 }
 
-unsigned ColumnDifference(const Column& a, const Column& b) {
+namespace {
+bool SameSql(const DiffOptions& options, std::string_view a, std::string_view b) {
+  return options.same_sql ? options.same_sql(a, b) : Trim(a) == Trim(b);
+}
+}  // namespace
+
+unsigned ColumnDifference(const Column& a, const Column& b, const DiffOptions& options) {
   unsigned aspects = 0;
   if (!EqualsIgnoreCase(a.type, b.type)) aspects |= kColumnType;
   if (a.nullable != b.nullable) aspects |= kColumnNullable;
@@ -46,6 +52,10 @@ unsigned ColumnDifference(const Column& a, const Column& b) {
   if (a.unique != b.unique) aspects |= kColumnUnique;
   if (a.check != b.check) aspects |= kColumnCheck;
   if (!EqualsIgnoreCase(a.collation, b.collation)) aspects |= kColumnCollation;
+  if (a.generated.has_value() != b.generated.has_value() ||
+      (a.generated && (a.generated->stored != b.generated->stored ||
+                       !SameSql(options, a.generated->expr, b.generated->expr))))
+    aspects |= kColumnGenerated;
   return aspects;
 }
 
@@ -65,17 +75,18 @@ bool SameUnique(const UniqueConstraint& a, const UniqueConstraint& b) {
 bool SameForeignKey(const ForeignKey& a, const ForeignKey& b) {
   return Lower(a.columns) == Lower(b.columns) && EqualsIgnoreCase(a.ref_table, b.ref_table) &&
          Lower(a.ref_columns) == Lower(b.ref_columns) && a.on_delete == b.on_delete &&
-         a.on_update == b.on_update;
+         a.on_update == b.on_update && a.deferred == b.deferred;
 }
 bool SameCheck(const CheckConstraint& a, const CheckConstraint& b) {
   return a.name == b.name && a.expr == b.expr;
 }
-bool SameIndex(const Index& a, const Index& b) {
+bool SameIndex(const DiffOptions& options, const Index& a, const Index& b) {
   if (!EqualsIgnoreCase(a.name, b.name) || a.unique != b.unique || a.where != b.where ||
       a.parts.size() != b.parts.size())
     return false;
   for (size_t i = 0; i < a.parts.size(); ++i)
     if (!EqualsIgnoreCase(a.parts[i].column, b.parts[i].column) ||
+        !SameSql(options, a.parts[i].expression, b.parts[i].expression) ||
         a.parts[i].descending != b.parts[i].descending ||
         !EqualsIgnoreCase(a.parts[i].collation, b.parts[i].collation))
       return false;
@@ -83,10 +94,18 @@ bool SameIndex(const Index& a, const Index& b) {
 }
 
 // Triggers and views are SQL the differ does not parse: the same name with
-// the same text (as SQLite stores it) is the same object.
-template <typename T>
-bool SameStatement(const T& a, const T& b) {
-  return EqualsIgnoreCase(a.name, b.name) && Trim(a.sql) == Trim(b.sql);
+// the same text (by the dialect's reading) is the same object. A view's
+// INSTEAD OF triggers belong to it.
+bool SameStatement(const DiffOptions& options, const Trigger& a, const Trigger& b) {
+  return EqualsIgnoreCase(a.name, b.name) && SameSql(options, a.sql, b.sql);
+}
+bool SameStatement(const DiffOptions& options, const View& a, const View& b) {
+  if (!EqualsIgnoreCase(a.name, b.name) || !SameSql(options, a.sql, b.sql) || a.triggers.size() != b.triggers.size())
+    return false;
+  for (const Trigger& t : a.triggers)
+    if (std::none_of(b.triggers.begin(), b.triggers.end(), [&](const Trigger& u) { return SameStatement(options, t, u); }))
+      return false;
+  return true;
 }
 
 // Adds a drop for each element of `from` with no equal in `to`, and an add
@@ -163,7 +182,7 @@ std::vector<TableChange> DiffTable(const Table& from, const Table& to, const Ren
     matched[it->first] = true;
     const Column& before = *it->second;
     if (!EqualsIgnoreCase(before.name, c.name)) out.push_back(RenameColumn{before.name, c.name});
-    if (unsigned aspects = ColumnDifference(before, c)) column_changes.push_back(ModifyColumn{before, c, aspects});
+    if (unsigned aspects = ColumnDifference(before, c, options)) column_changes.push_back(ModifyColumn{before, c, aspects});
   }
   for (const Column& c : from.columns)
     if (!matched[AsciiLower(c.name)]) out.push_back(DropColumn{c});
@@ -180,9 +199,11 @@ std::vector<TableChange> DiffTable(const Table& from, const Table& to, const Ren
           [](auto& f) { return TableChange{DropForeignKey{f}}; });
   DiffSet(from.checks, to.checks, SameCheck, out, [](auto& c) { return TableChange{AddCheck{c}}; },
           [](auto& c) { return TableChange{DropCheck{c}}; });
-  DiffSet(from.indexes, to.indexes, SameIndex, out, [](auto& i) { return TableChange{AddIndex{i}}; },
+  const auto same_index = [&](const Index& a, const Index& b) { return SameIndex(options, a, b); };
+  const auto same_trigger = [&](const Trigger& a, const Trigger& b) { return SameStatement(options, a, b); };
+  DiffSet(from.indexes, to.indexes, same_index, out, [](auto& i) { return TableChange{AddIndex{i}}; },
           [](auto& i) { return TableChange{DropIndex{i}}; });
-  DiffSet(from.triggers, to.triggers, SameStatement<Trigger>, out, [](auto& t) { return TableChange{AddTrigger{t}}; },
+  DiffSet(from.triggers, to.triggers, same_trigger, out, [](auto& t) { return TableChange{AddTrigger{t}}; },
           [](auto& t) { return TableChange{DropTrigger{t}}; });
   if (options.compare_rows) DiffRows(from, to, out);
   return out;
@@ -263,10 +284,10 @@ std::vector<Change> Diff(const Schema& from, const Schema& to, const RenameHints
   out.insert(out.end(), modified.begin(), modified.end());
   out.insert(out.end(), dropped.begin(), dropped.end());
   for (const View& v : from.views)
-    if (std::none_of(to.views.begin(), to.views.end(), [&](const View& w) { return SameStatement(v, w); }))
+    if (std::none_of(to.views.begin(), to.views.end(), [&](const View& w) { return SameStatement(options, v, w); }))
       out.push_back(DropView{v});
   for (const View& v : to.views)
-    if (std::none_of(from.views.begin(), from.views.end(), [&](const View& w) { return SameStatement(v, w); }))
+    if (std::none_of(from.views.begin(), from.views.end(), [&](const View& w) { return SameStatement(options, v, w); }))
       out.push_back(AddView{v});
   return out;
 }

@@ -5,6 +5,7 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "diff/change.h"
@@ -28,6 +29,10 @@ struct DiffOptions {
   // Compare reference rows (off when one side is a live database, whose
   // rows are data rather than schema).
   bool compare_rows = true;
+  // Whether two SQL texts (view and trigger statements, expressions) say
+  // the same thing; the dialect knows its lexical rules. Unset: equal after
+  // trimming. The texts themselves are never rewritten.
+  bool (*same_sql)(std::string_view, std::string_view) = nullptr;
 };
 
 // Changes that turn `from` into `to`: table additions in `to`'s order,
@@ -36,6 +41,6 @@ std::vector<Change> Diff(const Schema& from, const Schema& to, const RenameHints
                          const DiffOptions& options = {});
 
 // Aspects in which two columns differ (see ColumnAspect); names excluded.
-unsigned ColumnDifference(const Column& a, const Column& b);
+unsigned ColumnDifference(const Column& a, const Column& b, const DiffOptions& options = {});
 
 }  // namespace strata

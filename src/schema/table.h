@@ -13,9 +13,21 @@
 
 namespace strata {
 
+// A generated column: computed from `expr` on read (VIRTUAL) or on write
+// (STORED). Its values are never copied; the database computes them.
+struct Generated {
+  std::string expr;
+  bool stored = false;
+  friend bool operator==(const Generated&, const Generated&) = default;
+};
+
 struct Column {
   std::string name;
-  std::string type;  // declared type, upper case: "TEXT", "DECIMAL(5,2)"
+  // The declared type. A known type is canonical upper case ("TEXT",
+  // "DECIMAL(5,2)"); a verbatim one is kept exactly as the database or
+  // `sql_type` spells it ("BLOB SUB_TYPE TEXT"), with SQLite's affinity rules.
+  std::string type;
+  bool verbatim_type = false;
   bool nullable = true;
   std::optional<DefaultValue> default_value;
   bool primary_key = false;    // column-level PRIMARY KEY
@@ -23,6 +35,7 @@ struct Column {
   bool unique = false;         // column-level UNIQUE
   std::string check;           // column CHECK expression (SQL), "" for none
   std::string collation;       // "" means the default (BINARY)
+  std::optional<Generated> generated;
   std::string description;
   std::string renamed_from;  // set in the state of the tag that renames it
   SourcePos pos;
@@ -30,8 +43,10 @@ struct Column {
   friend bool operator==(const Column&, const Column&) = default;
 };
 
+// One key of an index: a column, or an expression (then `column` is empty).
 struct IndexPart {
   std::string column;
+  std::string expression;  // "lower(email)", without enclosing parentheses
   bool descending = false;
   std::string collation;
   friend bool operator==(const IndexPart&, const IndexPart&) = default;
@@ -63,6 +78,8 @@ struct ForeignKey {
   std::vector<std::string> ref_columns;
   FkAction on_delete = FkAction::kNoAction;
   FkAction on_update = FkAction::kNoAction;
+  // DEFERRABLE INITIALLY DEFERRED: checked at COMMIT rather than per statement.
+  bool deferred = false;
   SourcePos pos;
   friend bool operator==(const ForeignKey&, const ForeignKey&) = default;
 };
@@ -109,6 +126,7 @@ struct Trigger {
 struct View {
   std::string name;
   std::string sql;  // "CREATE VIEW ... AS SELECT ..."
+  std::vector<Trigger> triggers;  // INSTEAD OF triggers on the view
   std::string description;
   SourcePos pos;
   friend bool operator==(const View&, const View&) = default;
@@ -161,11 +179,20 @@ struct Query {
   friend bool operator==(const Query&, const Query&) = default;
 };
 
+// An object a live database holds that the model cannot (a virtual table
+// such as FTS5): inspection names it so that nothing is dropped silently.
+struct UnmodelledObject {
+  std::string name;
+  std::string what;  // "virtual table (USING fts5)"
+  friend bool operator==(const UnmodelledObject&, const UnmodelledObject&) = default;
+};
+
 // The whole schema at one tag: what a database should look like.
 struct Schema {
   std::vector<Table> tables;
   std::vector<View> views;  // in creation order: a view may read an earlier one
   std::vector<Query> queries;
+  std::vector<UnmodelledObject> unmodelled;  // inspected databases only
 
   const Table* FindTable(std::string_view name) const;  // case-insensitive
   friend bool operator==(const Schema&, const Schema&) = default;

@@ -182,7 +182,7 @@ void ValidateSchema(const Schema& schema, Diagnostics& d) {
         d.Error(i.pos, fmt::format("index \"{}\" has the name of a table", i.name));
       objects.Add(i.name, i.pos);
       for (const IndexPart& p : i.parts)
-        if (!t.FindColumn(p.column))
+        if (p.expression.empty() && !t.FindColumn(p.column))
           d.Error(i.pos, fmt::format("index \"{}\" names column \"{}\", which table \"{}\" does not "
                                      "have", i.name, p.column, t.name));
     }

@@ -249,6 +249,7 @@ Status SqliteConnection::RunStatements(const ScriptRun& run, bool inside_outer_t
     return Status::Error(status.code(), message);
   };
   const auto record = [&]() -> Status {
+    if (!run.versioned) return Status::Ok();
     const std::string table = QuoteIdentifier(kHistoryTable);
     const int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
     if (!run.up) return managed ? Status::Ok() : db_.Exec(fmt::format("DELETE FROM {} WHERE version = {}", table, run.version));
@@ -262,6 +263,7 @@ Status SqliteConnection::RunStatements(const ScriptRun& run, bool inside_outer_t
   };
   // Under the write lock: is there still something to do?
   const auto check_done = [&]() -> Status {
+    if (!run.versioned) return Status::Ok();
     Result<bool> recorded = IsRecorded(run.version);
     if (!recorded.ok()) return recorded.status();
     *already_done = run.up ? *recorded : !*recorded;
@@ -271,7 +273,8 @@ Status SqliteConnection::RunStatements(const ScriptRun& run, bool inside_outer_t
   if (!managed && !inside_outer_transaction) {
     if (Status s = db_.Exec("BEGIN IMMEDIATE"); !s.ok()) return s.WithContext(run.file_name);
     if (Status s = check_done(); !s.ok() || *already_done) return s;
-    if (Status s = EnsureHistoryTable(); !s.ok()) return s;
+    if (run.versioned)
+      if (Status s = EnsureHistoryTable(); !s.ok()) return s;
   }
   ProgressState progress{&progress_, &run.file_name, nullptr, Clock::now(), {}, 0};
   for (const ScriptStatement& s : statements) {

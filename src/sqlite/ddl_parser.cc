@@ -36,12 +36,38 @@ std::string Parenthesized(std::string_view sql, const std::vector<Token>& tokens
   return std::string(Trim(sql.substr(tokens[open].end, tokens[close].begin - tokens[open].end)));
 }
 
+// DEFERRABLE INITIALLY DEFERRED among tokens [begin, end) after REFERENCES.
+bool IsDeferred(const std::vector<Token>& tokens, size_t begin, size_t end) {
+  for (size_t i = begin; i < end; ++i)
+    if (tokens[i].IsWord("DEFERRABLE"))
+      return !(i > begin && tokens[i - 1].IsWord("NOT")) && i + 2 < end && tokens[i + 1].IsWord("INITIALLY") &&
+             tokens[i + 2].IsWord("DEFERRED");
+  return false;
+}
+
+// The names in the parenthesised list opening at `open`.
+std::vector<std::string> NameList(const std::vector<Token>& tokens, size_t open, size_t& close) {
+  close = MatchingParen(tokens, open);
+  std::vector<std::string> names;
+  for (size_t i = open + 1; i < close && i < tokens.size(); ++i)
+    if (tokens[i].type == Token::kIdent) names.push_back(tokens[i].text);
+  return names;
+}
+
 void ParseTableConstraint(std::string_view sql, const std::vector<Token>& tokens, size_t begin, size_t end,
                           ParsedCreateTable& out) {
   std::string name;
   for (size_t i = begin; i < end; ++i) {
     if (tokens[i].IsWord("CONSTRAINT") && i + 1 < end) {
       name = tokens[++i].text;
+    } else if (tokens[i].IsWord("FOREIGN") && i + 2 < end && tokens[i + 2].IsPunct('(')) {
+      size_t close = 0;
+      ParsedForeignKey fk;
+      fk.columns = NameList(tokens, i + 2, close);
+      if (close + 2 < end && tokens[close + 1].IsWord("REFERENCES")) fk.ref_table = tokens[close + 2].text;
+      fk.deferred = IsDeferred(tokens, close, end);
+      out.foreign_keys.push_back(std::move(fk));
+      i = close;
     } else if (tokens[i].IsPunct('(')) {
       i = MatchingParen(tokens, i);
     } else if (tokens[i].IsWord("CHECK") && i + 1 < end && tokens[i + 1].IsPunct('(')) {
@@ -55,7 +81,7 @@ void ParseTableConstraint(std::string_view sql, const std::vector<Token>& tokens
 
 void ParseColumn(std::string_view sql, const std::vector<Token>& tokens, size_t begin, size_t end,
                  ParsedCreateTable& out) {
-  ParsedColumn column{tokens[begin].text, {}, {}};
+  ParsedColumn column{tokens[begin].text, {}, {}, {}};
   for (size_t i = begin + 1; i < end; ++i) {
     if (tokens[i].IsWord("COLLATE") && i + 1 < end) {
       column.collation = AsciiUpper(tokens[++i].text);
@@ -66,6 +92,13 @@ void ParseColumn(std::string_view sql, const std::vector<Token>& tokens, size_t 
       // Several CHECKs on one column hold together; the model keeps one.
       column.check = column.check.empty() ? expr : "(" + column.check + ") AND (" + expr + ")";
       i = close;
+    } else if (tokens[i].IsWord("AS") && i + 1 < end && tokens[i + 1].IsPunct('(')) {
+      size_t close = 0;
+      column.generated = Parenthesized(sql, tokens, i + 1, close);
+      i = close;
+    } else if (tokens[i].IsWord("REFERENCES") && i + 1 < end) {
+      out.foreign_keys.push_back({{column.name}, tokens[i + 1].text, IsDeferred(tokens, i, end)});
+      ++i;
     } else if (tokens[i].IsPunct('(')) {
       i = MatchingParen(tokens, i);  // a type's size, a DEFAULT expression, REFERENCES columns
     }
@@ -99,6 +132,43 @@ ParsedCreateTable ParseCreateTable(std::string_view sql) {
       else
         ParseColumn(sql, tokens, begin, i, out);
     }
+    begin = i + 1;
+  }
+  return out;
+}
+
+std::vector<ParsedIndexTerm> ParseIndexTerms(std::string_view sql) {
+  std::vector<ParsedIndexTerm> out;
+  const std::vector<Token> tokens = TokenizeSql(sql);
+  size_t open = 0;
+  while (open < tokens.size() && !tokens[open].IsWord("ON")) ++open;
+  while (open < tokens.size() && !tokens[open].IsPunct('(')) ++open;
+  const size_t close = MatchingParen(tokens, open);
+  if (close >= tokens.size()) return out;
+  const int list_depth = tokens[open].depth + 1;
+  size_t begin = open + 1;
+  for (size_t i = open + 1; i <= close; ++i) {
+    if (i != close && !(tokens[i].IsPunct(',') && tokens[i].depth == list_depth)) continue;
+    size_t end = i;
+    ParsedIndexTerm term;
+    if (end > begin && (tokens[end - 1].IsWord("ASC") || tokens[end - 1].IsWord("DESC"))) {
+      term.descending = tokens[end - 1].IsWord("DESC");
+      --end;
+    }
+    if (end >= begin + 2 && tokens[end - 2].IsWord("COLLATE")) {
+      term.collation = AsciiUpper(tokens[end - 1].text);
+      end -= 2;
+    }
+    if (end == begin + 1 && tokens[begin].type == Token::kIdent) {
+      term.column = tokens[begin].text;
+    } else if (end > begin) {
+      std::string_view text = Trim(sql.substr(tokens[begin].begin, tokens[end - 1].end - tokens[begin].begin));
+      // "(a + b)" and "a + b" are the same key.
+      if (tokens[begin].IsPunct('(') && MatchingParen(tokens, begin) == end - 1)
+        text = Trim(text.substr(1, text.size() - 2));
+      term.expression = std::string(text);
+    }
+    out.push_back(std::move(term));
     begin = i + 1;
   }
   return out;

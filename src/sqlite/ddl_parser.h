@@ -15,6 +15,14 @@ struct ParsedColumn {
   std::string name;
   std::string collation;  // upper case, "" when none is declared
   std::string check;      // the expression inside CHECK (...), "" for none
+  std::string generated;  // the expression of GENERATED ALWAYS AS (...), "" for none
+};
+
+// What pragma_foreign_key_list leaves out: whether the key is deferred.
+struct ParsedForeignKey {
+  std::vector<std::string> columns;
+  std::string ref_table;
+  bool deferred = false;  // DEFERRABLE INITIALLY DEFERRED
 };
 
 struct ParsedCheck {
@@ -25,7 +33,18 @@ struct ParsedCheck {
 struct ParsedCreateTable {
   std::vector<ParsedColumn> columns;  // in declared order
   std::vector<ParsedCheck> checks;    // table-level CHECK constraints
+  std::vector<ParsedForeignKey> foreign_keys;
 };
+
+// One key of CREATE INDEX ... (key, ...): a column name, or an expression
+// (without its enclosing parentheses), with the collation and order written.
+struct ParsedIndexTerm {
+  std::string column;      // "" for an expression
+  std::string expression;
+  std::string collation;   // upper case, "" when none is written
+  bool descending = false;
+};
+std::vector<ParsedIndexTerm> ParseIndexTerms(std::string_view create_index_sql);
 
 // Returns an empty result for text that is not a CREATE TABLE with a
 // column list (for example CREATE TABLE ... AS SELECT).

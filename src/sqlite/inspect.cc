@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "base/strings.h"
+#include "schema/types.h"
 #include "sqlite/ddl_parser.h"
 #include "sqlite/sql_lexer.h"
 
@@ -77,6 +78,11 @@ Status InspectColumns(Database& db, Table& t, const std::string& create_sql) {
     Column c;
     c.name = stmt->Text(0);
     c.type = stmt->Text(1);
+    // A type strata does not know is kept as SQLite stores it.
+    c.verbatim_type = !IsKnownType(c.type);
+    // hidden: 2 for a VIRTUAL generated column, 3 for a STORED one; the
+    // expression comes from the CREATE text.
+    if (stmt->Int(5) == 2 || stmt->Int(5) == 3) c.generated = Generated{{}, stmt->Int(5) == 3};
     c.nullable = stmt->Int(2) == 0;
     if (!stmt->IsNull(3)) c.default_value = ParseDefault(stmt->Text(3));
     if (stmt->Int(4) > 0) pk[stmt->Int(4)] = c.name;
@@ -100,7 +106,7 @@ Status InspectIndexes(Database& db, Table& t, const std::map<std::string, IndexT
   if (!list.ok()) return list.status();
   if (Status s = list->Bind(1, t.name); !s.ok()) return s;
   Result<Statement> info = db.Prepare(
-      "SELECT name, \"desc\", coll FROM pragma_index_xinfo(?1) WHERE key = 1 ORDER BY seqno");
+      "SELECT name, \"desc\", coll, cid FROM pragma_index_xinfo(?1) WHERE key = 1 ORDER BY seqno");
   if (!info.ok()) return info.status();
   for (;;) {
     Result<bool> row = list->Step();
@@ -111,8 +117,11 @@ Status InspectIndexes(Database& db, Table& t, const std::map<std::string, IndexT
     Index index;
     index.name = list->Text(0);
     index.unique = list->Int(1) != 0;
-    if (list->Int(3) != 0)
-      if (auto text = index_sql.find(index.name); text != index_sql.end()) index.where = PartialIndexWhere(text->second.sql);
+    const auto text = index_sql.find(index.name);
+    if (list->Int(3) != 0 && text != index_sql.end()) index.where = PartialIndexWhere(text->second.sql);
+    // An expression key (cid -2) has no name; its text is in the CREATE INDEX.
+    const std::vector<ParsedIndexTerm> terms =
+        text == index_sql.end() ? std::vector<ParsedIndexTerm>{} : ParseIndexTerms(text->second.sql);
     if (Status s = info->Reset(); !s.ok()) return s;
     if (Status s = info->Bind(1, index.name); !s.ok()) return s;
     for (;;) {
@@ -120,8 +129,17 @@ Status InspectIndexes(Database& db, Table& t, const std::map<std::string, IndexT
       if (!part.ok()) return part.status();
       if (!*part) break;
       std::string coll = info->Text(2);
-      index.parts.push_back({info->Text(0), info->Int(1) != 0,
-                             EqualsIgnoreCase(coll, "BINARY") ? "" : AsciiUpper(coll)});
+      IndexPart p{.column = info->Text(0),
+                  .descending = info->Int(1) != 0,
+                  .collation = EqualsIgnoreCase(coll, "BINARY") ? "" : AsciiUpper(coll)};
+      if (info->Int(3) == -2) {
+        const size_t at = index.parts.size();
+        if (at >= terms.size() || terms[at].expression.empty())
+          return Status::Error(StatusCode::kNotSupported,
+                               fmt::format("index \"{}\": cannot read key {} from its CREATE INDEX text", index.name, at + 1));
+        p.expression = terms[at].expression;
+      }
+      index.parts.push_back(std::move(p));
     }
     if (origin == "u") {
       // A UNIQUE constraint of the table; one column reads as a column flag.
@@ -157,8 +175,15 @@ void InspectCreateText(Table& t, const std::string& create_sql) {
       if (EqualsIgnoreCase(c.name, p.name)) {
         c.collation = p.collation;
         c.check = p.check;
+        if (c.generated) c.generated->expr = p.generated;
       }
   for (ParsedCheck& p : parsed.checks) t.checks.push_back({std::move(p.name), std::move(p.expr), {}});
+  for (ForeignKey& fk : t.foreign_keys)
+    for (const ParsedForeignKey& p : parsed.foreign_keys)
+      if (EqualsIgnoreCase(p.ref_table, fk.ref_table) && p.columns.size() == fk.columns.size() &&
+          std::equal(p.columns.begin(), p.columns.end(), fk.columns.begin(),
+                     [](const std::string& a, const std::string& b) { return EqualsIgnoreCase(a, b); }))
+        fk.deferred = p.deferred;
   // pragma_index_xinfo reports the collation an index part ends up with,
   // which is the column's unless the index names another one.
   for (Index& index : t.indexes)
@@ -211,6 +236,19 @@ Result<std::map<std::string, IndexText>> ReadIndexTexts(Database& db) {
   return out;
 }
 
+namespace {
+// Trigger and view text stays byte for byte (SameSql compares it).
+void AsInspected(std::vector<Trigger>& triggers) {
+  for (Trigger& tr : triggers) {
+    tr.description.clear();
+    tr.pos = {};
+  }
+  std::sort(triggers.begin(), triggers.end(), [](const Trigger& a, const Trigger& b) { return a.name < b.name; });
+}
+}  // namespace
+
+bool SameSql(std::string_view a, std::string_view b) { return a == b || CanonicalSql(a) == CanonicalSql(b); }
+
 Table AsInspected(Table t) {
   t.description.clear();
   t.large = false;
@@ -244,12 +282,7 @@ Table AsInspected(Table t) {
   std::sort(t.foreign_keys.begin(), t.foreign_keys.end(), [](const ForeignKey& a, const ForeignKey& b) {
     return std::tie(a.ref_table, a.columns) < std::tie(b.ref_table, b.columns);
   });
-  for (Trigger& tr : t.triggers) {
-    tr.sql = CanonicalSql(tr.sql);
-    tr.description.clear();
-    tr.pos = {};
-  }
-  std::sort(t.triggers.begin(), t.triggers.end(), [](const Trigger& a, const Trigger& b) { return a.name < b.name; });
+  AsInspected(t.triggers);
   for (Index& i : t.indexes) {
     i.where = CanonicalSql(i.where);
     i.description.clear();
@@ -264,7 +297,11 @@ Schema AsInspected(const Schema& s) {
   Schema out;
   for (const Table& t : s.tables) out.tables.push_back(AsInspected(t));
   std::sort(out.tables.begin(), out.tables.end(), [](const Table& a, const Table& b) { return a.name < b.name; });
-  for (View v : s.views) out.views.push_back({v.name, CanonicalSql(v.sql), {}, {}});
+  for (View v : s.views) {
+    AsInspected(v.triggers);
+    out.views.push_back({v.name, v.sql, v.triggers, {}, {}});
+  }
+  out.unmodelled = s.unmodelled;
   std::sort(out.views.begin(), out.views.end(), [](const View& a, const View& b) { return a.name < b.name; });
   return out;
 }
@@ -272,9 +309,12 @@ Schema AsInspected(const Schema& s) {
 Result<Schema> InspectSchema(Database& db, const std::vector<std::string>& ignored) {
   Result<std::map<std::string, IndexText>> index_sql = ReadIndexTexts(db);
   if (!index_sql.ok()) return index_sql.status();
+  // pragma_table_list tells virtual tables and their shadow tables (which
+  // belong to the virtual table's module) from ordinary ones.
   Result<Statement> tables = db.Prepare(
-      "SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' "
-      "ESCAPE '\\' ORDER BY rowid");
+      "SELECT s.name, s.sql, coalesce(l.type, 'table') FROM sqlite_schema AS s LEFT JOIN pragma_table_list AS l "
+      "ON l.schema = 'main' AND l.name = s.name WHERE s.type = 'table' AND s.name NOT LIKE 'sqlite\\_%' "
+      "ESCAPE '\\' ORDER BY s.rowid");
   if (!tables.ok()) return tables.status();
   Schema schema;
   for (;;) {
@@ -287,6 +327,16 @@ Result<Schema> InspectSchema(Database& db, const std::vector<std::string>& ignor
                     [&](const std::string& n) { return EqualsIgnoreCase(n, t.name); }))
       continue;
     std::string create_sql = tables->Text(1);
+    const std::string kind = tables->Text(2);
+    if (kind == "shadow") continue;
+    if (kind == "virtual" || AsciiUpper(create_sql).starts_with("CREATE VIRTUAL")) {
+      const std::vector<SqlToken> tokens = TokenizeSql(create_sql);
+      std::string module;
+      for (size_t i = 0; i + 1 < tokens.size(); ++i)
+        if (tokens[i].IsWord("USING")) module = tokens[i + 1].text;
+      schema.unmodelled.push_back({t.name, fmt::format("virtual table (USING {})", module)});
+      continue;
+    }
     std::string upper = AsciiUpper(create_sql);
     size_t close = upper.rfind(')');
     std::string options = close == std::string::npos ? "" : upper.substr(close);
@@ -309,17 +359,28 @@ Result<Schema> InspectSchema(Database& db, const std::vector<std::string>& ignor
   Result<Statement> objects =
       db.Prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE type IN ('trigger', 'view') ORDER BY rowid");
   if (!objects.ok()) return objects.status();
+  std::vector<std::pair<std::string, Trigger>> pending_view_triggers;  // view name, trigger
   for (;;) {
     Result<bool> row = objects->Step();
     if (!row.ok()) return row.status();
     if (!*row) break;
     if (objects->Text(0) == "view") {
-      schema.views.push_back({objects->Text(1), objects->Text(3), {}, {}});
-    } else {
-      for (Table& t : schema.tables)
-        if (EqualsIgnoreCase(t.name, objects->Text(2))) t.triggers.push_back({objects->Text(1), objects->Text(3), {}, {}});
+      schema.views.push_back({objects->Text(1), objects->Text(3), {}, {}, {}});
+      continue;
     }
+    Trigger trigger{objects->Text(1), objects->Text(3), {}, {}};
+    bool on_table = false;
+    for (Table& t : schema.tables)
+      if (EqualsIgnoreCase(t.name, objects->Text(2))) {
+        t.triggers.push_back(trigger);
+        on_table = true;
+      }
+    // An INSTEAD OF trigger belongs to its view, once all views are read.
+    if (!on_table) pending_view_triggers.push_back({objects->Text(2), std::move(trigger)});
   }
+  for (auto& [view, trigger] : pending_view_triggers)
+    for (View& v : schema.views)
+      if (EqualsIgnoreCase(v.name, view)) v.triggers.push_back(std::move(trigger));
   return schema;
 }
 

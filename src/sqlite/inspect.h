@@ -27,6 +27,12 @@ Result<Schema> InspectSchema(Database& db, const std::vector<std::string>& ignor
 Table AsInspected(Table t);
 Schema AsInspected(const Schema& s);
 
+// Whether two SQL texts say the same by SQLite's lexical rules (case of
+// keywords and plain names, whitespace, needless quotes); for
+// DiffOptions::same_sql, so that view and trigger text is compared without
+// being rewritten.
+bool SameSql(std::string_view a, std::string_view b);
+
 // The foreign keys of `table`, in declared order.
 Result<std::vector<ForeignKey>> ReadForeignKeys(Database& db, const std::string& table);
 

@@ -21,6 +21,7 @@ namespace {
 std::string AddColumnObstacle(const Column& c) {
   if (c.primary_key) return "a PRIMARY KEY column cannot be added with ALTER TABLE";
   if (c.unique) return "a UNIQUE column cannot be added with ALTER TABLE";
+  if (c.generated && c.generated->stored) return "a STORED generated column cannot be added with ALTER TABLE";
   if (c.default_value && c.default_value->is_sql())
     return "a column with an expression default cannot be added with ALTER TABLE";
   if (!c.nullable && (!c.default_value || c.default_value->literal.is_null()))
@@ -55,7 +56,8 @@ std::string DropColumnObstacle(const Table& t, const Column& c) {
     if (named(fk.columns)) return "a column in a foreign key cannot be dropped with ALTER TABLE";
   for (const Index& i : t.indexes) {
     for (const IndexPart& p : i.parts)
-      if (EqualsIgnoreCase(p.column, c.name)) return "an indexed column cannot be dropped with ALTER TABLE";
+      if (EqualsIgnoreCase(p.column, c.name) || Mentions(p.expression, c.name))
+        return "an indexed column cannot be dropped with ALTER TABLE";
     if (Mentions(i.where, c.name)) return "a column in a partial index cannot be dropped with ALTER TABLE";
   }
   for (const CheckConstraint& ck : t.checks)
@@ -63,6 +65,8 @@ std::string DropColumnObstacle(const Table& t, const Column& c) {
   for (const Column& other : t.columns)
     if (&other != &c && Mentions(other.check, c.name))
       return "a column in another column's CHECK cannot be dropped with ALTER TABLE";
+    else if (&other != &c && other.generated && Mentions(other.generated->expr, c.name))
+      return "a column a generated column reads cannot be dropped with ALTER TABLE";
   return {};
 }
 
@@ -75,6 +79,7 @@ std::string RebuildReason(const TableChange& change) {
       if (m.aspects & (kColumnPrimaryKey | kColumnAutoincrement)) return "changing the primary key cannot use ALTER TABLE";
       if (m.aspects & kColumnUnique) return "changing UNIQUE cannot use ALTER TABLE";
       if (m.aspects & kColumnCheck) return "changing a CHECK cannot use ALTER TABLE";
+      if (m.aspects & kColumnGenerated) return "changing a generated column cannot use ALTER TABLE";
       return "changing a collation cannot use ALTER TABLE";
     }
     std::string operator()(const AddUnique&) const { return "adding a UNIQUE constraint cannot use ALTER TABLE"; }
@@ -449,6 +454,7 @@ void AddSchemaPostchecks(const Schema& to, const std::vector<std::string>& touch
     std::vector<std::string> pk = t->PrimaryKeyColumns();
     std::string columns;
     for (const Column& c : t->columns) {
+      if (c.generated) continue;  // pragma_table_info leaves generated columns out
       int pk_position = 0;
       for (size_t i = 0; i < pk.size(); ++i)
         if (EqualsIgnoreCase(pk[i], c.name)) pk_position = static_cast<int>(i) + 1;
@@ -555,7 +561,11 @@ Plan PlanChanges(const Schema& from, const Schema& to, const std::vector<Change>
       dropped.push_back(r->from);
     }
   if (move_views)
-    for (const View& v : to.views) plan.steps.push_back({fmt::format("create view \"{}\"", v.name), {v.sql}});
+    for (const View& v : to.views) {
+      Step step{fmt::format("create view \"{}\"", v.name), {v.sql}};
+      for (const Trigger& t : v.triggers) step.sql.push_back(t.sql);
+      plan.steps.push_back(std::move(step));
+    }
   // A deleted or re-keyed reference row can orphan the children of its
   // table, which no rebuild or ALTER would notice.
   for (const Change& c : changes)

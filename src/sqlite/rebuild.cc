@@ -56,10 +56,17 @@ void PlanTableRebuild(const Table& from, const std::string& name_before, const T
   const std::string rows_key = QuoteString("rows:" + to.name);
   const std::string seq_key = QuoteString("seq:" + to.name);
 
-  // Copy the columns both definitions have; new ones take their defaults.
+  // Copy the columns both definitions have; new ones take their defaults,
+  // generated ones are computed by the new table.
   std::vector<std::string> columns;
   for (const Column& c : to.columns)
-    if (from.FindColumn(c.name)) columns.push_back(QuoteIdentifier(c.name));
+    if (from.FindColumn(c.name) && !c.generated) columns.push_back(QuoteIdentifier(c.name));
+  // What the copy leaves behind is lost with the old table.
+  std::vector<std::string> discarded;
+  for (const Column& c : from.columns) {
+    const Column* kept = to.FindColumn(c.name);
+    if (!c.generated && (!kept || kept->generated)) discarded.push_back(c.name);
+  }
   // Rowids are data too (FTS tables and external references key on them);
   // an INTEGER PRIMARY KEY is the rowid and is copied as a column.
   const bool copy_rowid = !from.without_rowid && !to.without_rowid && !HasIntegerPrimaryKey(to);
@@ -78,6 +85,10 @@ void PlanTableRebuild(const Table& from, const std::string& name_before, const T
 
   Step step;
   step.comment = "rebuild \"" + to.name + "\": " + reason;
+  if (!discarded.empty()) {
+    step.comment += "; the values of " + JoinQuoted(discarded) + " are not copied and are lost";
+    step.destructive = true;
+  }
   step.sql.push_back(CreateTableSql(to, RebuildTempName(to.name)));
   step.sql.push_back(fmt::format("INSERT INTO {} ({}) SELECT {} FROM {}", temp, column_list,
                                  column_list, name));

@@ -32,6 +32,7 @@ struct ScriptInfo {
   bool up = true;
   // Up: the generated version that must be applied first. Down: unused.
   std::optional<int64_t> previous_version;
+  bool versioned = true;  // see MigrationHeader::versioned
 };
 
 std::string RenderMigrationScript(const Plan& plan, const ScriptInfo& info);

@@ -71,6 +71,8 @@ std::string ColumnDefinitionSql(const Column& c) {
   if (c.default_value) out += " DEFAULT " + RenderDefault(*c.default_value);
   if (!c.collation.empty()) out += " COLLATE " + c.collation;
   if (!c.check.empty()) out += " CHECK (" + c.check + ")";
+  if (c.generated)
+    out += " GENERATED ALWAYS AS (" + c.generated->expr + ")" + (c.generated->stored ? " STORED" : " VIRTUAL");
   return out;
 }
 
@@ -83,6 +85,7 @@ static std::string ForeignKeyClause(const ForeignKey& fk) {
   }
   if (fk.on_delete != FkAction::kNoAction) out += fmt::format(" ON DELETE {}", FkActionName(fk.on_delete));
   if (fk.on_update != FkAction::kNoAction) out += fmt::format(" ON UPDATE {}", FkActionName(fk.on_update));
+  if (fk.deferred) out += " DEFERRABLE INITIALLY DEFERRED";
   return out;
 }
 
@@ -112,7 +115,7 @@ std::string CreateIndexSql(const Table& table, const Index& index) {
   for (size_t i = 0; i < index.parts.size(); ++i) {
     const IndexPart& p = index.parts[i];
     if (i > 0) parts += ", ";
-    parts += QuoteIdentifier(p.column);
+    parts += p.expression.empty() ? QuoteIdentifier(p.column) : "(" + p.expression + ")";
     if (!p.collation.empty()) parts += " COLLATE " + p.collation;
     if (p.descending) parts += " DESC";
   }
@@ -146,7 +149,13 @@ std::string CreateSchemaSql(const Schema& schema) {
   // Triggers and views may read any table, so they come after all of them.
   for (const Table& t : schema.tables)
     for (const Trigger& trigger : t.triggers) out += trigger.sql + ";\n";
-  for (const View& v : schema.views) out += v.sql + ";\n";
+  for (const View& v : schema.views) out += CreateViewSql(v);
+  return out;
+}
+
+std::string CreateViewSql(const View& view) {
+  std::string out = view.sql + ";\n";
+  for (const Trigger& t : view.triggers) out += t.sql + ";\n";
   return out;
 }
 

@@ -32,5 +32,7 @@ std::string CreateTableWithIndexesSql(const Table& table);
 // The whole schema: tables in declared order (SQLite does not check a
 // foreign key's parent at CREATE time), then their indexes and rows.
 std::string CreateSchemaSql(const Schema& schema);
+// A view and its INSTEAD OF triggers, each statement ending in ";\n".
+std::string CreateViewSql(const View& view);
 
 }  // namespace strata::sqlite

@@ -4,6 +4,7 @@
 
 #include "sqlite/checks.h"
 #include "sqlite/database.h"
+#include "sqlite/inspect.h"
 #include "sqlite/planner.h"
 #include "sqlite/script.h"
 #include "sqlite/sql_writer.h"
@@ -16,13 +17,17 @@ class SqliteDialect final : public Dialect {
  public:
   std::string_view name() const override { return "sqlite"; }
 
+  Schema Normalize(const Schema& schema) const override { return AsInspected(schema); }
+
+  DiffOptions DiffRules() const override { return {.same_sql = SameSql}; }
+
   Plan PlanMigration(const Schema& from, const Schema& to, const std::vector<Change>& changes,
                      const MigrationOptions& options) const override {
     return PlanChanges(from, to, changes, options);
   }
 
   std::string RenderMigration(const Plan& plan, const MigrationHeader& h) const override {
-    return RenderMigrationScript(plan, ScriptInfo{h.file_name, h.version, h.name, h.tag, h.up, h.previous_version});
+    return RenderMigrationScript(plan, ScriptInfo{h.file_name, h.version, h.name, h.tag, h.up, h.previous_version, h.versioned});
   }
 
   std::string RenderChecks(const Schema& schema, std::string_view tag) const override {

@@ -157,12 +157,18 @@ struct Kinds {
 
   ElementKind<Column> column() const {
     return {"column",
-            {"name", "type", "nullable", "default", "default_sql", "primary_key", "autoincrement",
-             "unique", "check", "collate", "description"},
-            {"name", "type"},
+            {"name", "type", "sql_type", "nullable", "default", "default_sql", "primary_key", "autoincrement",
+             "unique", "check", "collate", "generated", "stored", "description"},
+            {"name"},
             [this](const MapReader& m, Column& c) {
               if (auto v = m.String("name")) c.name = *v;
+              if (m.Has("type") && m.Has("sql_type"))
+                ctx.Error(*m.Find("sql_type"), "a column has either \"type\" (a known type) or \"sql_type\" "
+                                               "(any type SQLite accepts, kept verbatim), not both");
+              else if (!m.Has("type") && !m.Has("sql_type") && c.type.empty() && !c.verbatim_type)
+                ctx.Error(m.node(), "column is missing the required key \"type\"");
               if (auto v = m.String("type")) {
+                c.verbatim_type = false;
                 if (IsKnownType(*v)) {
                   c.type = CanonicalTypeName(*v);
                 } else {
@@ -171,8 +177,25 @@ struct Kinds {
                   std::string message = fmt::format("unknown type \"{}\"", *v);
                   if (std::string near = NearestWord(base, KnownTypeNames()); !near.empty())
                     message += fmt::format("; did you mean \"{}\"?", near);
+                  else
+                    message += "; a type strata does not know (a legacy database's) can be kept verbatim with \"sql_type\"";
                   ctx.Error(*m.Find("type"), message);
                 }
+              }
+              if (auto v = m.String("sql_type")) {
+                c.type = std::string(Trim(*v));
+                c.verbatim_type = true;
+                if (c.type.find_first_of(";\n\r'\"`[]") != std::string::npos ||
+                    std::count(c.type.begin(), c.type.end(), '(') != std::count(c.type.begin(), c.type.end(), ')'))
+                  ctx.Error(*m.Find("sql_type"), fmt::format("sql_type \"{}\" is not a type name: it may hold "
+                                                             "words, numbers and one parenthesised list", *v));
+              }
+              if (auto v = m.String("generated")) c.generated = Generated{*v, c.generated && c.generated->stored};
+              if (auto v = m.Bool("stored")) {
+                if (c.generated)
+                  c.generated->stored = *v;
+                else
+                  ctx.Error(*m.Find("stored"), "\"stored\" applies to a generated column only");
               }
               if (auto v = m.Bool("nullable")) c.nullable = *v;
               if (m.Has("default") && m.Has("default_sql"))
@@ -208,7 +231,7 @@ struct Kinds {
 
   ElementKind<ForeignKey> foreign_key() const {
     return {"foreign key",
-            {"columns", "references", "on_delete", "on_update"},
+            {"columns", "references", "on_delete", "on_update", "deferred"},
             {"columns", "references"},
             [this](const MapReader& m, ForeignKey& fk) {
               if (auto v = m.StringList("columns")) fk.columns = *v;
@@ -221,6 +244,7 @@ struct Kinds {
               }
               ReadFkAction(m, "on_delete", fk.on_delete);
               ReadFkAction(m, "on_update", fk.on_update);
+              if (auto v = m.Bool("deferred")) fk.deferred = *v;
             }};
   }
 
@@ -244,8 +268,9 @@ struct Kinds {
                     i.parts.push_back(*part);
                   else
                     ctx.Error(*m.Find("columns"), fmt::format("index column \"{}\" must be a column "
-                                                              "name, optionally followed by ASC or "
-                                                              "DESC", text));
+                                                              "name or a parenthesised expression, "
+                                                              "optionally followed by COLLATE name and "
+                                                              "ASC or DESC", text));
                 }
               }
               if (auto v = m.Bool("unique")) i.unique = *v;
@@ -254,15 +279,39 @@ struct Kinds {
             }};
   }
 
+  // "name", "name DESC", "name COLLATE NOCASE", "(lower(email)) COLLATE NOCASE DESC".
   static std::optional<IndexPart> ParseIndexPart(const std::string& text) {
-    std::istringstream words(text);
-    std::string column, order, extra;
-    words >> column >> order >> extra;
-    if (column.empty() || !extra.empty()) return std::nullopt;
-    IndexPart part{column, false, ""};
-    if (order.empty() || EqualsIgnoreCase(order, "ASC")) return part;
-    if (!EqualsIgnoreCase(order, "DESC")) return std::nullopt;
-    part.descending = true;
+    IndexPart part;
+    std::string_view rest = Trim(text);
+    if (rest.starts_with("(")) {
+      int depth = 0;
+      size_t close = std::string_view::npos;
+      for (size_t i = 0; i < rest.size() && close == std::string_view::npos; ++i) {
+        if (rest[i] == '(') ++depth;
+        if (rest[i] == ')' && --depth == 0) close = i;
+      }
+      if (close == std::string_view::npos) return std::nullopt;
+      part.expression = std::string(Trim(rest.substr(1, close - 1)));
+      if (part.expression.empty()) return std::nullopt;
+      rest = rest.substr(close + 1);
+    }
+    std::istringstream words{std::string(rest)};
+    std::vector<std::string> w;
+    for (std::string word; words >> word;) w.push_back(word);
+    size_t at = 0;
+    if (part.expression.empty()) {
+      if (w.empty()) return std::nullopt;
+      part.column = w[at++];
+    }
+    if (at + 1 < w.size() && EqualsIgnoreCase(w[at], "COLLATE")) {
+      const std::string upper = AsciiUpper(w[at + 1]);
+      if (upper != "BINARY" && upper != "NOCASE" && upper != "RTRIM") return std::nullopt;
+      part.collation = upper == "BINARY" ? "" : upper;
+      at += 2;
+    }
+    if (at < w.size() && (EqualsIgnoreCase(w[at], "ASC") || EqualsIgnoreCase(w[at], "DESC")))
+      part.descending = EqualsIgnoreCase(w[at++], "DESC");
+    if (at != w.size()) return std::nullopt;
     return part;
   }
 
@@ -302,7 +351,27 @@ struct Kinds {
             }};
   }
   ElementKind<Trigger> trigger() const { return statement<Trigger>("trigger", "CREATE TRIGGER"); }
-  ElementKind<View> view() const { return statement<View>("view", "CREATE VIEW"); }
+  // A view, with the INSTEAD OF triggers that make it writable.
+  ElementKind<View> view() const {
+    ElementKind<View> kind = statement<View>("view", "CREATE VIEW");
+    kind.attributes.push_back("triggers");
+    kind.read = [this, base = kind.read](const MapReader& m, View& v) {
+      base(m, v);
+      const YAML::Node* list = m.Find("triggers");
+      if (!list || list->IsNull() || !ExpectSequence(ctx, *list, "\"triggers\"")) return;
+      v.triggers.clear();
+      const ElementKind<Trigger> trigger_kind = trigger();
+      for (const YAML::Node& item : *list) {
+        MapReader t(ctx, item, "trigger", trigger_kind.attributes);
+        if (!t.valid() || !t.Required("name") || !t.Required("sql")) continue;
+        Trigger trigger;
+        trigger.pos = ctx.PosOf(item);
+        trigger_kind.read(t, trigger);
+        v.triggers.push_back(std::move(trigger));
+      }
+    };
+    return kind;
+  }
 
   ElementKind<Query> query() const {
     return {"query", {"name", "description", "sql"}, {"name", "sql"},

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <type_traits>
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -45,7 +46,7 @@ std::string ActionKey(FkAction a) {
 
 void EmitColumn(YAML::Emitter& out, const Column& c) {
   out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << c.name;
-  out << YAML::Key << "type" << YAML::Value << c.type;
+  out << YAML::Key << (c.verbatim_type ? "sql_type" : "type") << YAML::Value << c.type;
   if (!c.nullable) out << YAML::Key << "nullable" << YAML::Value << false;
   if (c.default_value) {
     if (c.default_value->is_sql()) {
@@ -60,6 +61,10 @@ void EmitColumn(YAML::Emitter& out, const Column& c) {
   if (c.unique) out << YAML::Key << "unique" << YAML::Value << true;
   if (!c.check.empty()) out << YAML::Key << "check" << YAML::Value << c.check;
   if (!c.collation.empty()) out << YAML::Key << "collate" << YAML::Value << c.collation;
+  if (c.generated) {
+    out << YAML::Key << "generated" << YAML::Value << c.generated->expr;
+    if (c.generated->stored) out << YAML::Key << "stored" << YAML::Value << true;
+  }
   if (!c.description.empty()) out << YAML::Key << "description" << YAML::Value << c.description;
   out << YAML::EndMap;
 }
@@ -67,7 +72,11 @@ void EmitColumn(YAML::Emitter& out, const Column& c) {
 void EmitIndex(YAML::Emitter& out, const Index& i) {
   out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << i.name;
   std::vector<std::string> parts;
-  for (const IndexPart& p : i.parts) parts.push_back(p.descending ? p.column + " DESC" : p.column);
+  for (const IndexPart& p : i.parts) {
+    std::string part = p.expression.empty() ? p.column : "(" + p.expression + ")";
+    if (!p.collation.empty()) part += " COLLATE " + p.collation;
+    parts.push_back(p.descending ? part + " DESC" : part);
+  }
   out << YAML::Key << "columns" << YAML::Value;
   EmitList(out, parts);
   if (i.unique) out << YAML::Key << "unique" << YAML::Value << true;
@@ -85,7 +94,9 @@ void EmitStatements(YAML::Emitter& out, const char* key, const std::vector<T>& i
   for (const T& item : items) {
     out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << item.name;
     if (!item.description.empty()) out << YAML::Key << "description" << YAML::Value << item.description;
-    out << YAML::Key << "sql" << YAML::Value << YAML::Literal << item.sql << YAML::EndMap;
+    out << YAML::Key << "sql" << YAML::Value << YAML::Literal << item.sql;
+    if constexpr (std::is_same_v<T, View>) EmitStatements(out, "triggers", item.triggers);
+    out << YAML::EndMap;
   }
   out << YAML::EndSeq;
 }
@@ -128,6 +139,7 @@ std::string TableFile(const Table& t) {
       out << YAML::EndMap;
       if (fk.on_delete != FkAction::kNoAction) out << YAML::Key << "on_delete" << YAML::Value << ActionKey(fk.on_delete);
       if (fk.on_update != FkAction::kNoAction) out << YAML::Key << "on_update" << YAML::Value << ActionKey(fk.on_update);
+      if (fk.deferred) out << YAML::Key << "deferred" << YAML::Value << true;
       out << YAML::EndMap;
     }
     out << YAML::EndSeq;

@@ -240,7 +240,7 @@ class Generator {
     std::set<std::string> used;
     for (int n = 1 + Below(2); n > 0; --n) {
       std::string c = Pick(cols);
-      if (used.insert(c).second) index.parts.push_back({c, Chance(40), ""});
+      if (used.insert(c).second) index.parts.push_back({.column = c, .descending = Chance(40)});
     }
     if (Chance(30)) index.where = index.parts[0].column + " IS NOT NULL";
     t.indexes.push_back(std::move(index));

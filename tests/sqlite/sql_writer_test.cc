@@ -38,7 +38,7 @@ TEST(SqlWriter, CreateTableQuotesEveryIdentifier) {
             "  FOREIGN KEY (\"from\") REFERENCES \"select\" (\"key\") ON DELETE CASCADE,\n"
             "  CONSTRAINT \"short\" CHECK (length(\"from\") < 10)\n"
             ")");
-  Index i{.name = "idx", .parts = {{"from", true, ""}}, .where = "\"from\" <> ''"};
+  Index i{.name = "idx", .parts = {{.column = "from", .descending = true}}, .where = "\"from\" <> ''"};
   EXPECT_EQ(CreateIndexSql(t, i), "CREATE INDEX \"idx\" ON \"order\" (\"from\" DESC) WHERE \"from\" <> ''");
 }
 

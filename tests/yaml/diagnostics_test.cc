@@ -92,7 +92,7 @@ TEST(Diagnostics, UnknownTypeSuggestsTheNearestOne) {
 )"),
                {"schema/t.yaml:4:25: error: unknown type \"TXET\"; did you mean \"TEXT\"?",
                 "schema/t.yaml:5:25: error: unknown type \"VARCHAR(x)\"; did you mean \"VARCHAR\"?",
-                "schema/t.yaml:6:25: error: unknown type \"WIBBLE\""});
+                "schema/t.yaml:6:25: error: unknown type \"WIBBLE\"; a type strata does not know (a legacy database's) can be kept verbatim with \"sql_type\""});
 }
 
 TEST(Diagnostics, UnknownKeySuggestsTheNearestOne) {
@@ -184,8 +184,8 @@ TEST(Diagnostics, IndexOnMissingColumn) {
 )"),
                {"schema/t.yaml:6:15: error: index \"idx_usage_month\" names column \"month_year\", "
                 "which table \"usage_tracking\" does not have",
-                "schema/t.yaml:9:18: error: index column \"user_id DOWN\" must be a column name, "
-                "optionally followed by ASC or DESC"});
+                "schema/t.yaml:9:18: error: index column \"user_id DOWN\" must be a column name or a "
+                "parenthesised expression, optionally followed by COLLATE name and ASC or DESC"});
 }
 
 TEST(Diagnostics, UndeclaredTag) {

@@ -1,0 +1,116 @@
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "base/strings.h"
+#include "cli/commands.h"
+#include "cli/dialects.h"
+#include "cli/exit_code.h"
+#include "cli/run_context.h"
+#include "migrate/declarative.h"
+
+namespace strata::cli {
+
+// Declarative mode: the database is brought to the wanted schema directly,
+// under the same guards as a migration file, without migration history.
+void SetupApply(CLI::App& app, Context& ctx) {
+  CLI::App* cmd = app.add_subcommand(
+      "apply", "Bring a database to the schema of a folder (or of another database) in one transaction");
+  AddDbOption(*cmd, ctx.options);
+  ctx.to = ctx.options.schema_dir;
+  cmd->add_option("--to", ctx.to, "schema folder (its last tag) or database file to match (default: schema)");
+  cmd->add_flag("--dry-run", ctx.dry_run, "print the script instead of running it");
+  cmd->add_flag("--allow-destructive", ctx.allow_destructive,
+                "let the change discard data (dropped tables and columns, narrowed types)");
+  cmd->add_flag("--ignore-history", ctx.ignore_history,
+                "apply even though the database has strata's migration history");
+  cmd->add_flag("--no-backup", ctx.no_backup, "do not back the database up first");
+  cmd->add_option("--keep-backups", ctx.keep_backups, "backups to keep in backups/ (default 5)");
+  cmd->callback([&ctx] {
+    std::optional<SchemaSide> target = LoadSchemaSide(ctx.to, ctx.options.format);
+    if (!target) {
+      ctx.exit_code = kUsage;
+      return;
+    }
+    const bool existed = std::filesystem::exists(ctx.options.db);
+    Result<std::unique_ptr<sqlite::SqliteConnection>> connection = sqlite::SqliteConnection::Open(ctx.options.db, true);
+    if (!connection.ok()) {
+      PrintError(connection.status().message());
+      ctx.exit_code = ExitCodeFor(connection.status());
+      return;
+    }
+    sqlite::SqliteConnection& db = **connection;
+    Result<std::vector<AppliedMigration>> history = db.ReadHistory();
+    if (!history.ok()) {
+      PrintError(history.status().message());
+      ctx.exit_code = ExitCodeFor(history.status());
+      return;
+    }
+    if (!history->empty() && !ctx.ignore_history) {
+      PrintError(fmt::format("{} is managed by migrations (version {} is applied); apply would change it behind its "
+                             "history, so the next `strata up` or `down` would start from a state its files do not "
+                             "expect. Use `strata up`, or pass --ignore-history",
+                             ctx.options.db, history->back().version));
+      ctx.exit_code = kUsage;
+      return;
+    }
+    Result<Schema> live = db.Inspect();
+    if (!live.ok()) {
+      PrintError(live.status().message());
+      ctx.exit_code = ExitCodeFor(live.status());
+      return;
+    }
+    // Tables the project leaves alone are not the target's to drop.
+    std::erase_if(live->tables, [&](const Table& t) {
+      return std::any_of(target->ignore_tables.begin(), target->ignore_tables.end(),
+                         [&](const std::string& n) { return EqualsIgnoreCase(n, t.name); });
+    });
+    std::unique_ptr<Dialect> dialect = MakeDialect(target->dialect);
+    DeclarativeScript script = PlanDeclarative(
+        *dialect, *live, target->schema, {.label = "apply", .allow_destructive = ctx.allow_destructive});
+    for (const UnmodelledObject& o : live->unmodelled)
+      std::cerr << fmt::format("strata: left alone: \"{}\" is a {}, which strata does not model\n", o.name, o.what);
+    if (script.changes.empty()) {
+      std::cout << fmt::format("{}: already matches {}; nothing to do\n", ctx.options.db, ctx.to);
+      ctx.exit_code = kOk;
+      return;
+    }
+    if (ctx.dry_run) {
+      std::cout << script.sql;
+      ctx.exit_code = script.refused ? kFindings : kOk;
+      return;
+    }
+    if (script.refused) {
+      PrintError(fmt::format("{}: the change discards data ({}); nothing was changed. Review it with --dry-run and "
+                             "pass --allow-destructive to allow it",
+                             ctx.options.db, Joined(script.plan.destructive_changes)));
+      ctx.exit_code = kFindings;
+      return;
+    }
+    if (existed && !ctx.no_backup) {
+      const std::string backup = NextBackupPath(ctx.options.db, ctx.keep_backups);
+      if (Status s = db.Backup(backup); !s.ok()) {
+        PrintError(s.WithContext("backup").message());
+        ctx.exit_code = ExitCodeFor(s);
+        return;
+      }
+      PrintEvent({RunEvent::kBackup, backup, "", 0});
+    }
+    EnableProgress(db);
+    Result<ApplyOutcome> outcome =
+        db.Apply({.file_name = "apply", .name = "apply", .up = true, .sql = script.sql, .versioned = false});
+    if (!outcome.ok()) {
+      PrintError(outcome.status().message());
+      ctx.exit_code = ExitCodeFor(outcome.status());
+      return;
+    }
+    std::cout << fmt::format("{}: applied {} change{} to match {}\n", ctx.options.db, script.changes.size(),
+                             script.changes.size() == 1 ? "" : "s", ctx.to);
+    for (const Change& c : script.changes) std::cout << "  " << Describe(c) << "\n";
+    ctx.exit_code = kOk;
+  });
+}
+
+}  // namespace strata::cli

@@ -1,0 +1,32 @@
+#include "migrate/declarative.h"
+
+#include <fmt/format.h>
+
+#include "base/strings.h"
+
+namespace strata {
+
+DeclarativeScript PlanDeclarative(const Dialect& dialect, const Schema& from, const Schema& to,
+                                  const DeclarativeOptions& options) {
+  DeclarativeScript out;
+  DiffOptions rules = dialect.DiffRules();
+  rules.compare_rows = options.compare_rows;
+  const Schema before = dialect.Normalize(from), after = dialect.Normalize(to);
+  out.changes = Diff(before, after, RenameHints::From(to), rules);
+  if (out.changes.empty()) return out;
+  out.plan = dialect.PlanMigration(before, after, out.changes, {.up = true});
+  if (out.plan.destructive() && !options.allow_destructive) {
+    out.refused = true;
+    std::string lost;
+    for (const std::string& d : out.plan.destructive_changes) lost += (lost.empty() ? "" : "; ") + d;
+    // First of all checks, so nothing runs; SELECT names the reason as its row.
+    out.plan.prechecks.insert(
+        out.plan.prechecks.begin(),
+        Check{fmt::format("this script discards data ({}); it was made without --allow-destructive", lost),
+              "SELECT 'refused: destructive' AS k"});
+  }
+  out.sql = dialect.RenderMigration(out.plan, {.file_name = options.label, .versioned = false});
+  return out;
+}
+
+}  // namespace strata
