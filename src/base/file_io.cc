@@ -1,11 +1,24 @@
 #include "base/file_io.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <fmt/format.h>
+
 #include <fstream>
 #include <sstream>
 
 namespace strata {
 
 Result<std::string> ReadFile(const std::filesystem::path& path) {
+  // A FIFO or a device would block or never end; a symlink loop would throw.
+  std::error_code error;
+  const bool regular = std::filesystem::is_regular_file(path, error);
+  if (error) return Status::IOError(fmt::format("cannot read {}: {}", path.string(), error.message()));
+  if (!regular) return Status::InvalidInput(fmt::format("{} is not a regular file", path.string()));
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::IOError("cannot read " + path.string());
   std::ostringstream text;
@@ -26,6 +39,16 @@ Status WriteFileAtomically(const std::filesystem::path& path, const std::string&
   }
   std::filesystem::rename(temp, path, ec);
   if (ec) return Status::IOError("cannot rename " + temp.string() + ": " + ec.message());
+  return Status::Ok();
+}
+
+Status SyncPath(const std::string& path) {
+  const int fd = ::open(path.empty() ? "." : path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::IOError(fmt::format("cannot open {} to sync it: {}", path, std::strerror(errno)));
+  const int rc = ::fsync(fd);
+  const int saved = errno;
+  ::close(fd);
+  if (rc != 0) return Status::IOError(fmt::format("cannot sync {}: {}", path, std::strerror(saved)));
   return Status::Ok();
 }
 

@@ -12,4 +12,8 @@ namespace strata {
 Result<std::string> ReadFile(const std::filesystem::path& path);
 Status WriteFileAtomically(const std::filesystem::path& path, const std::string& content);
 
+// fsync of a file or a folder (after a rename in it), so that what was
+// written survives a power loss.
+Status SyncPath(const std::string& path);
+
 }  // namespace strata

@@ -2,9 +2,12 @@
 
 #include <fmt/format.h>
 
+#include "base/strings.h"
+
 namespace strata {
 
-std::string JsonEscape(std::string_view text) {
+std::string JsonEscape(std::string_view raw) {
+  const std::string text = ToValidUtf8(raw);
   std::string out = "\"";
   for (char c : text) {
     switch (c) {

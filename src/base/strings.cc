@@ -1,6 +1,10 @@
 #include "base/strings.h"
 
 #include <algorithm>
+#include <cctype>
+
+#include <fmt/format.h>
+
 #include <numeric>
 
 namespace strata {
@@ -62,6 +66,66 @@ std::string JoinQuoted(const std::vector<std::string>& items) {
   for (size_t i = 0; i < items.size(); ++i) {
     if (i > 0) out += (i + 1 == items.size()) ? " and " : ", ";
     out += "\"" + items[i] + "\"";
+  }
+  return out;
+}
+
+}  // namespace strata
+
+namespace strata {
+
+bool IsSafeName(std::string_view name) {
+  if (name.empty() || name.size() > 64 || !std::isalnum(static_cast<unsigned char>(name[0]))) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+  });
+}
+
+std::string EscapedForMessage(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') out += std::string("\\") + c;
+    else if (u < 0x20 || u == 0x7f) out += fmt::format("\\x{:02x}", u);
+    else out += c;
+  }
+  return out;
+}
+
+std::optional<size_t> FirstInvalidUtf8(std::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == 0) return i;
+    size_t extra = 0;
+    if (c >= 0xc2 && c <= 0xdf) extra = 1;
+    else if (c >= 0xe0 && c <= 0xef) extra = 2;
+    else if (c >= 0xf0 && c <= 0xf4) extra = 3;
+    else if (c >= 0x80) return i;
+    if (i + extra >= text.size() && extra > 0) return i;
+    for (size_t k = 1; k <= extra; ++k)
+      if ((static_cast<unsigned char>(text[i + k]) & 0xc0) != 0x80) return i;
+    i += extra + 1;
+  }
+  return std::nullopt;
+}
+
+std::string ToValidUtf8(std::string_view text) {
+  std::string out;
+  while (!text.empty()) {
+    const std::optional<size_t> bad = FirstInvalidUtf8(text);
+    if (!bad) break;
+    out += text.substr(0, *bad);
+    out += "\xEF\xBF\xBD";
+    text.remove_prefix(*bad + 1);
+  }
+  return out += text;
+}
+
+std::string OneLine(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    out += (u < 0x20 || u == 0x7f) ? ' ' : c;
   }
   return out;
 }

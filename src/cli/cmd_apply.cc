@@ -90,13 +90,14 @@ void SetupApply(CLI::App& app, Context& ctx) {
       return;
     }
     if (existed && !ctx.no_backup) {
-      const std::string backup = NextBackupPath(ctx.options.db, ctx.keep_backups);
-      if (Status s = db.Backup(backup); !s.ok()) {
-        PrintError(s.WithContext("backup").message());
+      Result<std::string> backup = NextBackupPath(ctx.options.db);
+      Status s = backup.ok() ? db.Backup(*backup) : backup.status();
+      if (!s.ok()) {
+        PrintError(s.WithContext("backup").message() + "; pass --no-backup to run without one");
         ctx.exit_code = ExitCodeFor(s);
         return;
       }
-      PrintEvent({RunEvent::kBackup, backup, "", 0});
+      PrintEvent({RunEvent::kBackup, *backup, "", 0});
     }
     EnableProgress(db);
     Result<ApplyOutcome> outcome =
@@ -106,6 +107,7 @@ void SetupApply(CLI::App& app, Context& ctx) {
       ctx.exit_code = ExitCodeFor(outcome.status());
       return;
     }
+    if (existed && !ctx.no_backup) PruneBackups(ctx.options.db, ctx.keep_backups);
     std::cout << fmt::format("{}: applied {} change{} to match {}\n", ctx.options.db, script.changes.size(),
                              script.changes.size() == 1 ? "" : "s", ctx.to);
     for (const Change& c : script.changes) std::cout << "  " << Describe(c) << "\n";

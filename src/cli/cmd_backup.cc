@@ -20,14 +20,15 @@ void SetupBackup(CLI::App& app, Context& ctx) {
       ctx.exit_code = kUsage;
       return;
     }
-    std::string target = NextBackupPath(ctx.options.db, ctx.keep_backups);
-    Status s = sqlite::CopyDatabase(ctx.options.db, target);
+    Result<std::string> target = NextBackupPath(ctx.options.db);
+    Status s = target.ok() ? sqlite::BackupToNewFile(ctx.options.db, *target) : target.status();
     if (!s.ok()) {
       PrintError(s.message());
       ctx.exit_code = ExitCodeFor(s);
       return;
     }
-    std::cout << target << "\n";
+    PruneBackups(ctx.options.db, ctx.keep_backups);
+    std::cout << *target << "\n";
     ctx.exit_code = kOk;
   });
 

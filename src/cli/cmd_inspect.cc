@@ -27,6 +27,8 @@ void SetupInspect(CLI::App& app, Context& ctx) {
       return;
     }
     Result<sqlite::Database> db = sqlite::Database::Open(path, sqlite::Database::Mode::kReadOnly);
+    if (db.ok() && db->recovered_hot_journal())
+      std::cerr << fmt::format("strata: {}: rolled back the changes of a write that was interrupted\n", path);
     Result<Schema> schema = db.ok() ? sqlite::InspectSchema(*db, {std::string(sqlite::kHistoryTable)}) : Result<Schema>(db.status());
     if (!schema.ok()) {
       PrintError(fmt::format("{}: {}", path, schema.status().message()));

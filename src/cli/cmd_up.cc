@@ -22,9 +22,19 @@ void AddRunOptions(CLI::App& cmd, Context& ctx) {
   cmd.add_option("--keep-backups", ctx.keep_backups, "backups to keep in backups/ (default 5)");
 }
 
-std::optional<std::string> BackupTarget(const Context& ctx) {
-  if (ctx.no_backup || !std::filesystem::exists(ctx.options.db)) return std::nullopt;
-  return NextBackupPath(ctx.options.db, ctx.keep_backups);
+// Where the backup before a run goes; nullopt for none. False after
+// printing why no backup can be made.
+bool BackupTarget(Context& ctx, std::optional<std::string>& target) {
+  std::error_code error;
+  if (ctx.no_backup || !std::filesystem::exists(ctx.options.db, error)) return true;
+  Result<std::string> path = NextBackupPath(ctx.options.db);
+  if (!path.ok()) {
+    PrintError(path.status().message() + "; pass --no-backup to run without one");
+    ctx.exit_code = ExitCodeFor(path.status());
+    return false;
+  }
+  target = *path;
+  return true;
 }
 
 void SetupUp(CLI::App& app, Context& ctx) {
@@ -53,7 +63,7 @@ void SetupUp(CLI::App& app, Context& ctx) {
       return changes.empty();
     };
     Result<std::vector<const MigrationEntry*>> pending = run->runner->Pending(options);
-    if (pending.ok() && !pending->empty()) options.backup_to = BackupTarget(ctx);
+    if (pending.ok() && !pending->empty() && !BackupTarget(ctx, options.backup_to)) return;
     EnableProgress(*run->connection);
     Status s = run->runner->Up(options, PrintEvent);
     if (!s.ok()) {
@@ -61,6 +71,7 @@ void SetupUp(CLI::App& app, Context& ctx) {
       ctx.exit_code = ExitCodeFor(s);
       return;
     }
+    if (options.backup_to) PruneBackups(ctx.options.db, ctx.keep_backups);
     Result<StatusReport> report = run->runner->Status();
     if (report.ok())
       std::cout << fmt::format("{}: {} applied, {} pending\n", ctx.options.db, report->applied_count(),
@@ -87,7 +98,7 @@ void SetupDown(CLI::App& app, Context& ctx) {
     options.to_version = ctx.to_version;
     options.steps = ctx.steps;
     options.allow_destructive = ctx.allow_destructive;
-    options.backup_to = BackupTarget(ctx);
+    if (!BackupTarget(ctx, options.backup_to)) return;
     EnableProgress(*run->connection);
     Status s = run->runner->Down(options, PrintEvent);
     if (!s.ok()) {
@@ -95,6 +106,7 @@ void SetupDown(CLI::App& app, Context& ctx) {
       ctx.exit_code = ExitCodeFor(s);
       return;
     }
+    if (options.backup_to) PruneBackups(ctx.options.db, ctx.keep_backups);
     Result<StatusReport> report = run->runner->Status();
     if (report.ok())
       std::cout << fmt::format("{}: {} applied, {} pending\n", ctx.options.db, report->applied_count(),

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -59,9 +60,12 @@ std::optional<VersionedSchema> LoadSchemaOrReport(const CommonOptions& o) {
 bool DialectAcceptsOrReport(const VersionedSchema& schema) {
   std::unique_ptr<Dialect> dialect = MakeDialect(schema.project.dialect);
   bool ok = true;
+  std::set<std::string> seen;  // a problem of several tags is printed once
   for (int tag = 0; tag <= schema.project.last_tag(); ++tag)
-    for (const std::string& problem : dialect->Problems(schema.At(tag))) {
-      PrintError(fmt::format("schema at tag \"{}\": {}", schema.project.tags[tag], problem));
+    for (const SchemaProblem& problem : dialect->Problems(schema.At(tag))) {
+      const std::string where = problem.pos.known() ? problem.pos.ToString() + ": " : "";
+      const std::string line = fmt::format("{}error: schema at tag \"{}\": {}", where, schema.project.tags[tag], problem.message);
+      if (seen.insert(where + problem.message).second) std::cerr << (where.empty() ? "strata: " : "") << line << "\n";
       ok = false;
     }
   return ok;
@@ -109,6 +113,8 @@ std::optional<SchemaSide> LoadSchemaSide(const std::string& path, Format format)
     PrintError(db.status().message());
     return std::nullopt;
   }
+  if (db->recovered_hot_journal())
+    std::cerr << fmt::format("strata: {}: rolled back the changes of a write that was interrupted\n", path);
   Result<Schema> schema = sqlite::InspectSchema(*db, {std::string(sqlite::kHistoryTable)});
   if (!schema.ok()) {
     PrintError(schema.status().message());

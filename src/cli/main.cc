@@ -35,6 +35,11 @@ int main(int argc, char** argv) {
     // CLI11's own codes are 100-127; the contract says 2 for usage errors.
     app.exit(e);
     return kUsage;
+  } catch (const std::exception& e) {
+    // Whatever escaped a command (a filesystem error on an odd path, say)
+    // is reported, never an abort.
+    PrintError(e.what());
+    return kFindings;
   }
   return ctx.exit_code;
 }

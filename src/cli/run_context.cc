@@ -6,6 +6,7 @@
 #include <chrono>
 #include <ctime>
 #include <filesystem>
+#include <regex>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -24,6 +25,13 @@ std::unique_ptr<RunContext> OpenRunContext(const CommonOptions& o, bool create, 
     return nullptr;
   }
   ctx.schema = std::move(*schema);
+  std::error_code error;
+  // Applying from a folder that is not there would create an empty database.
+  if (create && !std::filesystem::is_directory(o.migrations_dir, error)) {
+    PrintError(fmt::format("migrations folder \"{}\" not found; run `strata generate` first", o.migrations_dir));
+    exit_code = kUsage;
+    return nullptr;
+  }
   Result<MigrationFiles> files = ReadMigrationDir(o.migrations_dir);
   if (!files.ok()) {
     PrintError(files.status().message());
@@ -54,21 +62,28 @@ std::unique_ptr<RunContext> OpenRunContext(const CommonOptions& o, bool create, 
   return owned;
 }
 
-std::string NextBackupPath(const std::string& db, int keep) {
+namespace {
+
+// "<stem>-YYYYmmddTHHMMSSmmmZ-<pid>.db": sortable by time, unique between
+// processes, and recognisable as a backup of exactly this database.
+bool IsBackupOf(const std::string& file_name, const std::string& stem) {
+  static const std::regex pattern(R"(-\d{8}T\d{9}Z-\d+\.db)");
+  return file_name.size() > stem.size() && file_name.compare(0, stem.size(), stem) == 0 &&
+         std::regex_match(file_name.substr(stem.size()), pattern);
+}
+
+std::filesystem::path BackupDir(const std::string& db) { return std::filesystem::path(db).parent_path() / "backups"; }
+
+}  // namespace
+
+Result<std::string> NextBackupPath(const std::string& db) {
   namespace fs = std::filesystem;
-  fs::path path(db);
-  fs::path dir = path.parent_path() / "backups";
-  fs::create_directories(dir);
-  std::string stem = path.stem().string();
-  std::vector<fs::path> existing;
-  for (const auto& entry : fs::directory_iterator(dir))
-    if (entry.path().filename().string().starts_with(stem + "-")) existing.push_back(entry.path());
-  std::sort(existing.begin(), existing.end());
-  // Names sort by time; keep the newest `keep - 1`, the new one makes `keep`.
-  while (keep > 0 && existing.size() >= static_cast<size_t>(keep)) {
-    fs::remove(existing.front());
-    existing.erase(existing.begin());
-  }
+  const fs::path dir = BackupDir(db);
+  std::error_code error;
+  fs::create_directories(dir, error);
+  if (error || !fs::is_directory(dir, error))
+    return Status::IOError(fmt::format("cannot create the backups folder {}: {}", dir.string(),
+                                       error ? error.message() : "a file of that name is in the way"));
   auto now = std::chrono::system_clock::now();
   std::time_t t = std::chrono::system_clock::to_time_t(now);
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
@@ -76,7 +91,19 @@ std::string NextBackupPath(const std::string& db, int keep) {
   gmtime_r(&t, &tm);
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%S", &tm);
-  return (dir / fmt::format("{}-{}{:03}Z.db", stem, stamp, ms)).string();
+  return (dir / fmt::format("{}-{}{:03}Z-{}.db", fs::path(db).stem().string(), stamp, ms, ::getpid())).string();
+}
+
+void PruneBackups(const std::string& db, int keep) {
+  namespace fs = std::filesystem;
+  if (keep <= 0) return;
+  const std::string stem = fs::path(db).stem().string();
+  std::vector<fs::path> existing;
+  std::error_code error;
+  for (fs::directory_iterator it(BackupDir(db), error), end; !error && it != end; it.increment(error))
+    if (it->is_regular_file(error) && IsBackupOf(it->path().filename().string(), stem)) existing.push_back(it->path());
+  std::sort(existing.begin(), existing.end());
+  for (size_t i = 0; i + keep < existing.size(); ++i) fs::remove(existing[i], error);
 }
 
 void PrintEvent(const RunEvent& e) {

@@ -30,9 +30,13 @@ enum class SchemaNeed { kTables, kProject };
 std::unique_ptr<RunContext> OpenRunContext(const CommonOptions& o, bool create, int& exit_code,
                                            SchemaNeed need = SchemaNeed::kTables);
 
-// Where the backup before `up`/`down` goes: `backups/<name>-<UTC time>.db`
-// beside the database. Older backups beyond `keep` are removed.
-std::string NextBackupPath(const std::string& db, int keep);
+// Where a new backup of `db` goes: `backups/<name>-<UTC time>-<pid>.db`
+// beside the database (the folder is created).
+Result<std::string> NextBackupPath(const std::string& db);
+// Removes the oldest backups of `db` beyond `keep`: only files named as
+// NextBackupPath names them for this exact database. Called after a run
+// succeeded, so that a failed or refused run deletes nothing.
+void PruneBackups(const std::string& db, int keep);
 
 // Prints runner events on stderr (text) as they happen.
 void PrintEvent(const RunEvent& e);

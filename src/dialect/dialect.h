@@ -36,6 +36,13 @@ struct MigrationOptions {
   bool verify_all_foreign_keys = false;
 };
 
+// Something the database would refuse in a schema, at the YAML element it
+// comes from.
+struct SchemaProblem {
+  SourcePos pos;
+  std::string message;
+};
+
 class Dialect {
  public:
   virtual ~Dialect() = default;
@@ -62,9 +69,11 @@ class Dialect {
   virtual std::string RenderChecks(const Schema& schema, std::string_view tag) const = 0;
 
   // What the database would refuse in the schema that the YAML cannot see:
-  // a view that reads a missing table or column, for example. Empty when
-  // the schema can be created and every view read.
-  virtual std::vector<std::string> Problems(const Schema& schema) const = 0;
+  // a view that reads a missing table or column, SQL text that holds more
+  // than its key says (a second statement after an index predicate, a
+  // trigger on another table, DDL in a data fix). Empty when the schema can
+  // be created and every view read.
+  virtual std::vector<SchemaProblem> Problems(const Schema& schema) const = 0;
 };
 
 }  // namespace strata

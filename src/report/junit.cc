@@ -2,13 +2,21 @@
 
 #include <fmt/format.h>
 
+#include "base/strings.h"
+
 namespace strata::report {
 
 namespace {
 
-std::string Escape(const std::string& text) {
+// XML 1.0 admits no control characters but tab, LF and CR, not even as
+// references; they and invalid UTF-8 become U+FFFD.
+std::string Escape(const std::string& raw) {
   std::string out;
-  for (char c : text) {
+  for (char c : ToValidUtf8(raw)) {
+    if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+      out += "\xEF\xBF\xBD";
+      continue;
+    }
     switch (c) {
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;

@@ -94,7 +94,7 @@ std::string RenderChecksFile(const std::vector<IntegrityCheck>& checks, std::str
       "-- Run them with `strata check`, or one by one in the sqlite3 shell.\n",
       tag);
   for (const IntegrityCheck& c : checks) {
-    out += fmt::format("\n-- {}: {}\n", c.name, c.description);
+    out += fmt::format("\n-- {}: {}\n", OneLine(c.name), OneLine(c.description));
     if (!c.child_indexed)
       out += "-- note: no index leads with the child columns; this check, and every delete of a parent row, scans the table\n";
     out += c.sql + ";\n";

@@ -3,9 +3,11 @@
 #include <sqlite3.h>
 
 #include <chrono>
+#include <filesystem>
 
 #include <fmt/format.h>
 
+#include "base/file_io.h"
 #include "base/strings.h"
 #include "sqlite/inspect.h"
 #include "sqlite/script.h"
@@ -38,11 +40,18 @@ bool IsBegin(const std::string& n) { return n == "BEGIN" || n.starts_with("BEGIN
 bool IsCommit(const std::string& n) { return n == "COMMIT" || n == "END" || n.starts_with("COMMIT ") || n.starts_with("END "); }
 bool IsForeignKeysPragma(const std::string& n) { return n.starts_with("PRAGMA FOREIGN_KEYS"); }
 
-// A generated file manages its own transaction and foreign keys.
-bool IsManaged(const std::vector<ScriptStatement>& statements) {
-  for (const ScriptStatement& s : statements)
-    if (Normalized(s.sql) == "BEGIN IMMEDIATE") return true;
-  return false;
+// A generated file manages its own transaction and foreign keys, and a
+// migration among them records itself in the history in that transaction.
+bool IsManaged(const std::vector<ScriptStatement>& statements, bool versioned) {
+  bool begins = false, records = !versioned;
+  const std::string history = AsciiUpper(kHistoryTable);
+  for (const ScriptStatement& s : statements) {
+    const std::string n = Normalized(s.sql);
+    begins = begins || n == "BEGIN IMMEDIATE";
+    records = records || ((n.starts_with("INSERT INTO") || n.starts_with("DELETE FROM")) &&
+                          n.find(history) != std::string::npos);
+  }
+  return begins && records;
 }
 
 // Statements that cannot run inside the single transaction of ApplyAll.
@@ -235,7 +244,15 @@ Result<bool> SqliteConnection::IsRecorded(int64_t version) {
 
 Status SqliteConnection::RunStatements(const ScriptRun& run, bool inside_outer_transaction, bool* already_done) {
   const std::vector<ScriptStatement> statements = SplitStatements(run.sql);
-  const bool managed = IsManaged(statements);
+  const bool managed = IsManaged(statements, run.versioned);
+  // A hand-written file runs inside strata's transaction: its own BEGIN or
+  // COMMIT would end it early (a partial commit, a file never recorded).
+  if (!managed)
+    for (const ScriptStatement& s : statements)
+      if (std::string why = TransactionObstacle(Normalized(s.sql)); why == "it manages its own transaction")
+        return Status::InvalidInput(fmt::format("{}:{}: a hand-written migration must not manage its own "
+                                                "transaction (strata runs each file in one); remove this statement",
+                                                run.file_name, s.line));
   const auto started = Clock::now();
   const auto fail = [&](const ScriptStatement& s, const Status& status) {
     std::string message = fmt::format("{}:{}: {}\n  statement: {}", run.file_name, s.line,
@@ -325,7 +342,7 @@ Result<ApplyOutcome> SqliteConnection::Apply(const ScriptRun& run) {
 Status SqliteConnection::ApplyAll(const std::vector<ScriptRun>& runs) {
   for (const ScriptRun& run : runs) {
     std::vector<ScriptStatement> statements = SplitStatements(run.sql);
-    if (IsManaged(statements)) continue;
+    if (IsManaged(statements, run.versioned)) continue;
     for (const ScriptStatement& s : statements)
       if (std::string why = TransactionObstacle(Normalized(s.sql)); !why.empty())
         return Status::InvalidInput(fmt::format("{}:{}: cannot run inside a single transaction: {}", run.file_name,
@@ -369,6 +386,37 @@ Status CopyDatabase(const std::string& source, const std::string& destination) {
   return Status::Ok();
 }
 
-Status SqliteConnection::Backup(const std::string& destination) { return CopyDatabase(db_.path(), destination); }
+Status BackupToNewFile(const std::string& source, const std::string& destination) {
+  // Copied under a name no prune or restore would take for a backup, made
+  // durable, and only then renamed: a failure leaves no partial backup.
+  const std::string partial = destination + ".partial";
+  const auto discard = [&] {
+    std::error_code ignored;
+    std::filesystem::remove(partial, ignored);
+    std::filesystem::remove(partial + "-journal", ignored);
+  };
+  discard();
+  if (Status s = CopyDatabase(source, partial); !s.ok()) {
+    discard();
+    return s;
+  }
+  if (Status s = SyncPath(partial); !s.ok()) {
+    discard();
+    return s;
+  }
+  std::error_code error;
+  if (std::filesystem::exists(destination, error)) {
+    discard();
+    return Status::IOError(fmt::format("backup \"{}\" already exists", destination));
+  }
+  std::filesystem::rename(partial, destination, error);
+  if (error) {
+    discard();
+    return Status::IOError(fmt::format("cannot rename {}: {}", partial, error.message()));
+  }
+  return SyncPath(std::filesystem::path(destination).parent_path().string());
+}
+
+Status SqliteConnection::Backup(const std::string& destination) { return BackupToNewFile(db_.path(), destination); }
 
 }  // namespace strata::sqlite

@@ -60,6 +60,9 @@ class SqliteConnection final : public Connection {
 // Copies `source` into the file `destination` with SQLite's online backup
 // API (also used to restore a backup over a live database).
 Status CopyDatabase(const std::string& source, const std::string& destination);
+// Copies `source` into the new file `destination` atomically: through a
+// temporary name, synced, then renamed; never leaves a partial backup.
+Status BackupToNewFile(const std::string& source, const std::string& destination);
 
 // Splits a script into complete statements (sqlite3_complete decides where
 // one ends, so trigger bodies stay whole), each with its first line.

@@ -2,7 +2,11 @@
 
 #include <sqlite3.h>
 
+#include <filesystem>
+
 #include <fmt/format.h>
+
+#include "base/strings.h"
 
 namespace strata::sqlite {
 
@@ -17,7 +21,28 @@ static Status ErrorStatus(sqlite3* db, std::string_view sql) {
   return Status::Database(message);
 }
 
+namespace {
+
+// A crash during a write leaves a hot journal, which a read-only connection
+// cannot roll back (SQLITE_READONLY_ROLLBACK). A short read-write
+// connection lets SQLite recover the file first. True when it did.
+bool RecoverHotJournal(const std::string& path) {
+  std::error_code error;
+  if (std::filesystem::file_size(path + "-journal", error) == 0 || error) return false;
+  sqlite3* raw = nullptr;
+  bool recovered = false;
+  if (sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) == SQLITE_OK) {
+    sqlite3_busy_timeout(raw, 5000);
+    recovered = sqlite3_exec(raw, "SELECT count(*) FROM sqlite_schema", nullptr, nullptr, nullptr) == SQLITE_OK;
+  }
+  sqlite3_close_v2(raw);
+  return recovered && std::filesystem::file_size(path + "-journal", error) == 0;
+}
+
+}  // namespace
+
 Result<Database> Database::Open(const std::string& path, Mode mode) {
+  const bool recovered = mode == Mode::kReadOnly && RecoverHotJournal(path);
   int flags = SQLITE_OPEN_NOMUTEX;
   switch (mode) {
     case Mode::kReadOnly: flags |= SQLITE_OPEN_READONLY; break;
@@ -36,6 +61,7 @@ Result<Database> Database::Open(const std::string& path, Mode mode) {
   sqlite3_db_config(raw, SQLITE_DBCONFIG_DQS_DML, 0, nullptr);
   sqlite3_busy_timeout(raw, 5000);
   if (Status s = db.Exec("PRAGMA foreign_keys = ON"); !s.ok()) return s;
+  db.recovered_ = recovered;
   return db;
 }
 
@@ -46,6 +72,10 @@ Status Database::Exec(std::string_view sql) {
   // failed rather than the whole script. The length passed to SQLite counts
   // the terminating NUL: without it SQLite copies the rest of the text for
   // each statement, which is quadratic on a long script.
+  // SQLite stops reading at a NUL, so the rest would never run (and the
+  // loop below would not advance).
+  if (size_t nul = sql.find('\0'); nul != std::string_view::npos)
+    return Status::InvalidInput(fmt::format("SQL text holds a NUL byte at offset {}", nul));
   const std::string text_with_nul(sql);
   const char* tail = text_with_nul.c_str();
   const char* end = tail + text_with_nul.size();
@@ -63,6 +93,32 @@ Status Database::Exec(std::string_view sql) {
     }
     if (rc != SQLITE_DONE) return ErrorStatus(db_.get(), text);
   }
+  return Status::Ok();
+}
+
+Status Database::ExecSingle(std::string_view sql) {
+  if (size_t nul = sql.find('\0'); nul != std::string_view::npos)
+    return Status::InvalidInput(fmt::format("SQL text holds a NUL byte at offset {}", nul));
+  const std::string text(sql);
+  sqlite3_stmt* raw = nullptr;
+  const char* tail = nullptr;
+  if (sqlite3_prepare_v2(db_.get(), text.c_str(), static_cast<int>(text.size()) + 1, &raw, &tail) != SQLITE_OK)
+    return ErrorStatus(db_.get(), sql);
+  Statement stmt(raw, db_.get());
+  if (!raw) return Status::InvalidInput("holds no SQL statement");
+  // SQLite's own parser says where the statement ends: anything after it
+  // but blanks, comments and semicolons is a second statement.
+  sqlite3_stmt* extra = nullptr;
+  const char* after = nullptr;
+  const int rc = sqlite3_prepare_v2(db_.get(), tail, -1, &extra, &after);
+  Statement second(extra, db_.get());
+  if (rc != SQLITE_OK || extra)
+    return Status::InvalidInput(fmt::format("holds more than one statement: \"{}\" follows the first",
+                                            std::string(Trim(std::string_view(tail)).substr(0, 80))));
+  int step;
+  while ((step = sqlite3_step(raw)) == SQLITE_ROW) {
+  }
+  if (step != SQLITE_DONE) return ErrorStatus(db_.get(), sql);
   return Status::Ok();
 }
 

@@ -36,6 +36,9 @@ class Database {
 
   // Runs one or more statements that return no rows of interest.
   Status Exec(std::string_view sql);
+  // Runs exactly one statement; text after it that SQLite would run as
+  // another statement is refused (SQL from YAML must be what its key says).
+  Status ExecSingle(std::string_view sql);
   Result<Statement> Prepare(std::string_view sql);
 
   // The first column of the first row, as text ("" for NULL); for pragmas
@@ -46,6 +49,8 @@ class Database {
   bool autocommit() const;
   sqlite3* handle() const { return db_.get(); }
   const std::string& path() const { return path_; }
+  // Opening read-only rolled back a hot journal a crashed writer left.
+  bool recovered_hot_journal() const { return recovered_; }
 
   // The last error as a Status, with the statement it belongs to.
   Status LastError(std::string_view sql) const;
@@ -57,6 +62,7 @@ class Database {
   Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
   std::unique_ptr<sqlite3, Closer> db_;
   std::string path_;
+  bool recovered_ = false;
 };
 
 class Statement {

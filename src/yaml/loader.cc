@@ -494,6 +494,10 @@ class FileLoader {
           continue;
         }
         std::string column = it->first.Scalar();
+        if (std::string problem = UnrenderableNumber(it->second); !problem.empty()) {
+          ctx_.Error(it->second, problem);
+          continue;
+        }
         if (row.Find(column)) {
           ctx_.Error(it->first, fmt::format("duplicate key \"{}\" in a row", column));
           continue;
@@ -515,8 +519,25 @@ class FileLoader {
 };
 
 std::optional<YAML::Node> Parse(const SourceFile& source, Diagnostics& diagnostics) {
+  // yaml-cpp would stop at a NUL and pass invalid UTF-8 on into names and SQL.
+  if (std::optional<size_t> bad = FirstInvalidUtf8(source.text)) {
+    const std::string_view before = std::string_view(source.text).substr(0, *bad);
+    const int line = 1 + static_cast<int>(std::count(before.begin(), before.end(), '\n'));
+    const size_t line_start = before.rfind('\n');
+    const int column = static_cast<int>(*bad - (line_start == std::string_view::npos ? 0 : line_start + 1)) + 1;
+    diagnostics.Error({source.path, line, column},
+                      source.text[*bad] == '\0' ? "a NUL byte in the file" : "the file is not valid UTF-8 here");
+    return std::nullopt;
+  }
   try {
-    return YAML::Load(source.text);
+    std::vector<YAML::Node> documents = YAML::LoadAll(source.text);
+    if (documents.size() > 1) {
+      const YAML::Mark mark = documents[1].Mark();
+      diagnostics.Error({source.path, mark.line + 1, mark.column + 1},
+                        "a second YAML document; a schema file holds one");
+      return std::nullopt;
+    }
+    return documents.empty() ? YAML::Node() : documents[0];
   } catch (const YAML::Exception& e) {
     diagnostics.Error({source.path, e.mark.line + 1, e.mark.column + 1}, e.msg);
     return std::nullopt;
@@ -542,7 +563,12 @@ std::optional<Project> LoadProject(const SourceFile& source, Diagnostics& diagno
   if (map.Required("tags")) {
     if (auto tags = map.StringList("tags")) {
       for (size_t i = 0; i < tags->size(); ++i) {
-        if (project.TagIndex((*tags)[i]))
+        // A tag names migration and checks files: it must stay one plain name.
+        if (!IsSafeName((*tags)[i]))
+          ctx.Error((*map.Find("tags"))[i],
+                    fmt::format("tag \"{}\" must be 1 to 64 letters, digits, '_', '-' or '.', starting with a "
+                                "letter or digit", EscapedForMessage((*tags)[i])));
+        else if (project.TagIndex((*tags)[i]))
           ctx.Error((*map.Find("tags"))[i], fmt::format("duplicate tag \"{}\"", (*tags)[i]));
         project.tags.push_back((*tags)[i]);
       }

@@ -1,5 +1,8 @@
 #include "yaml/node_reader.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include <charconv>
 #include <map>
 
@@ -143,6 +146,22 @@ Value ScalarLiteral(const YAML::Node& node) {
   return Value::Text(text);
 }
 
+std::string UnrenderableNumber(const YAML::Node& node) {
+  if (!node.IsScalar() || node.Tag() == "!") return {};
+  const std::string& text = node.Scalar();
+  double d = 0;
+  const char* begin = text.data();
+  const char* end = begin + text.size();
+  if (auto [p, ec] = std::from_chars(begin, end, d); ec == std::errc() && p == end && !std::isfinite(d))
+    return fmt::format("\"{}\" is not a number SQL can store (NaN or infinity); quote it for text", text);
+  const bool integer = !text.empty() && std::all_of(text.begin() + (text[0] == '-' || text[0] == '+'), text.end(),
+                                                     [](char c) { return c >= '0' && c <= '9'; });
+  int64_t i = 0;
+  if (integer && text.size() > 1 && std::from_chars(begin + (text[0] == '+'), end, i).ec == std::errc::result_out_of_range)
+    return fmt::format("{} is outside the 64-bit integer range", text);
+  return {};
+}
+
 std::optional<Value> MapReader::Literal(std::string_view key) const {
   const YAML::Node* n = Find(key);
   if (!n) return std::nullopt;
@@ -151,6 +170,10 @@ std::optional<Value> MapReader::Literal(std::string_view key) const {
     return std::nullopt;
   }
   if (n->IsNull()) return Value::Null();
+  if (std::string problem = UnrenderableNumber(*n); !problem.empty()) {
+    ctx_.Error(*n, problem);
+    return std::nullopt;
+  }
   return ScalarLiteral(*n);
 }
 

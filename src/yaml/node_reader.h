@@ -75,6 +75,9 @@ std::optional<std::string> ScalarString(const FileContext& ctx, const YAML::Node
 // A scalar as a literal: quoted scalars are text; plain ones are null, true,
 // false, integers or reals when they look like one, text otherwise.
 Value ScalarLiteral(const YAML::Node& node);
+// Why a plain scalar that reads as a number cannot become an SQL literal
+// (NaN, infinities, integers beyond 64 bits); "" when it can.
+std::string UnrenderableNumber(const YAML::Node& node);
 // Resolves a tag name against the project, reporting unknown ones.
 std::optional<int> ResolveTag(const FileContext& ctx, const YAML::Node& node, const Project& project);
 
