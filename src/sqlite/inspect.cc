@@ -128,10 +128,9 @@ Status InspectIndexes(Database& db, Table& t, const std::map<std::string, IndexT
       Result<bool> part = info->Step();
       if (!part.ok()) return part.status();
       if (!*part) break;
-      std::string coll = info->Text(2);
-      IndexPart p{.column = info->Text(0),
-                  .descending = info->Int(1) != 0,
-                  .collation = EqualsIgnoreCase(coll, "BINARY") ? "" : AsciiUpper(coll)};
+      // Kept even when BINARY: on a NOCASE column, COLLATE BINARY is an
+      // override (InspectCreateText clears what the column implies anyway).
+      IndexPart p{.column = info->Text(0), .descending = info->Int(1) != 0, .collation = AsciiUpper(info->Text(2))};
       if (info->Int(3) == -2) {
         const size_t at = index.parts.size();
         if (at >= terms.size() || terms[at].expression.empty())
@@ -185,11 +184,16 @@ void InspectCreateText(Table& t, const std::string& create_sql) {
                      [](const std::string& a, const std::string& b) { return EqualsIgnoreCase(a, b); }))
         fk.deferred = p.deferred;
   // pragma_index_xinfo reports the collation an index part ends up with,
-  // which is the column's unless the index names another one.
+  // which is the column's (BINARY for an expression) unless the index names
+  // another one. An explicit COLLATE BINARY on a NOCASE column used to be
+  // cleared too, so a rebuild re-created the index as NOCASE (and a UNIQUE
+  // one then refused rows differing only in case).
   for (Index& index : t.indexes)
-    for (IndexPart& part : index.parts)
-      if (const Column* c = t.FindColumn(part.column); c && EqualsIgnoreCase(part.collation, c->collation))
-        part.collation.clear();
+    for (IndexPart& part : index.parts) {
+      const Column* c = part.expression.empty() ? t.FindColumn(part.column) : nullptr;
+      const std::string implied = c && !c->collation.empty() ? AsciiUpper(c->collation) : "BINARY";
+      if (EqualsIgnoreCase(part.collation, implied)) part.collation.clear();
+    }
 }
 
 }  // namespace

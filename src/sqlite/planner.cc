@@ -388,8 +388,13 @@ void PlanModifyTable(PrecheckContext ctx, const ModifyTable& m, Plan& plan) {
           if (EqualsIgnoreCase(p.column, r->from)) p.column = r->to;
     }
 
-  for (const TableChange& c : m.changes)
+  for (const TableChange& c : m.changes) {
+    // A generated column's values are computed from the other columns, so
+    // dropping one loses nothing; without this, undoing an added generated
+    // column demanded --allow-destructive.
+    if (const auto* d = std::get_if<DropColumn>(&c); d && d->column.generated) continue;
     if (IsDestructive(c)) plan.destructive_changes.push_back(Describe(to.name, c));
+  }
 
   Step rows{fmt::format("reference rows of \"{}\"", to.name), {}};
   PlanRows(to, m.changes, rows);
@@ -426,9 +431,10 @@ void PlanModifyTable(PrecheckContext ctx, const ModifyTable& m, Plan& plan) {
                               {"DROP INDEX " + QuoteIdentifier(d->index.name)}});
     for (const TableChange& c : m.changes)
       if (const auto* d = std::get_if<DropColumn>(&c))
-        plan.steps.push_back({fmt::format("drop column \"{}\".\"{}\" (its data is lost)", to.name, d->column.name),
+        plan.steps.push_back({fmt::format("drop column \"{}\".\"{}\"{}", to.name, d->column.name,
+                                          d->column.generated ? " (generated: nothing is lost)" : " (its data is lost)"),
                               {fmt::format("ALTER TABLE {} DROP COLUMN {}", table, QuoteIdentifier(d->column.name))},
-                              true});
+                              !d->column.generated});
     for (const TableChange& c : m.changes)
       if (const auto* a = std::get_if<AddColumn>(&c))
         plan.steps.push_back({fmt::format("add column \"{}\".\"{}\"", to.name, a->column.name),
