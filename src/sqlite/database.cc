@@ -2,7 +2,9 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
 
 #include <fmt/format.h>
 
@@ -23,6 +25,14 @@ static Status ErrorStatus(sqlite3* db, std::string_view sql) {
 
 namespace {
 
+// journal_mode=PERSIST zeroes the header instead of deleting the file.
+bool HeaderIsZero(const std::string& journal) {
+  std::ifstream in(journal, std::ios::binary);
+  char header[28] = {};
+  in.read(header, sizeof header);
+  return std::all_of(header, header + sizeof header, [](char c) { return c == 0; });
+}
+
 // A crash during a write leaves a hot journal, which a read-only connection
 // cannot roll back (SQLITE_READONLY_ROLLBACK). A short read-write
 // connection lets SQLite recover the file first. True when it did.
@@ -36,7 +46,9 @@ bool RecoverHotJournal(const std::string& path) {
     recovered = sqlite3_exec(raw, "SELECT count(*) FROM sqlite_schema", nullptr, nullptr, nullptr) == SQLITE_OK;
   }
   sqlite3_close_v2(raw);
-  return recovered && std::filesystem::file_size(path + "-journal", error) == 0;
+  // Rolled back: the journal is deleted, truncated or zeroed by the mode.
+  const auto left = std::filesystem::file_size(path + "-journal", error);
+  return recovered && (error || left == 0 || HeaderIsZero(path + "-journal"));
 }
 
 }  // namespace

@@ -288,6 +288,12 @@ Table AsInspected(Table t) {
   });
   AsInspected(t.triggers);
   for (Index& i : t.indexes) {
+    // The collation a part would have anyway is no collation of its own.
+    for (IndexPart& p : i.parts) {
+      const Column* c = p.expression.empty() ? t.FindColumn(p.column) : nullptr;
+      const std::string implied = c && !c->collation.empty() ? AsciiUpper(c->collation) : "BINARY";
+      p.collation = EqualsIgnoreCase(p.collation, implied) ? "" : AsciiUpper(p.collation);
+    }
     i.where = CanonicalSql(i.where);
     i.description.clear();
     i.renamed_from.clear();

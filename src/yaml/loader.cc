@@ -1,5 +1,7 @@
 #include "yaml/loader.h"
 
+#include "base/file_io.h"
+
 #include <algorithm>
 #include <fstream>
 #include <functional>
@@ -294,19 +296,35 @@ struct Kinds {
       part.expression = std::string(Trim(rest.substr(1, close - 1)));
       if (part.expression.empty()) return std::nullopt;
       rest = rest.substr(close + 1);
+    } else if (rest.starts_with("\"")) {
+      // A name with spaces or quotes, quoted as in SQL: "we""ird col".
+      size_t at = 1;
+      for (; at < rest.size(); ++at) {
+        if (rest[at] != '"') {
+          part.column += rest[at];
+        } else if (at + 1 < rest.size() && rest[at + 1] == '"') {
+          part.column += '"';
+          ++at;
+        } else {
+          break;
+        }
+      }
+      if (at >= rest.size() || part.column.empty()) return std::nullopt;
+      rest = rest.substr(at + 1);
     }
     std::istringstream words{std::string(rest)};
     std::vector<std::string> w;
     for (std::string word; words >> word;) w.push_back(word);
     size_t at = 0;
-    if (part.expression.empty()) {
+    if (part.expression.empty() && part.column.empty()) {
       if (w.empty()) return std::nullopt;
       part.column = w[at++];
     }
     if (at + 1 < w.size() && EqualsIgnoreCase(w[at], "COLLATE")) {
       const std::string upper = AsciiUpper(w[at + 1]);
       if (upper != "BINARY" && upper != "NOCASE" && upper != "RTRIM") return std::nullopt;
-      part.collation = upper == "BINARY" ? "" : upper;
+      // Kept even when BINARY: on a NOCASE column that is an override.
+      part.collation = upper;
       at += 2;
     }
     if (at < w.size() && (EqualsIgnoreCase(w[at], "ASC") || EqualsIgnoreCase(w[at], "DESC")))
@@ -625,23 +643,25 @@ std::optional<VersionedSchema> LoadSchemaDir(const std::filesystem::path& dir,
   for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
        it.increment(ec)) {
     std::string ext = it->path().extension().string();
-    if (it->is_regular_file() && (ext == ".yaml" || ext == ".yml")) files.push_back(it->path());
+    if (ext != ".yaml" && ext != ".yml") continue;
+    std::error_code kind_error;
+    if (it->is_directory(kind_error)) continue;
+    // ReadFile refuses what is not a regular file (a FIFO would block the read).
+    files.push_back(it->path());
   }
   std::sort(files.begin(), files.end());
   const fs::path project_path = dir / kProjectFile;
   std::vector<SourceFile> sources;
   auto read = [&](const fs::path& path) -> bool {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      diagnostics.Error({path.string(), 0, 0}, "cannot read file");
+    Result<std::string> text = ReadFile(path);
+    if (!text.ok()) {
+      diagnostics.Error({path.string(), 0, 0}, text.status().message());
       return false;
     }
-    std::ostringstream text;
-    text << in.rdbuf();
-    sources.push_back({path.string(), text.str()});
+    sources.push_back({path.string(), std::move(text.value())});
     return true;
   };
-  if (!fs::exists(project_path)) {
+  if (!fs::exists(project_path, ec)) {
     diagnostics.Error({project_path.string(), 0, 0},
                       "project file not found; every schema folder needs a project.yaml naming the "
                       "dialect and the tags");
@@ -655,14 +675,17 @@ std::optional<VersionedSchema> LoadSchemaDir(const std::filesystem::path& dir,
 
 std::optional<Project> LoadProjectDir(const std::filesystem::path& dir, Diagnostics& diagnostics) {
   const std::filesystem::path path = dir / kProjectFile;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  std::error_code error;
+  if (!std::filesystem::exists(path, error)) {
     diagnostics.Error({path.string(), 0, 0}, "project file not found");
     return std::nullopt;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return LoadProject({path.string(), text.str()}, diagnostics);
+  Result<std::string> text = ReadFile(path);
+  if (!text.ok()) {
+    diagnostics.Error({path.string(), 0, 0}, text.status().message());
+    return std::nullopt;
+  }
+  return LoadProject({path.string(), std::move(text.value())}, diagnostics);
 }
 
 }  // namespace strata::yaml

@@ -69,11 +69,23 @@ void EmitColumn(YAML::Emitter& out, const Column& c) {
   out << YAML::EndMap;
 }
 
+// A column name as an index part: quoted as in SQL when it holds anything
+// but letters, digits and '_', so that the loader reads it back whole.
+std::string IndexColumnName(const std::string& name) {
+  const bool plain = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+  });
+  if (plain && !std::isdigit(static_cast<unsigned char>(name[0]))) return name;
+  std::string out = "\"";
+  for (char c : name) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
 void EmitIndex(YAML::Emitter& out, const Index& i) {
   out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << i.name;
   std::vector<std::string> parts;
   for (const IndexPart& p : i.parts) {
-    std::string part = p.expression.empty() ? p.column : "(" + p.expression + ")";
+    std::string part = p.expression.empty() ? IndexColumnName(p.column) : "(" + p.expression + ")";
     if (!p.collation.empty()) part += " COLLATE " + p.collation;
     parts.push_back(p.descending ? part + " DESC" : part);
   }
