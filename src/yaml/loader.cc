@@ -1,5 +1,7 @@
 #include "yaml/loader.h"
 
+#include "yaml/expansion.h"
+
 #include "base/file_io.h"
 
 #include <algorithm>
@@ -545,6 +547,15 @@ std::optional<YAML::Node> Parse(const SourceFile& source, Diagnostics& diagnosti
     const int column = static_cast<int>(*bad - (line_start == std::string_view::npos ? 0 : line_start + 1)) + 1;
     diagnostics.Error({source.path, line, column},
                       source.text[*bad] == '\0' ? "a NUL byte in the file" : "the file is not valid UTF-8 here");
+    return std::nullopt;
+  }
+  // The ChefSocial schema expands to about 2,000 nodes; a million is far
+  // beyond any real schema and still read in well under a second.
+  constexpr size_t kMaxExpandedNodes = 1'000'000;
+  if (std::optional<YAML::Mark> mark = ExpansionBeyond(source.text, kMaxExpandedNodes)) {
+    diagnostics.Error({source.path, mark->line + 1, mark->column + 1},
+                      fmt::format("aliases expand the file beyond {} nodes; write the values out instead",
+                                  kMaxExpandedNodes));
     return std::nullopt;
   }
   try {

@@ -845,11 +845,9 @@ INSERT INTO docs VALUES ('hello', 'world');
   EXPECT_TRUE(SaysNoDifferences(diff)) << diff.out << diff.err;
 }
 
-// An index on a column whose name holds a space (or a double quote) cannot
-// round trip through YAML: the writer (src/yaml/writer.cc) emits the bare
-// name in the index's `columns` list and the loader (src/yaml/loader.cc,
-// ParseIndexPart) splits index columns on whitespace, so validate rejects
-// the folder inspect wrote. Neither file is this change's to edit.
+// An index on a column whose name holds a space or a double quote: the
+// YAML inspect writes must name it so that the loader reads it back (it
+// used to split index columns on whitespace, and validate refused the folder).
 TEST(DbDiffInspect, IndexOnAColumnWhoseNameHasASpaceRoundTrips) {
   testing::TempDir dir;
   MakeDb(dir / "x.db",
@@ -865,9 +863,8 @@ TEST(DbDiffInspect, IndexOnAColumnWhoseNameHasASpaceRoundTrips) {
 }
 
 // The same override through YAML: inspect writes "code COLLATE BINARY",
-// and the loader (src/yaml/loader.cc, ParseIndexPart) reads BINARY as "no
-// collation", which for an index part means the column's (NOCASE). So the
-// folder inspect wrote describes a different index, and drift reports it.
+// which the loader must keep (it used to read BINARY as "no collation",
+// which on a NOCASE column is NOCASE, and drift then reported the index).
 TEST(DbDiffInspect, IndexCollateBinaryOnANocaseColumnRoundTrips) {
   testing::TempDir dir;
   MakeDb(dir / "x.db",

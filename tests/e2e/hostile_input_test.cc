@@ -1044,3 +1044,39 @@ TEST_F(HostileInput, D17_RollingBackAHotJournalIsReported) {
 
 }  // namespace
 }  // namespace strata
+
+namespace strata {
+namespace {
+
+// D10: nested aliases (a "billion laughs" under `tables`) used to make
+// validate run past 60 s; the expansion is counted before the tree is read.
+TEST(HostileInputYaml, D10_AliasAmplificationIsRefusedWithItsPosition) {
+  testing::TempDir dir;
+  dir.Write("schema/project.yaml", "project: p\ntags: [a]\n");
+  std::string bomb = "x0: &x0 [a, a, a, a, a, a, a, a, a, a]\n";
+  for (int level = 1; level <= 8; ++level) {
+    bomb += "x" + std::to_string(level) + ": &x" + std::to_string(level) + " [";
+    for (int i = 0; i < 10; ++i) bomb += (i ? ", *x" : "*x") + std::to_string(level - 1);
+    bomb += "]\n";
+  }
+  dir.Write("schema/t.yaml", bomb + "tables: *x8\n");
+  testing::CommandResult r = testing::RunStrata({"validate"}, dir.path());
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("schema/t.yaml:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("aliases expand the file beyond 1000000 nodes"), std::string::npos) << r.err;
+}
+
+// Aliases within the budget keep working: a shared column definition.
+TEST(HostileInputYaml, D10_OrdinaryAliasesStillLoad) {
+  testing::TempDir dir;
+  dir.Write("schema/project.yaml", "project: p\ntags: [a]\n");
+  dir.Write("schema/t.yaml",
+            "tables:\n"
+            "  - name: t\n    columns:\n      - &id {name: id, type: INTEGER, primary_key: true}\n"
+            "  - name: u\n    columns:\n      - *id\n");
+  testing::CommandResult r = testing::RunStrata({"validate"}, dir.path());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+}  // namespace
+}  // namespace strata
