@@ -29,6 +29,8 @@ class RunnerTest : public ::testing::Test {
     fs::copy(testing::SourceDir() / "migrations", dir_ / "migrations", fs::copy_options::recursive);
   }
   testing::CommandResult Strata(std::vector<std::string> args) { return RunStrata(args, dir_.path()); }
+  void ConcurrentRunsApplyEachMigrationOnce(bool wal);
+  void KilledDuringARebuildLosesNothing(bool wal);
   std::string Db() const { return (dir_ / "chefsocial.db").string(); }
   void Exec(const std::string& sql) {
     std::string err;
@@ -225,7 +227,18 @@ TEST_F(RunnerTest, SingleTransactionIsAllOrNothing) {
   EXPECT_EQ(Query(Db(), "SELECT count(*) FROM strata_migrations WHERE checksum LIKE 'sha256:%'"), "5");
 }
 
-TEST_F(RunnerTest, ConcurrentRunsApplyEachMigrationOnce) {
+TEST_F(RunnerTest, ConcurrentRunsApplyEachMigrationOnce) { ConcurrentRunsApplyEachMigrationOnce(false); }
+
+// The same in WAL mode, where readers do not block the writer.
+TEST_F(RunnerTest, ConcurrentRunsApplyEachMigrationOnceInWalMode) { ConcurrentRunsApplyEachMigrationOnce(true); }
+
+void RunnerTest::ConcurrentRunsApplyEachMigrationOnce(bool wal) {
+  if (wal) {
+    ASSERT_EQ(Strata({"up", "--tag", "baseline"}).exit_code, 0);
+    ASSERT_EQ(Query(Db(), "SELECT 1"), "1");
+    Exec("PRAGMA journal_mode = WAL;");
+    ASSERT_EQ(Query(Db(), "PRAGMA journal_mode"), "wal");
+  }
   std::vector<pid_t> children;
   for (int i = 0; i < 8; ++i) {
     pid_t pid = fork();
@@ -250,11 +263,18 @@ TEST_F(RunnerTest, ConcurrentRunsApplyEachMigrationOnce) {
 // SIGKILL `strata up` at random moments while it rebuilds a 200,000-row
 // table: every time the file is intact, at the old or the new version, with
 // every row; the next `up` finishes the job.
-TEST_F(RunnerTest, KilledDuringARebuildLosesNothing) {
+TEST_F(RunnerTest, KilledDuringARebuildLosesNothing) { KilledDuringARebuildLosesNothing(false); }
+
+// The same in WAL mode: a kill leaves committed frames in the -wal file and
+// none of an unfinished transaction.
+TEST_F(RunnerTest, KilledDuringARebuildInWalModeLosesNothing) { KilledDuringARebuildLosesNothing(true); }
+
+void RunnerTest::KilledDuringARebuildLosesNothing(bool wal) {
   ASSERT_EQ(Strata({"up", "--tag", "baseline"}).exit_code, 0);
   Exec("INSERT INTO users (id, email, password_hash, name) VALUES ('u1', 'a@b', 'h', 'A');"
        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200000) "
        "INSERT INTO usage_tracking (user_id, month_year, voice_minutes_used) SELECT 'u1', printf('%04d-%02d', 1000 + i / 12, 1 + i % 12), i FROM n;");
+  if (wal) Exec("PRAGMA journal_mode = WAL;");
   const fs::path pristine = dir_ / "pristine.db";
   fs::copy_file(Db(), pristine);
   std::mt19937 random(20261125);
@@ -262,7 +282,7 @@ TEST_F(RunnerTest, KilledDuringARebuildLosesNothing) {
   for (int round = 0; round < 20; ++round) {
     SCOPED_TRACE("round " + std::to_string(round));
     fs::copy_file(pristine, Db(), fs::copy_options::overwrite_existing);
-    fs::remove(dir_ / "chefsocial.db-journal");
+    for (const char* suffix : {"-journal", "-wal", "-shm"}) fs::remove(dir_ / ("chefsocial.db" + std::string(suffix)));
     pid_t pid = fork();
     if (pid == 0) {
       if (chdir(dir_.path().c_str()) != 0) _exit(126);
@@ -278,6 +298,9 @@ TEST_F(RunnerTest, KilledDuringARebuildLosesNothing) {
     waitpid(pid, &status, 0);
     killed_mid_run += WIFSIGNALED(status);
     EXPECT_EQ(Query(Db(), "PRAGMA integrity_check"), "ok");
+    if (wal) {
+      EXPECT_EQ(Query(Db(), "PRAGMA journal_mode"), "wal");
+    }
     std::string version = Query(Db(), "SELECT max(version) FROM strata_migrations");
     EXPECT_TRUE(version == "10" || version == "20") << version;
     EXPECT_EQ(Query(Db(), "SELECT count(*), sum(voice_minutes_used) FROM usage_tracking"), "200000|20000100000");
