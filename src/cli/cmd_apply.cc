@@ -21,6 +21,7 @@ void SetupApply(CLI::App& app, Context& ctx) {
   AddDbOption(*cmd, ctx.options);
   ctx.to = ctx.options.schema_dir;
   cmd->add_option("--to", ctx.to, "schema folder (its last tag) or database file to match (default: schema)");
+  cmd->add_option("--tag", ctx.tag, "the tag of the schema folder to match (default: its last)");
   cmd->add_flag("--dry-run", ctx.dry_run, "print the script instead of running it");
   cmd->add_flag("--allow-destructive", ctx.allow_destructive,
                 "let the change discard data (dropped tables and columns, narrowed types)");
@@ -29,7 +30,7 @@ void SetupApply(CLI::App& app, Context& ctx) {
   cmd->add_flag("--no-backup", ctx.no_backup, "do not back the database up first");
   cmd->add_option("--keep-backups", ctx.keep_backups, "backups to keep in backups/ (default 5)");
   cmd->callback([&ctx] {
-    std::optional<SchemaSide> target = LoadSchemaSide(ctx.to, ctx.options.format);
+    std::optional<SchemaSide> target = LoadSchemaSide(ctx.to, ctx.options.format, ctx.tag);
     if (!target) {
       ctx.exit_code = kUsage;
       return;

@@ -1,12 +1,16 @@
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 
 #include <fmt/format.h>
 
+#include "base/strings.h"
 #include "cli/commands.h"
+#include "cli/dialects.h"
 #include "cli/exit_code.h"
 #include "cli/run_context.h"
 #include "diff/differ.h"
+#include "diff/drift.h"
 #include "sqlite/inspect.h"
 
 namespace strata::cli {
@@ -111,6 +115,50 @@ void SetupDown(CLI::App& app, Context& ctx) {
     if (report.ok())
       std::cout << fmt::format("{}: {} applied, {} pending\n", ctx.options.db, report->applied_count(),
                                report->pending_count());
+    ctx.exit_code = kOk;
+  });
+}
+
+void SetupBaseline(CLI::App& app, Context& ctx) {
+  CLI::App* cmd = app.add_subcommand(
+      "baseline", "Start managing an existing database: record the migrations through a tag as applied");
+  AddSchemaOption(*cmd, ctx.options);
+  AddMigrationsOption(*cmd, ctx.options);
+  AddDbOption(*cmd, ctx.options);
+  cmd->add_option("--tag", ctx.tag, "the tag the database is at")->required();
+  cmd->callback([&ctx] {
+    std::unique_ptr<RunContext> run = OpenRunContext(ctx.options, false, ctx.exit_code);
+    if (!run) return;
+    std::optional<int> tag = ResolveTagOrReport(run->schema, ctx.tag);
+    if (!tag) {
+      ctx.exit_code = kUsage;
+      return;
+    }
+    std::unique_ptr<Dialect> dialect = MakeDialect(run->schema.project.dialect);
+    const Schema expected = dialect->Normalize(run->schema.At(*tag));
+    const std::vector<std::string>& ignored = run->schema.project.ignore_tables;
+    BaselineOptions options{.tag = *tag};
+    options.matches_tag = [&](const Schema& live, std::vector<std::string>* differences) {
+      Schema kept = live;
+      std::erase_if(kept.tables, [&](const Table& t) {
+        return std::any_of(ignored.begin(), ignored.end(), [&](const std::string& n) { return EqualsIgnoreCase(n, t.name); });
+      });
+      DiffOptions rules = dialect->DiffRules();
+      rules.compare_rows = false;
+      for (const DriftItem& d : DescribeDrift(Diff(expected, dialect->Normalize(kept), {}, rules)))
+        differences->push_back(fmt::format("{}: {}", d.table, d.finding));
+      return differences->empty();
+    };
+    Status s = run->runner->Baseline(options, PrintEvent);
+    if (!s.ok()) {
+      PrintError(s.message());
+      ctx.exit_code = ExitCodeFor(s);
+      return;
+    }
+    Result<StatusReport> report = run->runner->Status();
+    if (report.ok())
+      std::cout << fmt::format("{}: baselined at tag \"{}\"; {} applied, {} pending\n", ctx.options.db,
+                               run->schema.project.tags[*tag], report->applied_count(), report->pending_count());
     ctx.exit_code = kOk;
   });
 }

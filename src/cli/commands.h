@@ -42,6 +42,7 @@ void SetupDiff(CLI::App& app, Context& ctx);
 void SetupApply(CLI::App& app, Context& ctx);
 void SetupUp(CLI::App& app, Context& ctx);
 void SetupDown(CLI::App& app, Context& ctx);
+void SetupBaseline(CLI::App& app, Context& ctx);
 void SetupStatus(CLI::App& app, Context& ctx);
 void SetupPlan(CLI::App& app, Context& ctx);
 void SetupBackup(CLI::App& app, Context& ctx);

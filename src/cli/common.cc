@@ -89,7 +89,7 @@ std::optional<int> ResolveTagOrReport(const VersionedSchema& schema, const std::
   return std::nullopt;
 }
 
-std::optional<SchemaSide> LoadSchemaSide(const std::string& path, Format format) {
+std::optional<SchemaSide> LoadSchemaSide(const std::string& path, Format format, const std::string& tag) {
   SchemaSide side;
   std::error_code error;
   side.is_database = !std::filesystem::is_directory(path, error);
@@ -99,7 +99,9 @@ std::optional<SchemaSide> LoadSchemaSide(const std::string& path, Format format)
     o.format = format;
     std::optional<VersionedSchema> schema = LoadSchemaOrReport(o);
     if (!schema) return std::nullopt;
-    side.schema = schema->Latest();
+    std::optional<int> index = ResolveTagOrReport(*schema, tag);
+    if (!index) return std::nullopt;
+    side.schema = schema->At(*index);
     side.dialect = schema->project.dialect;
     side.ignore_tables = schema->project.ignore_tables;
     return side;

@@ -52,7 +52,8 @@ struct SchemaSide {
   std::string dialect = "sqlite";  // a schema folder's project names its own
   std::vector<std::string> ignore_tables;
 };
-std::optional<SchemaSide> LoadSchemaSide(const std::string& path, Format format);
+// `tag` picks a schema folder's tag (default: its last).
+std::optional<SchemaSide> LoadSchemaSide(const std::string& path, Format format, const std::string& tag = "");
 
 // "a; b; c"
 std::string Joined(const std::vector<std::string>& items);

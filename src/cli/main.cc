@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   SetupApply(app, ctx);
   SetupUp(app, ctx);
   SetupDown(app, ctx);
+  SetupBaseline(app, ctx);
   SetupStatus(app, ctx);
   SetupPlan(app, ctx);
   SetupBackup(app, ctx);

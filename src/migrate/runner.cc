@@ -240,4 +240,35 @@ strata::Status Runner::Down(const DownOptions& options, const RunListener& liste
   return Status::Ok();
 }
 
+strata::Status Runner::Baseline(const BaselineOptions& options, const RunListener& listener) {
+  Result<std::vector<AppliedMigration>> history = connection_.ReadHistory();
+  if (!history.ok()) return history.status();
+  if (!history->empty())
+    return strata::Status::InvalidInput(fmt::format(
+        "the database already has strata's history (version {} is applied); baseline is for a database strata "
+        "does not manage yet",
+        history->back().version));
+  Result<Schema> live = connection_.Inspect();
+  if (!live.ok()) return live.status();
+  std::vector<std::string> differences;
+  const std::string& tag_name = project_.tags[options.tag];
+  if (!options.matches_tag(*live, &differences)) {
+    std::string list;
+    for (const std::string& d : differences) list += "\n  " + d;
+    return strata::Status::InvalidInput(fmt::format(
+        "the database is not at tag \"{}\"; it differs in {} way(s):{}\nbring it there with `strata apply --tag "
+        "{}` (or change the YAML), then baseline again",
+        tag_name, differences.size(), list, tag_name));
+  }
+  for (const MigrationEntry& m : migrations_) {
+    const std::optional<int> tag = project_.TagIndex(m.tag);
+    if (!tag || *tag > options.tag) continue;
+    if (strata::Status s = connection_.RecordApplied({m.up_file, m.version, m.name, m.tag, true, m.up_sql, Checksum(m.up_sql)});
+        !s.ok())
+      return s.WithContext(m.up_file);
+    listener({RunEvent::kAdopted, m.up_file, "recorded as applied: the live schema is tag \"" + tag_name + "\"", 0});
+  }
+  return strata::Status::Ok();
+}
+
 }  // namespace strata

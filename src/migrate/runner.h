@@ -75,6 +75,14 @@ struct DownOptions {
   std::optional<std::string> backup_to;
 };
 
+// Adopting a database whose schema is already that of a tag: its
+// migrations are recorded as applied, none is run.
+struct BaselineOptions {
+  int tag = 0;
+  // Whether the live schema is the tag's; fills `differences` when not.
+  std::function<bool(const Schema& live, std::vector<std::string>* differences)> matches_tag;
+};
+
 class Runner {
  public:
   Runner(Connection& connection, const std::vector<MigrationEntry>& migrations, const Project& project,
@@ -86,6 +94,7 @@ class Runner {
   Result<std::vector<const MigrationEntry*>> Pending(const UpOptions& options);
   strata::Status Up(const UpOptions& options, const RunListener& listener);
   strata::Status Down(const DownOptions& options, const RunListener& listener);
+  strata::Status Baseline(const BaselineOptions& options, const RunListener& listener);
 
  private:
   strata::Status Verify(const StatusReport& report);

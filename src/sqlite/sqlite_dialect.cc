@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "base/strings.h"
+
 #include "sqlite/checks.h"
 #include "sqlite/connection.h"
 #include "sqlite/sql_lexer.h"
@@ -59,6 +61,10 @@ class SqliteDialect final : public Dialect {
     std::vector<const Table*> created;
     for (const Table& t : schema.tables) {
       const std::string what = fmt::format("table \"{}\"", t.name);
+      if (EqualsIgnoreCase(t.name, kHistoryTable)) {
+        problems.push_back({t.pos, fmt::format("{}: the name is strata's own migration history table", what)});
+        continue;
+      }
       if (!run(t.pos, what, CreateTableSql(t))) continue;
       created.push_back(&t);
       for (const Index& i : t.indexes) run(i.pos, fmt::format("index \"{}\"", i.name), CreateIndexSql(t, i));

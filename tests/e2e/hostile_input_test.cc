@@ -1078,5 +1078,20 @@ TEST(HostileInputYaml, D10_OrdinaryAliasesStillLoad) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
+// D16: a table named like strata's history table, or SQLite's reserved
+// sqlite_ prefix, is refused at validate with the table's position.
+TEST(HostileInputYaml, D16_ReservedTableNamesAreRefusedWithPosition) {
+  for (const char* name : {"strata_migrations", "sqlite_things"}) {
+    testing::TempDir dir;
+    dir.Write("schema/project.yaml", "project: p\ntags: [a]\n");
+    dir.Write("schema/t.yaml", std::string("tables:\n  - name: ") + name + "\n    columns: [{name: id, type: INTEGER}]\n");
+    testing::CommandResult r = testing::RunStrata({"validate"}, dir.path());
+    EXPECT_EQ(r.exit_code, 2) << name;
+    EXPECT_NE(r.err.find("schema/t.yaml:2:11: error: schema at tag \"a\": table \"" + std::string(name) + "\""),
+              std::string::npos)
+        << r.err;
+  }
+}
+
 }  // namespace
 }  // namespace strata

@@ -315,5 +315,28 @@ void RunnerTest::KilledDuringARebuildLosesNothing(bool wal) {
   EXPECT_GE(killed_mid_run, 10) << "most rounds must kill the run before it finishes";
 }
 
+// Adoption at a later tag: a database made by hand at phase2 is baselined
+// there (its migrations recorded, none run), then `up` takes it on; a
+// baseline at the wrong tag lists the differences and records nothing.
+TEST_F(RunnerTest, BaselineAdoptsADatabaseAtALaterTag) {
+  ASSERT_EQ(Strata({"create", "--tag", "phase2"}).exit_code, 0);
+  Exec("INSERT INTO users (id, email, password_hash, name) VALUES ('u1', 'a@b', 'h', 'A');");
+  const std::string before = testing::Dump(Db());
+  testing::CommandResult wrong = Strata({"baseline", "--tag", "phase1"});
+  EXPECT_EQ(wrong.exit_code, 2);
+  EXPECT_NE(wrong.err.find("the database is not at tag \"phase1\"; it differs in 3 way(s)"), std::string::npos) << wrong.err;
+  EXPECT_NE(wrong.err.find("user_sessions"), std::string::npos) << wrong.err;
+  EXPECT_EQ(testing::Dump(Db()), before) << "a refused baseline records nothing";
+
+  testing::CommandResult right = Strata({"baseline", "--tag", "phase2"});
+  ASSERT_EQ(right.exit_code, 0) << right.err;
+  EXPECT_NE(right.out.find("3 applied, 2 pending"), std::string::npos) << right.out;
+  EXPECT_EQ(Query(Db(), "SELECT group_concat(version) FROM strata_migrations"), "10,20,30");
+  ASSERT_EQ(Strata({"up"}).exit_code, 0);
+  EXPECT_EQ(Strata({"drift"}).exit_code, 0);
+  EXPECT_EQ(Query(Db(), "SELECT count(*) FROM users"), "1");
+  EXPECT_EQ(Strata({"baseline", "--tag", "phase2"}).exit_code, 2) << "a managed database is not baselined again";
+}
+
 }  // namespace
 }  // namespace strata
