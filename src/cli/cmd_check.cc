@@ -21,7 +21,8 @@ void SetupCheck(CLI::App& app, Context& ctx) {
     const std::unique_ptr<RunContext>& run = at->run;
     const int tag = at->tag;
     const Schema schema = run->schema.At(tag);
-    const std::vector<sqlite::IntegrityCheck> checks = sqlite::BuildChecks(schema);
+    std::vector<sqlite::IntegrityCheck> checks = sqlite::BuildChecks(schema);
+    checks.insert(checks.begin(), sqlite::FileStructureCheck());
     const std::vector<sqlite::CheckResult> results =
         sqlite::RunChecks(run->connection->database(), checks, ctx.samples);
     int failed = 0;

@@ -69,6 +69,12 @@ std::string OrphanSql(const Table& child, const ForeignKey& fk, const Table& par
 
 }  // namespace
 
+IntegrityCheck FileStructureCheck() {
+  return {IntegrityCheck::Kind::kData, "file_structure", "(database)",
+          "the database file is sound (PRAGMA quick_check)",
+          "SELECT quick_check, 1 FROM pragma_quick_check WHERE quick_check <> 'ok'", true};
+}
+
 std::vector<IntegrityCheck> BuildChecks(const Schema& schema) {
   std::vector<IntegrityCheck> out;
   for (const Table& t : schema.tables) {

@@ -24,6 +24,11 @@ struct IntegrityCheck {
   bool child_indexed = true;  // orphans: the child columns lead some index
 };
 
+// The file's own structure (PRAGMA quick_check: b-tree pages, record
+// formats, NOT NULL and CHECK constraints), so that a corrupt database fails
+// `strata check` before a migration touches its bad page.
+IntegrityCheck FileStructureCheck();
+
 // Every check the schema implies, in table order.
 std::vector<IntegrityCheck> BuildChecks(const Schema& schema);
 

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <regex>
 #include <set>
@@ -1091,6 +1092,28 @@ TEST(HostileInputYaml, D16_ReservedTableNamesAreRefusedWithPosition) {
               std::string::npos)
         << r.err;
   }
+}
+
+// D17: a corrupt page in a user table used to pass `strata check` until a
+// query touched it; the file's structure is now the first check.
+TEST(HostileInputYaml, D17_CorruptTablePageFailsCheck) {
+  testing::TempDir dir;
+  std::filesystem::copy(testing::SourceDir() / "schema", dir / "schema", std::filesystem::copy_options::recursive);
+  std::filesystem::copy(testing::SourceDir() / "migrations", dir / "migrations", std::filesystem::copy_options::recursive);
+  ASSERT_EQ(testing::RunStrata({"up", "--no-backup"}, dir.path()).exit_code, 0);
+  const std::string db = (dir / "chefsocial.db").string();
+  EXPECT_EQ(testing::RunStrata({"check"}, dir.path()).exit_code, 0);
+  const int root = std::stoi(testing::Query(db, "SELECT rootpage FROM sqlite_schema WHERE name = 'users'"));
+  const int page_size = std::stoi(testing::Query(db, "PRAGMA page_size"));
+  {
+    std::fstream file(db, std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(static_cast<std::streamoff>(root - 1) * page_size + 3);  // the page's cell count
+    file.write("\x7f\x7f", 2);
+  }
+  testing::CommandResult r = testing::RunStrata({"check"}, dir.path());
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("file_structure"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("malformed"), std::string::npos) << r.out;
 }
 
 }  // namespace
