@@ -11,7 +11,16 @@ DeclarativeScript PlanDeclarative(const Dialect& dialect, const Schema& from, co
   DeclarativeScript out;
   DiffOptions rules = dialect.DiffRules();
   rules.compare_rows = options.compare_rows;
-  const Schema before = dialect.Normalize(from), after = dialect.Normalize(to);
+  Schema before = dialect.Normalize(from), after = dialect.Normalize(to);
+  // What one side holds but cannot model stays out of the comparison on
+  // both sides: it is left alone, never created or dropped.
+  for (Schema* side : {&before, &after})
+    std::erase_if(side->tables, [&](const Table& t) {
+      for (const Schema* s : {&from, &to})
+        for (const UnmodelledObject& o : s->unmodelled)
+          if (EqualsIgnoreCase(o.name, t.name)) return true;
+      return false;
+    });
   out.changes = Diff(before, after, RenameHints::From(to), rules);
   if (out.changes.empty()) return out;
   out.plan = dialect.PlanMigration(before, after, out.changes, {.up = true});

@@ -59,6 +59,14 @@ std::string PartialIndexWhere(const std::string& sql) {
 
 namespace {
 
+// The first ON CONFLICT resolution of a table's constraints, "" for none.
+std::string ConflictClause(const std::string& create_sql) {
+  const std::vector<SqlToken> tokens = TokenizeSql(create_sql);
+  for (size_t i = 0; i + 2 < tokens.size(); ++i)
+    if (tokens[i].IsWord("ON") && tokens[i + 1].IsWord("CONFLICT")) return tokens[i + 2].upper;
+  return {};
+}
+
 // AUTOINCREMENT appears as a keyword in the CREATE TABLE text only; the
 // pragmas do not report it.
 bool HasAutoincrement(const std::string& create_sql) {
@@ -345,6 +353,12 @@ Result<Schema> InspectSchema(Database& db, const std::vector<std::string>& ignor
       for (size_t i = 0; i + 1 < tokens.size(); ++i)
         if (tokens[i].IsWord("USING")) module = tokens[i + 1].text;
       schema.unmodelled.push_back({t.name, fmt::format("virtual table (USING {})", module)});
+      continue;
+    }
+    // A conflict clause changes what an INSERT does (REPLACE deletes rows);
+    // the model has no place for it, so a rebuild would drop it silently.
+    if (std::string clause = ConflictClause(create_sql); !clause.empty()) {
+      schema.unmodelled.push_back({t.name, fmt::format("table with a constraint conflict clause (ON CONFLICT {})", clause)});
       continue;
     }
     std::string upper = AsciiUpper(create_sql);

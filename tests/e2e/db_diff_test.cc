@@ -882,5 +882,35 @@ TEST(DbDiffInspect, IndexCollateBinaryOnANocaseColumnRoundTrips) {
   EXPECT_TRUE(SaysNoDifferences(diff)) << diff.out << diff.err;
 }
 
+// A conflict clause (ON CONFLICT REPLACE deletes rows on INSERT) has no
+// place in the model: the table is named and left alone, never rebuilt
+// without its clause, created or dropped, while the rest is migrated.
+TEST(DbDiffUnmodelled, TableWithAConflictClauseIsLeftAlone) {
+  testing::TempDir dir;
+  const std::string keep = "CREATE TABLE t (id INTEGER PRIMARY KEY, email TEXT UNIQUE ON CONFLICT REPLACE)";
+  MakeDb(dir / "a.db", keep + ";INSERT INTO t VALUES (1, 'a'), (2, 'b');"
+                             "CREATE TABLE u (id INTEGER PRIMARY KEY, n INTEGER);INSERT INTO u VALUES (1, 5);");
+  MakeDb(dir / "b.db", keep + ";CREATE TABLE u (id INTEGER PRIMARY KEY, n TEXT);");
+  MakeDb(dir / "c.db", "CREATE TABLE u (id INTEGER PRIMARY KEY, n INTEGER);");
+
+  CommandResult inspect = RunStrata({"inspect", "--db", (dir / "a.db").string()});
+  EXPECT_EQ(inspect.exit_code, 0) << inspect.err;
+  EXPECT_NE(inspect.err.find("\"t\" is a table with a constraint conflict clause (ON CONFLICT REPLACE)"),
+            std::string::npos)
+      << inspect.err;
+  EXPECT_NE(inspect.out.find("ignore_tables: [t]"), std::string::npos) << inspect.out;
+
+  CommandResult diff = Diff(dir / "a.db", dir / "b.db");
+  ASSERT_EQ(diff.exit_code, 0) << diff.err;
+  EXPECT_NE(diff.out.find("-- left alone: \"t\""), std::string::npos) << diff.out;
+  ASSERT_EQ(Sqlite3(dir / "a.db", "PRAGMA foreign_keys=ON;\n" + diff.out).exit_code, 0);
+  EXPECT_EQ(Query(dir / "a.db", "SELECT sql FROM sqlite_schema WHERE name = 't'"), "'" + keep + "'\n");
+  EXPECT_EQ(Query(dir / "a.db", "SELECT * FROM t ORDER BY id"), "1,'a'\n2,'b'\n");
+  EXPECT_EQ(Query(dir / "a.db", "SELECT typeof(n) FROM u"), "'text'\n");
+  // Nor is it dropped when the other side lacks it.
+  CommandResult drop = Diff(dir / "a.db", dir / "c.db", true);
+  EXPECT_EQ(drop.out.find("DROP TABLE \"t\""), std::string::npos) << drop.out;
+}
+
 }  // namespace
 }  // namespace strata
