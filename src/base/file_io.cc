@@ -37,9 +37,12 @@ Status WriteFileAtomically(const std::filesystem::path& path, const std::string&
     out.flush();
     if (!out) return Status::IOError("cannot write " + temp.string());
   }
+  // Synced before the rename and the folder after it: a power loss leaves
+  // the old file or the new one, never an empty one.
+  if (Status s = SyncPath(temp.string()); !s.ok()) return s;
   std::filesystem::rename(temp, path, ec);
   if (ec) return Status::IOError("cannot rename " + temp.string() + ": " + ec.message());
-  return Status::Ok();
+  return SyncPath(path.has_parent_path() ? path.parent_path().string() : ".");
 }
 
 Status SyncPath(const std::string& path) {

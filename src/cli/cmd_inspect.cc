@@ -38,6 +38,7 @@ void SetupInspect(CLI::App& app, Context& ctx) {
     Project project;
     project.name = std::filesystem::path(path).stem().string();
     project.tags = {ctx.tag.empty() ? "baseline" : ctx.tag};
+    project.database = path;
     // What the model cannot hold stays in the database, out of strata's hands.
     for (const UnmodelledObject& o : schema->unmodelled) {
       std::cerr << fmt::format("warning: \"{}\" is a {}, which strata does not model; it is listed under "

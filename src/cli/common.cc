@@ -22,7 +22,16 @@ void AddSchemaOption(CLI::App& cmd, CommonOptions& o) {
 }
 
 void AddDbOption(CLI::App& cmd, CommonOptions& o) {
-  cmd.add_option("--db", o.db, "SQLite database file (default: chefsocial.db)");
+  cmd.add_option("--db", o.db, "database file (default: $STRATA_DB, else `database:` in project.yaml)")
+      ->envname("STRATA_DB");
+  cmd.parse_complete_callback([&o] {
+    if (!o.db.empty()) return;
+    Diagnostics ignored;  // a broken project file is reported by the command itself
+    if (std::optional<Project> project = yaml::LoadProjectDir(o.schema_dir, ignored)) o.db = project->database;
+    if (o.db.empty())
+      throw CLI::ValidationError("--db", "no database named: pass --db FILE, set STRATA_DB, or add `database: FILE` "
+                                         "to project.yaml");
+  });
 }
 
 void AddMigrationsOption(CLI::App& cmd, CommonOptions& o) {

@@ -18,7 +18,7 @@ struct CommonOptions {
   std::string schema_dir = "schema";
   std::string migrations_dir = "migrations";
   std::string checks_dir = "checks";
-  std::string db = "chefsocial.db";
+  std::string db;  // --db, else STRATA_DB, else `database:` of project.yaml
   Format format = Format::kText;
 };
 

@@ -11,7 +11,7 @@ int main(int argc, char** argv) {
   using namespace strata::cli;
   CLI::App app{"strata: schema migrations and checks from YAML table definitions"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "strata 0.1.0");
+  app.set_version_flag("--version", "strata " STRATA_VERSION);
   Context ctx;
   SetupValidate(app, ctx);
   SetupCreate(app, ctx);

@@ -27,6 +27,7 @@ struct MigrationHeader {
   // False for a script that is not a migration (`diff`, `apply`): no version
   // guards and no history row; everything else is the same.
   bool versioned = true;
+  std::string database = "app.db";  // named in the file's "run it as plain SQL" example
 };
 
 struct MigrationOptions {

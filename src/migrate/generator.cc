@@ -36,10 +36,11 @@ GenerateResult GenerateMigrations(const VersionedSchema& schema, const Dialect& 
     if (tag > 0) previous_version = VersionForTag(tag - 1);
     m.up_file = MigrationFileNameFor(version, tag_name, true);
     m.down_file = MigrationFileNameFor(version, tag_name, false);
-    result.files[m.up_file] =
-        dialect.RenderMigration(up, {m.up_file, version, tag_name, tag_name, true, previous_version});
-    result.files[m.down_file] =
-        dialect.RenderMigration(down, {m.down_file, version, tag_name, tag_name, false, std::nullopt});
+    const std::string database = schema.project.database.empty() ? "app.db" : schema.project.database;
+    result.files[m.up_file] = dialect.RenderMigration(
+        up, {m.up_file, version, tag_name, tag_name, true, previous_version, true, database});
+    result.files[m.down_file] = dialect.RenderMigration(
+        down, {m.down_file, version, tag_name, tag_name, false, std::nullopt, true, database});
     result.migrations.push_back(std::move(m));
     previous = current;
   }

@@ -18,6 +18,7 @@ struct Project {
   // refuses orphaned rows. Absent means from the first tag.
   std::optional<int> foreign_keys_enforced_from;
   std::vector<std::string> ignore_tables;  // live tables that are not drift
+  std::string database;  // the database file commands use when --db and STRATA_DB are absent
   SourcePos pos;
 
   std::optional<int> TagIndex(std::string_view tag) const;

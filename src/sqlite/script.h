@@ -33,6 +33,7 @@ struct ScriptInfo {
   // Up: the generated version that must be applied first. Down: unused.
   std::optional<int64_t> previous_version;
   bool versioned = true;  // see MigrationHeader::versioned
+  std::string database = "app.db";
 };
 
 std::string RenderMigrationScript(const Plan& plan, const ScriptInfo& info);

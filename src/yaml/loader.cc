@@ -578,7 +578,7 @@ std::optional<Project> LoadProject(const SourceFile& source, Diagnostics& diagno
   std::optional<YAML::Node> root = Parse(source, diagnostics);
   if (!root) return std::nullopt;
   MapReader map(ctx, *root, "the project file",
-                {"project", "dialect", "tags", "foreign_keys", "ignore_tables"});
+                {"project", "dialect", "tags", "foreign_keys", "ignore_tables", "database"});
   if (!map.valid()) return std::nullopt;
   Project project;
   project.pos = map.pos();
@@ -605,6 +605,7 @@ std::optional<Project> LoadProject(const SourceFile& source, Diagnostics& diagno
     }
   }
   if (auto v = map.StringList("ignore_tables")) project.ignore_tables = *v;
+  if (auto v = map.String("database")) project.database = *v;
   if (const YAML::Node* fk = map.Find("foreign_keys")) {
     MapReader fks(ctx, *fk, "foreign_keys", {"enforced_from"});
     if (fks.valid() && !project.tags.empty())

@@ -183,6 +183,7 @@ std::map<std::string, std::string> WriteSchemaFiles(const Project& project, cons
   out << YAML::Key << "dialect" << YAML::Value << project.dialect;
   out << YAML::Key << "tags" << YAML::Value;
   EmitList(out, project.tags);
+  if (!project.database.empty()) out << YAML::Key << "database" << YAML::Value << project.database;
   if (!project.ignore_tables.empty()) {
     out << YAML::Key << "ignore_tables" << YAML::Value;
     EmitList(out, project.ignore_tables);
