@@ -36,6 +36,21 @@ std::string Parenthesized(std::string_view sql, const std::vector<Token>& tokens
   return std::string(Trim(sql.substr(tokens[open].end, tokens[close].begin - tokens[open].end)));
 }
 
+// Calls `item(begin, end)` for each item of the parenthesised list opening
+// at token `open`: the items are separated by the commas directly inside it.
+template <typename Item>
+void ForEachListItem(const std::vector<Token>& tokens, size_t open, Item item) {
+  const size_t close = MatchingParen(tokens, open);
+  if (close >= tokens.size()) return;
+  const int list_depth = tokens[open].depth + 1;
+  size_t begin = open + 1;
+  for (size_t i = open + 1; i <= close; ++i) {
+    if (i != close && !(tokens[i].IsPunct(',') && tokens[i].depth == list_depth)) continue;
+    item(begin, i);
+    begin = i + 1;
+  }
+}
+
 // DEFERRABLE INITIALLY DEFERRED among tokens [begin, end) after REFERENCES.
 bool IsDeferred(const std::vector<Token>& tokens, size_t begin, size_t end) {
   for (size_t i = begin; i < end; ++i)
@@ -116,24 +131,16 @@ ParsedCreateTable ParseCreateTable(std::string_view sql) {
     if (tokens[open].IsWord("AS")) return out;
     ++open;
   }
-  const size_t close = MatchingParen(tokens, open);
-  if (close >= tokens.size()) return out;
-  // The definitions are separated by the commas directly inside the list.
-  const int list_depth = tokens[open].depth + 1;
-  size_t begin = open + 1;
-  for (size_t i = open + 1; i <= close; ++i) {
-    if (i != close && !(tokens[i].IsPunct(',') && tokens[i].depth == list_depth)) continue;
-    if (begin < i) {
-      const Token& first = tokens[begin];
-      const bool constraint = first.IsWord("CONSTRAINT") || first.IsWord("PRIMARY") || first.IsWord("UNIQUE") ||
-                              first.IsWord("CHECK") || first.IsWord("FOREIGN");
-      if (constraint)
-        ParseTableConstraint(sql, tokens, begin, i, out);
-      else
-        ParseColumn(sql, tokens, begin, i, out);
-    }
-    begin = i + 1;
-  }
+  ForEachListItem(tokens, open, [&](size_t begin, size_t end) {
+    if (begin == end) return;
+    const Token& first = tokens[begin];
+    const bool constraint = first.IsWord("CONSTRAINT") || first.IsWord("PRIMARY") || first.IsWord("UNIQUE") ||
+                            first.IsWord("CHECK") || first.IsWord("FOREIGN");
+    if (constraint)
+      ParseTableConstraint(sql, tokens, begin, end, out);
+    else
+      ParseColumn(sql, tokens, begin, end, out);
+  });
   return out;
 }
 
@@ -143,13 +150,7 @@ std::vector<ParsedIndexTerm> ParseIndexTerms(std::string_view sql) {
   size_t open = 0;
   while (open < tokens.size() && !tokens[open].IsWord("ON")) ++open;
   while (open < tokens.size() && !tokens[open].IsPunct('(')) ++open;
-  const size_t close = MatchingParen(tokens, open);
-  if (close >= tokens.size()) return out;
-  const int list_depth = tokens[open].depth + 1;
-  size_t begin = open + 1;
-  for (size_t i = open + 1; i <= close; ++i) {
-    if (i != close && !(tokens[i].IsPunct(',') && tokens[i].depth == list_depth)) continue;
-    size_t end = i;
+  ForEachListItem(tokens, open, [&](size_t begin, size_t end) {
     ParsedIndexTerm term;
     if (end > begin && (tokens[end - 1].IsWord("ASC") || tokens[end - 1].IsWord("DESC"))) {
       term.descending = tokens[end - 1].IsWord("DESC");
@@ -169,8 +170,7 @@ std::vector<ParsedIndexTerm> ParseIndexTerms(std::string_view sql) {
       term.expression = std::string(text);
     }
     out.push_back(std::move(term));
-    begin = i + 1;
-  }
+  });
   return out;
 }
 
