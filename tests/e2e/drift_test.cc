@@ -82,8 +82,9 @@ TEST_P(Drift, IsReportedWithTheTableAndWhatDiffers) {
   for (const std::string& f : c.findings) EXPECT_NE(r.out.find(f), std::string::npos) << "want: " << f << "\ngot:\n" << r.out;
   // One finding per changed object: a changed index or foreign key is not
   // also reported as an extra one.
-  if (c.findings.size() == 1 && c.findings[0].find(" instead of ") != std::string::npos)
+  if (c.findings.size() == 1 && c.findings[0].find(" instead of ") != std::string::npos) {
     EXPECT_EQ(r.out.find(": extra "), std::string::npos) << r.out;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(

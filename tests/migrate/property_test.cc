@@ -4,8 +4,19 @@
 // and up, down and up again on a real SQLite file (in process). After each
 // step the live schema must be the expected one by introspection (tables,
 // indexes, triggers and views), every kept value must be where it was, row
-// for row, every declared view must answer a query and every declared
-// trigger that writes to the log table must fire.
+// for row, every declared view must answer a query, every declared
+// trigger that writes to the log table must fire, and a row inserted
+// through a view's INSTEAD OF INSERT trigger must land in its table.
+//
+// The states also hold generated columns (STORED and VIRTUAL, over an
+// integer or text column; added, dropped with or without the column they
+// read, re-computed, switched between STORED and VIRTUAL, materialized into
+// plain columns), expression and collated index keys, deferred foreign keys
+// (switched on and off), views with an INSTEAD OF INSERT trigger (following
+// their table, losing the trigger, dropped, added) and legacy column types
+// strata keeps verbatim. A generated column is never a key, has no default
+// and no foreign key, CHECK or UNIQUE constraint; its values are compared
+// when it computes them as before or becomes a plain column.
 //
 // Renames go through the rename hints the differ takes (`renamed_from`, as
 // a `name` change under `changes:` in the YAML sets it): columns (also key
@@ -20,6 +31,7 @@
 #include <iostream>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <random>
 #include <set>
 #include <string>
@@ -60,10 +72,29 @@ const std::vector<std::string>& TypesOf(Kind k) {
   return kInt;
 }
 
+// Legacy type names strata keeps verbatim (`sql_type`), by the affinity
+// SQLite gives them.
+const std::vector<std::string>& VerbatimTypesOf(Kind k) {
+  static const std::vector<std::string> kInt = {"UNSIGNED BIG INT"};
+  static const std::vector<std::string> kText = {"VARYING CHARACTER(255)", "MEDIUMTEXT"};
+  static const std::vector<std::string> kReal = {"DOUBLE PRECISION"};
+  static const std::vector<std::string> kNumeric = {"NUMBER"};
+  switch (k) {
+    case Kind::kInt: return kInt;
+    case Kind::kText: return kText;
+    case Kind::kReal: return kReal;
+    case Kind::kNumeric: return kNumeric;
+  }
+  return kInt;
+}
+
 Kind KindOf(const std::string& type) {
-  for (Kind k : {Kind::kInt, Kind::kText, Kind::kReal, Kind::kNumeric})
+  for (Kind k : {Kind::kInt, Kind::kText, Kind::kReal, Kind::kNumeric}) {
     for (const std::string& t : TypesOf(k))
       if (t == type) return k;
+    for (const std::string& t : VerbatimTypesOf(k))
+      if (t == type) return k;
+  }
   ADD_FAILURE() << "unknown type " << type;
   return Kind::kInt;
 }
@@ -117,7 +148,9 @@ class Generator {
     return Value::Null();
   }
 
-  Column RandomColumn(const std::string& name) {
+  // A column of a random kind; `verbatim_percent` of them have a legacy
+  // type strata keeps verbatim.
+  Column RandomColumn(const std::string& name, int verbatim_percent = 4) {
     Column c;
     c.name = name;
     Kind k = static_cast<Kind>(Below(4));
@@ -125,7 +158,38 @@ class Generator {
     c.nullable = Chance(70);
     if (!c.nullable || Chance(30)) c.default_value = DefaultValue::Literal(LiteralOf(k));
     if (k == Kind::kText && Chance(15)) c.collation = Pick(std::vector<std::string>{"NOCASE", "RTRIM"});
+    if (Chance(verbatim_percent)) {
+      c.type = Pick(VerbatimTypesOf(k));
+      c.verbatim_type = true;
+    }
     return c;
+  }
+
+  // A generated column (STORED or VIRTUAL) computed from one of the table's
+  // integer or text columns, never from another generated one; nullable,
+  // without a default, never a key nor referenced by a foreign key.
+  std::optional<Column> RandomGenerated(const Table& t, const std::string& name) {
+    std::vector<const Column*> inputs;
+    for (const Column& c : t.columns)
+      if (!c.generated && (KindOf(c.type) == Kind::kInt || KindOf(c.type) == Kind::kText)) inputs.push_back(&c);
+    if (inputs.empty()) return std::nullopt;
+    const Column& in = *Pick(inputs);
+    Column g{.name = name};
+    std::string form;
+    if (KindOf(in.type) == Kind::kInt) {
+      form = Pick(std::vector<std::string>{"X + 1", "X * 2", "abs(X)", "coalesce(X, 0) - 1"});
+      g.type = Pick(std::vector<std::string>{"INTEGER", "INT"});
+    } else {
+      form = Pick(std::vector<std::string>{"lower(X)", "X || '!'", "upper(X)", "length(X)"});
+      g.type = form == "length(X)" ? "INTEGER" : "TEXT";
+    }
+    g.generated = Generated{ReplaceWord(form, "X", in.name), Chance(50)};
+    return g;
+  }
+
+  // Inserts a generated column after the key, at a random place.
+  void InsertSomewhere(Table& t, Column c) {
+    t.columns.insert(t.columns.begin() + 1 + Below(static_cast<int>(t.columns.size())), std::move(c));
   }
 
   Schema RandomSchema() {
@@ -170,6 +234,11 @@ class Generator {
         AddForeignKeyColumn(t, p == &t ? t.name : p->name);
       }
     }
+    if (Chance(18)) {
+      for (int n = Chance(25) ? 2 : 1; n > 0; --n)
+        if (std::optional<Column> gen = RandomGenerated(t, "g" + std::to_string(next_column_++)))
+          InsertSomewhere(t, *gen);
+    }
     for (int j = Below(3); j > 0; --j) AddRandomIndex(t);
     if (Chance(20)) {
       // A composite UNIQUE on a distinct column and another one.
@@ -186,7 +255,7 @@ class Generator {
       if (c.unique) distinct_[t.name + "." + c.name] = true;
     if (Chance(25)) {
       for (const Column& c : t.columns)
-        if (!c.primary_key && KindOf(c.type) == Kind::kInt && !IsForeignKeyColumn(t, c.name)) {
+        if (!c.primary_key && !c.generated && KindOf(c.type) == Kind::kInt && !IsForeignKeyColumn(t, c.name)) {
           t.checks.push_back(CheckConstraint{"", c.name + " >= 0", {}});
           break;
         }
@@ -211,12 +280,20 @@ class Generator {
     return Contains(t.PrimaryKeyColumns(), column);
   }
 
-  // Columns that are neither key nor foreign key columns.
+  // Columns that are neither key, foreign key nor generated columns.
   static std::vector<std::string> PlainColumns(const Table& t) {
     std::vector<std::string> out;
     for (const Column& c : t.columns)
-      if (!IsKeyColumn(t, c.name) && !IsForeignKeyColumn(t, c.name)) out.push_back(c.name);
+      if (!IsKeyColumn(t, c.name) && !IsForeignKeyColumn(t, c.name) && !c.generated) out.push_back(c.name);
     return out;
+  }
+
+  // A column the application writes (not generated), for triggers.
+  const Column& PickWritable(const Table& t) {
+    std::vector<const Column*> out;
+    for (const Column& c : t.columns)
+      if (!c.generated) out.push_back(&c);
+    return *Pick(out);
   }
 
   void AddForeignKeyColumn(Table& t, const std::string& parent) {
@@ -227,6 +304,7 @@ class Generator {
     fk.ref_table = parent;
     if (Chance(50)) fk.ref_columns = {"id"};
     fk.on_delete = Pick(std::vector<FkAction>{FkAction::kNoAction, FkAction::kCascade, FkAction::kSetNull});
+    fk.deferred = Chance(15);
     t.foreign_keys.push_back(fk);
   }
 
@@ -239,10 +317,24 @@ class Generator {
     index.name = "ix" + std::to_string(next_index_++) + "_" + t.name;
     std::set<std::string> used;
     for (int n = 1 + Below(2); n > 0; --n) {
-      std::string c = Pick(cols);
-      if (used.insert(c).second) index.parts.push_back({.column = c, .descending = Chance(40)});
+      const Column& c = *t.FindColumn(Pick(cols));
+      const Kind k = KindOf(c.type);
+      IndexPart p;
+      if (!c.generated && (k == Kind::kInt || k == Kind::kText) && Chance(25)) {
+        // An expression key over a column (never a generated one); text
+        // ones sometimes with a collation of their own.
+        std::string form = k == Kind::kInt ? Pick(std::vector<std::string>{"X + 1", "abs(X)"})
+                                           : Pick(std::vector<std::string>{"lower(X)", "length(X)", "substr(X, 1, 2)"});
+        p.expression = ReplaceWord(form, "X", c.name);
+        if (form != "length(X)" && k == Kind::kText && Chance(25)) p.collation = "NOCASE";
+      } else {
+        p.column = c.name;
+        if (k == Kind::kText && Chance(20)) p.collation = Pick(std::vector<std::string>{"NOCASE", "RTRIM", "BINARY"});
+      }
+      p.descending = Chance(40);
+      if (used.insert(p.column + "|" + p.expression).second) index.parts.push_back(std::move(p));
     }
-    if (Chance(30)) index.where = index.parts[0].column + " IS NOT NULL";
+    if (!index.parts[0].column.empty() && Chance(30)) index.where = index.parts[0].column + " IS NOT NULL";
     t.indexes.push_back(std::move(index));
   }
 
@@ -256,6 +348,7 @@ class Generator {
       for (int r = 0; r < rows; ++r) {
         std::string names, values;
         for (const Column& c : t.columns) {
+          if (c.generated) continue;  // computed by SQLite
           std::string v = ValueFor(t, c, r, keys, own);
           names += (names.empty() ? "" : ", ") + sqlite::QuoteIdentifier(c.name);
           values += (values.empty() ? "" : ", ") + v;
@@ -348,6 +441,34 @@ bool InCheck(const Table& t, const std::string& column) {
   return false;
 }
 
+// Whether a UNIQUE index of `t` has a part over `column`, or an expression
+// part that reads it.
+bool InUniqueIndex(const Table& t, const std::string& column) {
+  for (const Index& i : t.indexes)
+    if (i.unique)
+      for (const IndexPart& p : i.parts)
+        if (p.column == column || Mentions(p.expression, column)) return true;
+  return false;
+}
+
+// Drops a column and whatever names it: indexes, foreign keys, CHECKs and
+// the generated columns that read it (with what names them in turn).
+void DropColumnEverywhere(Table& t, const std::string& name) {
+  std::vector<std::string> gone = {name};
+  for (const Column& c : t.columns)
+    if (c.generated && c.name != name && Mentions(c.generated->expr, name)) gone.push_back(c.name);
+  for (const std::string& n : gone) {
+    std::erase_if(t.indexes, [&](const Index& i) {
+      return Mentions(i.where, n) || std::any_of(i.parts.begin(), i.parts.end(), [&](const IndexPart& p) {
+               return p.column == n || Mentions(p.expression, n);
+             });
+    });
+    std::erase_if(t.foreign_keys, [&](const ForeignKey& fk) { return Contains(fk.columns, n); });
+    std::erase_if(t.checks, [&](const CheckConstraint& ck) { return Mentions(ck.expr, n); });
+    std::erase_if(t.columns, [&](const Column& col) { return col.name == n; });
+  }
+}
+
 struct Target {
   Schema schema;
   std::vector<std::string> changes;  // described, for failure messages
@@ -370,15 +491,26 @@ Target RandomTarget(Generator& g, const Schema& source, sqlite::Database& db, in
     auto has_data = [&](const Column& c) { return in_source && source.FindTable(t.name)->FindColumn(c.name); };
     const std::string table = Q(t.name);
     auto describe = [&](const std::string& what) { out.changes.push_back(t.name + ": " + what); };
-    switch (g.Below(17)) {
+    // Generated columns (17) twice as often as the other kinds of change.
+    const int kind = g.Below(20);
+    switch (kind == 19 ? 17 : kind) {
       case 0: {  // add a column at the end
-        Column c = g.RandomColumn("n" + std::to_string(new_names++));
-        describe("add column " + c.name);
+        Column c = g.RandomColumn("n" + std::to_string(new_names++), 20);
+        describe("add column " + c.name + (c.verbatim_type ? " " + c.type : ""));
         t.columns.push_back(c);
         break;
       }
       case 1: {  // drop a column, anywhere in the table
-        const Column& c = t.columns[g.Below(static_cast<int>(t.columns.size()))];
+        const Column* pick = &t.columns[g.Below(static_cast<int>(t.columns.size()))];
+        // Often one that a generated column reads: that one goes too.
+        std::vector<const Column*> read;
+        for (const Column& x : t.columns)
+          if (!x.generated && std::any_of(t.columns.begin(), t.columns.end(), [&](const Column& y) {
+                return y.generated && Mentions(y.generated->expr, x.name);
+              }))
+            read.push_back(&x);
+        if (!read.empty() && g.Chance(50)) pick = g.Pick(read);
+        const Column& c = *pick;
         // Down adds it back, filled with its default: that must fit every
         // constraint on it (a NOT NULL column needs the default).
         const bool filled = c.default_value && !c.default_value->literal.is_null();
@@ -386,15 +518,12 @@ Target RandomTarget(Generator& g, const Schema& source, sqlite::Database& db, in
                          (filled ? !c.unique && !InCheck(t, c.name) && !Generator::IsForeignKeyColumn(t, c.name)
                                  : c.nullable);
         if (!droppable || t.columns.size() < 2) break;
-        describe("drop column " + c.name);
-        std::string name = c.name;
-        std::erase_if(t.indexes, [&](const Index& i) {
-          return Mentions(i.where, name) ||
-                 std::any_of(i.parts.begin(), i.parts.end(), [&](const IndexPart& p) { return p.column == name; });
-        });
-        std::erase_if(t.foreign_keys, [&](const ForeignKey& fk) { return Contains(fk.columns, name); });
-        std::erase_if(t.checks, [&](const CheckConstraint& ck) { return Mentions(ck.expr, name); });
-        std::erase_if(t.columns, [&](const Column& col) { return col.name == name; });
+        std::string readers;  // generated columns that go with it (the planner rebuilds)
+        for (const Column& x : t.columns)
+          if (x.generated && Mentions(x.generated->expr, c.name)) readers += " " + x.name;
+        describe("drop column " + c.name + (c.generated ? " (generated)" : "") +
+                 (readers.empty() ? "" : " with the generated columns that read it:" + readers));
+        DropColumnEverywhere(t, std::string(c.name));
         break;
       }
       case 2: {  // rename a column (whatever names it is renamed with it, below)
@@ -404,7 +533,13 @@ Target RandomTarget(Generator& g, const Schema& source, sqlite::Database& db, in
         if (cols.empty()) break;
         std::string c = g.Pick(cols);
         std::string to = "r" + std::to_string(new_names++);
-        describe("rename column " + c + " to " + to);
+        std::string readers;
+        for (const Column& x : t.columns)
+          if (x.generated && Mentions(x.generated->expr, c)) readers = " (a generated column reads it)";
+        for (const Index& i : t.indexes)
+          for (const IndexPart& p : i.parts)
+            if (Mentions(p.expression, c)) readers += " (an expression key reads it)";
+        describe("rename column " + c + " to " + to + readers);
         column_renames.push_back({t.name + "." + c, to});
         break;
       }
@@ -413,15 +548,18 @@ Target RandomTarget(Generator& g, const Schema& source, sqlite::Database& db, in
         if (c.autoincrement || (Generator::IsKeyColumn(t, c.name) && t.primary_key.size() > 1)) break;
         if (Generator::IsForeignKeyColumn(t, c.name)) break;
         if (ReferencedByAny(s, t.name) && Generator::IsKeyColumn(t, c.name)) break;
-        std::string type = g.Pick(TypesOf(KindOf(c.type)));
+        // Sometimes to or from a legacy type kept verbatim (same affinity).
+        const bool verbatim = !c.generated && !Generator::IsKeyColumn(t, c.name) && g.Chance(15);
+        std::string type = g.Pick(verbatim ? VerbatimTypesOf(KindOf(c.type)) : TypesOf(KindOf(c.type)));
         if (type == c.type) break;
         describe("type of " + c.name + " " + c.type + " -> " + type);
         c.type = type;
+        c.verbatim_type = verbatim;
         break;
       }
       case 4: {  // nullability
         Column& c = t.columns[g.Below(static_cast<int>(t.columns.size()))];
-        if (Generator::IsKeyColumn(t, c.name) || !has_data(c)) break;
+        if (Generator::IsKeyColumn(t, c.name) || !has_data(c) || c.generated) break;
         if (c.nullable) {
           if (!NoRows(db, "SELECT count(*) FROM " + table + " WHERE " + Q(c.name) + " IS NULL")) break;
           describe("NOT NULL " + c.name);
@@ -436,7 +574,9 @@ Target RandomTarget(Generator& g, const Schema& source, sqlite::Database& db, in
       }
       case 5: {  // default
         Column& c = t.columns[g.Below(static_cast<int>(t.columns.size()))];
-        if (Generator::IsKeyColumn(t, c.name) || Generator::IsForeignKeyColumn(t, c.name) || !has_data(c)) break;
+        if (Generator::IsKeyColumn(t, c.name) || Generator::IsForeignKeyColumn(t, c.name) || !has_data(c) ||
+            c.generated)
+          break;
         if (c.default_value && g.Chance(40) && c.nullable) {
           describe("drop default of " + c.name);
           c.default_value.reset();
@@ -448,7 +588,7 @@ Target RandomTarget(Generator& g, const Schema& source, sqlite::Database& db, in
       }
       case 6: {  // UNIQUE column flag
         Column& c = t.columns[g.Below(static_cast<int>(t.columns.size()))];
-        if (Generator::IsKeyColumn(t, c.name) || !has_data(c)) break;
+        if (Generator::IsKeyColumn(t, c.name) || !has_data(c) || c.generated) break;
         if (c.unique) {
           describe("drop UNIQUE of " + c.name);
           c.unique = false;
@@ -475,18 +615,31 @@ Target RandomTarget(Generator& g, const Schema& source, sqlite::Database& db, in
         index.name = "nx" + std::to_string(new_names++) + "_" + t.name;
         if (index.where.empty() && g.Chance(30)) {
           // Unique when the rows allow it (NULLs never clash).
+          // Grouped as the index compares: expression keys and collations.
           std::string cols, not_null;
           bool with_data = true;
           for (const IndexPart& p : index.parts) {
-            cols += (cols.empty() ? "" : ", ") + Q(p.column);
-            not_null += (not_null.empty() ? "" : " AND ") + Q(p.column) + " IS NOT NULL";
-            with_data = with_data && has_data(*t.FindColumn(p.column));
+            const std::string term = p.expression.empty() ? Q(p.column) : "(" + p.expression + ")";
+            cols += (cols.empty() ? "" : ", ") + term + (p.collation.empty() ? "" : " COLLATE " + p.collation);
+            not_null += (not_null.empty() ? "" : " AND ") + term + " IS NOT NULL";
+            for (const Column& c : t.columns)
+              if (p.column == c.name || Mentions(p.expression, c.name)) {
+                // The source's values are the target's: a generated column
+                // computes them as it did.
+                const Table* st = in_source ? source.FindTable(t.name) : nullptr;
+                const Column* sc = st ? st->FindColumn(c.name) : nullptr;
+                with_data = with_data && has_data(c) && sc && sc->generated == c.generated;
+              }
           }
           if (with_data && NoRows(db, "SELECT count(*) FROM (SELECT 1 FROM " + table + " WHERE " + not_null +
                                           " GROUP BY " + cols + " HAVING count(*) > 1)"))
             index.unique = true;
         }
-        describe("add index " + index.name + (index.unique ? " (unique)" : ""));
+        std::string keys;
+        for (const IndexPart& p : index.parts)
+          keys += std::string(keys.empty() ? "" : ", ") + (p.expression.empty() ? p.column : "(" + p.expression + ")") +
+                  (p.collation.empty() ? "" : " COLLATE " + p.collation) + (p.descending ? " DESC" : "");
+        describe("add index " + index.name + (index.unique ? " (unique)" : "") + " on " + keys);
         break;
       }
       case 8: {  // add a foreign key on a new column, or drop one
@@ -508,7 +661,7 @@ Target RandomTarget(Generator& g, const Schema& source, sqlite::Database& db, in
         std::vector<std::string> cols;
         for (const Column& c : t.columns)
           if (KindOf(c.type) == Kind::kInt && !Generator::IsKeyColumn(t, c.name) &&
-              !Generator::IsForeignKeyColumn(t, c.name) && has_data(c))
+              !Generator::IsForeignKeyColumn(t, c.name) && has_data(c) && !c.generated)
             cols.push_back(c.name);
         std::vector<const Table*> parents;
         for (const Table& p : s.tables)
@@ -520,8 +673,9 @@ Target RandomTarget(Generator& g, const Schema& source, sqlite::Database& db, in
         if (!NoRows(db, "SELECT count(*) FROM " + table + " AS c WHERE " + Q(c) + " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM " +
                             Q(p->name) + " AS p WHERE p." + Q(key) + " = c." + Q(c) + ")"))
           break;
-        describe("foreign key " + c + " -> " + p->name);
-        t.foreign_keys.push_back(ForeignKey{{c}, p->name, {}, FkAction::kCascade, FkAction::kNoAction, {}});
+        const bool deferred = g.Chance(20);
+        describe("foreign key " + c + " -> " + p->name + (deferred ? " (deferred)" : ""));
+        t.foreign_keys.push_back(ForeignKey{{c}, p->name, {}, FkAction::kCascade, FkAction::kNoAction, deferred, {}});
         break;
       }
       case 10: {  // add or drop a CHECK
@@ -532,7 +686,7 @@ Target RandomTarget(Generator& g, const Schema& source, sqlite::Database& db, in
         }
         std::vector<std::string> cols;
         for (const Column& c : t.columns)
-          if (KindOf(c.type) == Kind::kInt && !Generator::IsKeyColumn(t, c.name) &&
+          if (KindOf(c.type) == Kind::kInt && !Generator::IsKeyColumn(t, c.name) && !c.generated &&
               !Generator::IsForeignKeyColumn(t, c.name) && (!in_source || source.FindTable(t.name)->FindColumn(c.name)))
             cols.push_back(c.name);
         if (cols.empty() || !in_source) break;
@@ -551,7 +705,7 @@ Target RandomTarget(Generator& g, const Schema& source, sqlite::Database& db, in
           return i.unique && std::any_of(i.parts.begin(), i.parts.end(), [&](const IndexPart& p) { return p.column == c.name; });
         });
         if (KindOf(c.type) != Kind::kText || Generator::IsKeyColumn(t, c.name) || in_unique_index || c.unique ||
-            InCompositeUnique(t, c.name))
+            InCompositeUnique(t, c.name) || c.generated)
           break;
         std::string to = c.collation.empty() ? "NOCASE" : "";
         describe("collation of " + c.name + " -> " + (to.empty() ? "BINARY" : to));
@@ -614,6 +768,58 @@ Target RandomTarget(Generator& g, const Schema& source, sqlite::Database& db, in
         t.uniques.push_back(UniqueConstraint{{a, b}, {}});
         break;
       }
+      case 17: {  // generated columns: add one, or drop, change, re-store or materialize one
+        // Mostly on a table that has some (few tables do).
+        std::vector<Table*> with_generated;
+        for (Table& x : s.tables)
+          if (std::any_of(x.columns.begin(), x.columns.end(), [](const Column& c) { return c.generated.has_value(); }))
+            with_generated.push_back(&x);
+        Table& u = with_generated.empty() || g.Chance(35) ? t : *g.Pick(with_generated);
+        auto tell = [&](const std::string& what) { out.changes.push_back(u.name + ": " + what); };
+        std::vector<Column*> generated;
+        for (Column& c : u.columns)
+          if (c.generated) generated.push_back(&c);
+        if (generated.empty() || g.Chance(30)) {
+          std::optional<Column> n = g.RandomGenerated(u, "n" + std::to_string(new_names++));
+          if (!n) break;
+          tell("add generated column " + n->name + (n->generated->stored ? " STORED" : " VIRTUAL") + " AS " +
+               n->generated->expr);
+          if (g.Chance(25))
+            g.InsertSomewhere(u, *n);
+          else
+            u.columns.push_back(*n);
+          break;
+        }
+        Column& c = *g.Pick(generated);
+        const int roll = g.Below(100);
+        if (roll < 25) {
+          tell("drop column " + c.name + " (generated)");
+          DropColumnEverywhere(u, std::string(c.name));
+        } else if (roll < 55) {
+          // New values: not under a UNIQUE index the rows were checked for.
+          if (InUniqueIndex(u, c.name)) break;
+          std::optional<Column> n = g.RandomGenerated(u, c.name);
+          if (!n || n->generated->expr == c.generated->expr) break;
+          tell("generated column " + c.name + " AS " + c.generated->expr + " -> " + n->generated->expr);
+          c.type = n->type;
+          c.generated->expr = n->generated->expr;
+        } else if (roll < 80) {
+          c.generated->stored = !c.generated->stored;
+          tell("generated column " + c.name + (c.generated->stored ? " STORED" : " VIRTUAL"));
+        } else {
+          // Its computed values become plain ones (a rebuild copies them).
+          tell("generated column " + c.name + " materialized");
+          c.generated.reset();
+        }
+        break;
+      }
+      case 18: {  // DEFERRABLE INITIALLY DEFERRED on or off
+        if (t.foreign_keys.empty()) break;
+        ForeignKey& fk = t.foreign_keys[g.Below(static_cast<int>(t.foreign_keys.size()))];
+        fk.deferred = !fk.deferred;
+        describe(std::string(fk.deferred ? "deferred" : "immediate") + " foreign key on " + fk.columns[0]);
+        break;
+      }
     }
   }
   // Column renames, with every reference to the column renamed too: in its
@@ -631,6 +837,7 @@ Target RandomTarget(Generator& g, const Schema& source, sqlite::Database& db, in
         if (c.renamed_from.empty()) c.renamed_from = from;
       }
       c.check = ReplaceWord(c.check, from, to);
+      if (c.generated) c.generated->expr = ReplaceWord(c.generated->expr, from, to);
     }
     for (std::string& c : t->primary_key)
       if (c == from) c = to;
@@ -638,8 +845,10 @@ Target RandomTarget(Generator& g, const Schema& source, sqlite::Database& db, in
       for (std::string& c : u.columns)
         if (c == from) c = to;
     for (Index& i : t->indexes) {
-      for (IndexPart& p : i.parts)
+      for (IndexPart& p : i.parts) {
         if (p.column == from) p.column = to;
+        p.expression = ReplaceWord(p.expression, from, to);
+      }
       i.where = ReplaceWord(i.where, from, to);
     }
     for (CheckConstraint& c : t->checks) c.expr = ReplaceWord(c.expr, from, to);
@@ -683,9 +892,17 @@ struct ViewSpec {
   std::vector<std::string> columns;  // otherwise these
   std::string where;                 // "" or a column: WHERE <column> IS NOT NULL
 };
+// A view of all the columns of a table with an INSTEAD OF INSERT trigger
+// (`<view>_ins`) that inserts into the table what is inserted into the view.
+struct InsertViewSpec {
+  std::string table;
+  bool star = false;    // SELECT *, otherwise the columns by name
+  bool trigger = true;  // without it, a plain view
+};
 struct Declared {
-  std::map<std::string, TriggerSpec> triggers;  // by trigger name
-  std::map<std::string, ViewSpec> views;        // by view name
+  std::map<std::string, TriggerSpec> triggers;           // by trigger name
+  std::map<std::string, ViewSpec> views;                 // by view name
+  std::map<std::string, InsertViewSpec> insert_views;    // by view name
 };
 
 std::string TriggerSql(const std::string& name, const TriggerSpec& t) {
@@ -706,8 +923,29 @@ std::string ViewSql(const std::string& name, const ViewSpec& v) {
          (v.where.empty() ? "" : " WHERE " + v.where + " IS NOT NULL");
 }
 
+// The view and its trigger as they read `t` (the table as this state has it).
+View InsertView(const std::string& name, const InsertViewSpec& spec, const Table& t) {
+  std::string all, writable, values;
+  for (const Column& c : t.columns) {
+    all += (all.empty() ? "" : ", ") + c.name;
+    if (c.generated) continue;
+    writable += (writable.empty() ? "" : ", ") + c.name;
+    values += (values.empty() ? "" : ", ") + ("NEW." + c.name);
+  }
+  View v;
+  v.name = name;
+  v.sql = "CREATE VIEW " + name + " AS SELECT " + (spec.star ? "*" : all) + " FROM " + t.name;
+  if (spec.trigger)
+    v.triggers.push_back(Trigger{name + "_ins",
+                                 "CREATE TRIGGER " + name + "_ins INSTEAD OF INSERT ON " + name + " BEGIN INSERT INTO " +
+                                     t.name + " (" + writable + ") VALUES (" + values + "); END",
+                                 {},
+                                 {}});
+  return v;
+}
+
 TriggerSpec RandomTrigger(Generator& g, const Table& t, bool with_log) {
-  return TriggerSpec{t.name, with_log ? g.Below(3) : 0, g.Pick(t.columns).name};
+  return TriggerSpec{t.name, with_log ? g.Below(3) : 0, g.PickWritable(t).name};
 }
 
 ViewSpec RandomView(Generator& g, const Table& t) {
@@ -727,6 +965,8 @@ void Declare(Schema& s, const Declared& d) {
     for (Table& t : s.tables)
       if (t.name == spec.table) t.triggers.push_back(Trigger{name, TriggerSql(name, spec), {}, {}});
   for (const auto& [name, spec] : d.views) s.views.push_back(View{name, ViewSql(name, spec), {}, {}});
+  for (const auto& [name, spec] : d.insert_views)
+    if (const Table* t = s.FindTable(spec.table)) s.views.push_back(InsertView(name, spec, *t));
 }
 
 // Source triggers and views, sometimes with a log table for the triggers.
@@ -745,6 +985,10 @@ Declared SourceTriggersAndViews(Generator& g, Schema& s) {
     for (int k = 0; k < 2; ++k)
       if (g.Chance(k == 0 ? 35 : 15)) d.triggers[t.name + "_tg" + std::to_string(k)] = RandomTrigger(g, t, with_log);
     if (g.Chance(35)) d.views["v_" + t.name] = RandomView(g, t);
+  }
+  if (g.Chance(25)) {
+    const Table& t = s.tables[g.Below(static_cast<int>(s.tables.size()) - (with_log ? 1 : 0))];
+    d.insert_views["vi_" + t.name] = InsertViewSpec{t.name, g.Chance(30), true};
   }
   Declare(s, d);
   return d;
@@ -773,7 +1017,7 @@ Declared TargetTriggersAndViews(Generator& g, const Schema& source, const Declar
       int roll = g.Below(100);
       if (roll < 55) {
         TriggerSpec kept{t.name, spec.kind, follow(spec.column)};
-        if (kept.column.empty()) kept.column = g.Pick(t.columns).name;
+        if (kept.column.empty()) kept.column = g.PickWritable(t).name;
         d.triggers[name] = kept;
         ++triggers;
         if (TriggerSql(name, kept) != TriggerSql(name, spec)) changes.push_back(t.name + ": trigger " + name + " follows");
@@ -817,6 +1061,36 @@ Declared TargetTriggersAndViews(Generator& g, const Schema& source, const Declar
         d.views[name] = RandomView(g, t);
         changes.push_back(t.name + ": view " + name + " added");
       }
+    }
+    // The insert view follows its table (and is re-created with it), or
+    // loses or gains its trigger, or goes.
+    for (const auto& [name, spec] : from.insert_views) {
+      if (!existed || spec.table != old_name) continue;
+      InsertViewSpec kept = spec;
+      kept.table = t.name;
+      const int roll = g.Below(100);
+      if (roll < 65) {
+        d.insert_views[name] = kept;
+        if (InsertView(name, kept, t) != InsertView(name, spec, *source.FindTable(old_name)))
+          changes.push_back(t.name + ": insert view " + name + " follows");
+      } else if (roll < 85) {
+        kept.trigger = !kept.trigger;
+        d.insert_views[name] = kept;
+        changes.push_back(t.name + ": insert view " + name + (kept.trigger ? " gains" : " loses") + " its trigger");
+      } else {
+        changes.push_back(t.name + ": insert view " + name + " dropped");
+      }
+    }
+  }
+  if (d.insert_views.empty() && g.Chance(12)) {
+    std::vector<const Table*> tables;
+    for (const Table& t : s.tables)
+      if (t.name != kLog) tables.push_back(&t);
+    const Table& t = tables.empty() ? s.tables[0] : *g.Pick(tables);
+    const std::string name = "vi_" + t.name;
+    if (!tables.empty() && !from.insert_views.count(name) && !from.views.count(name) && !d.views.count(name)) {
+      d.insert_views[name] = InsertViewSpec{t.name, g.Chance(30), true};
+      changes.push_back(t.name + ": insert view " + name + " added");
     }
   }
   for (const auto& [name, spec] : from.views)
@@ -864,7 +1138,19 @@ std::vector<KeptTable> KeptData(const Schema& source, const Schema& target) {
     KeptTable k{s->name, t.name, {}, !s->without_rowid && !t.without_rowid && (rowid_alias(*s) || !rowid_alias(t))};
     for (const Column& c : t.columns) {
       std::string old_col = c.renamed_from.empty() ? c.name : c.renamed_from;
-      if (s->FindColumn(old_col)) k.columns.push_back({old_col, c.name});
+      const Column* was = s->FindColumn(old_col);
+      if (!was) continue;
+      // A generated column keeps its values when it computes them as it
+      // did (named as the source names them) or when it becomes a plain
+      // column (a rebuild copies them); one that becomes generated does not.
+      if (c.generated) {
+        if (!was->generated) continue;
+        std::string expr = c.generated->expr;
+        for (const Column& x : t.columns)
+          if (!x.renamed_from.empty()) expr = ReplaceWord(expr, x.name, x.renamed_from);
+        if (expr != was->generated->expr) continue;
+      }
+      k.columns.push_back({old_col, c.name});
     }
     out.push_back(std::move(k));
   }
@@ -906,8 +1192,126 @@ void ExpectLive(sqlite::Database& db, const Schema& expected, const std::string&
   EXPECT_TRUE(leftovers.ok() && *leftovers == 0);
 }
 
-// Every view of `expected` answers a query, and every logging UPDATE
-// trigger writes one log row per row of its table.
+// Insert views probed through their INSTEAD OF trigger, and skipped (no
+// row simple to find that every constraint accepts).
+int probes_fired = 0, probes_skipped = 0;
+
+// Values for a new row of `t` that its constraints accept, as SQL literals
+// by column (generated ones left out), or nothing when the rows at hand
+// leave none simple to find: a NOT NULL foreign key without a parent row, a
+// value a UNIQUE rule may already hold, a default a CHECK refuses.
+std::optional<std::vector<std::pair<std::string, std::string>>> ProbeRow(sqlite::Database& db, const Schema& s,
+                                                                         const Table& t) {
+  std::vector<std::pair<std::string, std::string>> row;
+  std::map<std::string, std::string> value;
+  for (const Column& c : t.columns) {
+    if (c.generated) continue;
+    std::string v;
+    const ForeignKey* fk = nullptr;
+    for (const ForeignKey& f : t.foreign_keys)
+      if (f.columns[0] == c.name) fk = &f;
+    if (Generator::IsKeyColumn(t, c.name)) {
+      v = KindOf(c.type) == Kind::kInt ? "1000001" : "'probe'";
+    } else if (fk && !c.nullable) {
+      const Table* parent = s.FindTable(fk->ref_table);
+      if (!parent) return std::nullopt;
+      const std::string ref = fk->ref_columns.empty() ? parent->PrimaryKeyColumns()[0] : fk->ref_columns[0];
+      if (parent->name == t.name) {
+        v = "1000001";  // the new row itself
+      } else {
+        Result<std::string> r = db.QueryString("SELECT coalesce((SELECT quote(" + Q(ref) + ") FROM " + Q(parent->name) +
+                                               " WHERE " + Q(ref) + " IS NOT NULL LIMIT 1), '')");
+        EXPECT_TRUE(r.ok()) << r.status().message();
+        if (!r.ok() || r->empty()) return std::nullopt;
+        v = *r;
+      }
+    } else if (c.nullable) {
+      v = "NULL";
+    } else if (c.default_value && !c.default_value->literal.is_null()) {
+      v = sqlite::RenderLiteral(c.default_value->literal);
+    } else {
+      return std::nullopt;
+    }
+    value[c.name] = v;
+    row.push_back({c.name, v});
+  }
+  auto substituted = [&](std::string expr) {
+    for (const auto& [c, v] : value) expr = ReplaceWord(expr, c, v);
+    return expr;
+  };
+  std::vector<std::string> checks;
+  for (const CheckConstraint& ck : t.checks) checks.push_back(ck.expr);
+  for (const Column& c : t.columns)
+    if (!c.check.empty()) checks.push_back(c.check);
+  for (const std::string& check : checks) {
+    Result<int64_t> accepted = db.QueryInt("SELECT coalesce((" + substituted(check) + "), 1) <> 0");
+    EXPECT_TRUE(accepted.ok()) << check << ": " << accepted.status().message();
+    if (!accepted.ok() || *accepted == 0) return std::nullopt;
+  }
+  for (const Column& c : t.columns) {
+    auto it = value.find(c.name);
+    const bool unique = c.unique || InCompositeUnique(t, c.name) || InUniqueIndex(t, c.name);
+    if (!unique) continue;
+    if (c.generated) {
+      // Computed from the row: give up unless it reads only NULLs.
+      for (const auto& [name, v] : value)
+        if (v != "NULL" && Mentions(c.generated->expr, name)) return std::nullopt;
+      continue;
+    }
+    if (it == value.end() || it->second == "NULL" || Generator::IsKeyColumn(t, c.name)) continue;
+    // An expression key may map another value onto this one.
+    for (const Index& i : t.indexes)
+      if (i.unique)
+        for (const IndexPart& p : i.parts)
+          if (Mentions(p.expression, c.name)) return std::nullopt;
+    Result<int64_t> taken = db.QueryInt("SELECT count(*) FROM " + Q(t.name) + " WHERE " + Q(c.name) + " = " + it->second +
+                                        " OR lower(" + Q(c.name) + ") = lower(" + it->second + ")");
+    EXPECT_TRUE(taken.ok()) << taken.status().message();
+    if (!taken.ok() || *taken > 0) return std::nullopt;
+  }
+  return row;
+}
+
+// Inserts a row through the view's INSTEAD OF INSERT trigger: it must land
+// in the base table, and go again when deleted (all rolled back).
+void ExpectInsertThroughView(sqlite::Database& db, const Schema& expected, const std::string& view, const Table& t) {
+  std::optional<std::vector<std::pair<std::string, std::string>>> row = ProbeRow(db, expected, t);
+  if (!row) {
+    ++probes_skipped;
+    return;
+  }
+  ++probes_fired;
+  std::string columns, values, key;
+  for (const auto& [c, v] : *row) {
+    columns += (columns.empty() ? "" : ", ") + Q(c);
+    values += (values.empty() ? "" : ", ") + v;
+    if (Generator::IsKeyColumn(t, c)) key += (key.empty() ? "" : " AND ") + Q(c) + " = " + v;
+  }
+  const std::string count = "SELECT count(*) FROM " + Q(t.name);
+  ASSERT_TRUE(db.Exec("SAVEPOINT probe").ok());
+  Result<int64_t> before = db.QueryInt(count);
+  Status inserted = db.Exec("INSERT INTO " + Q(view) + " (" + columns + ") VALUES (" + values + ")");
+  Result<int64_t> with = db.QueryInt(count);
+  Result<int64_t> found = db.QueryInt(count + " WHERE " + key);
+  Status deleted = db.Exec("DELETE FROM " + Q(t.name) + " WHERE " + key);
+  Result<int64_t> after = db.QueryInt(count);
+  EXPECT_TRUE(db.Exec("ROLLBACK TO probe").ok());
+  EXPECT_TRUE(db.Exec("RELEASE probe").ok());
+  EXPECT_TRUE(inserted.ok()) << "insert through view " << view << ": " << inserted.message() << "\n  values ("
+                             << values << ")";
+  EXPECT_TRUE(deleted.ok()) << "delete from " << t.name << ": " << deleted.message();
+  if (before.ok() && with.ok() && found.ok() && after.ok()) {
+    EXPECT_EQ(*with, *before + 1) << "insert through view " << view;
+    EXPECT_EQ(*found, 1) << "insert through view " << view;
+    EXPECT_EQ(*after, *before) << "delete after the insert through view " << view;
+  } else {
+    ADD_FAILURE() << "view " << view << ": counting failed";
+  }
+}
+
+// Every view of `expected` answers a query, every logging UPDATE trigger
+// writes one log row per row of its table, and every insert view's trigger
+// inserts into its table.
 void ExpectViewsAndTriggersWork(sqlite::Database& db, const Schema& expected, const Declared& declared,
                                 const std::string& when) {
   SCOPED_TRACE(when);
@@ -932,6 +1336,43 @@ void ExpectViewsAndTriggersWork(sqlite::Database& db, const Schema& expected, co
       ADD_FAILURE() << "trigger " << name << ": counting failed";
     }
   }
+  for (const auto& [name, spec] : declared.insert_views) {
+    const Table* t = expected.FindTable(spec.table);
+    if (!spec.trigger || !t) continue;
+    ExpectInsertThroughView(db, expected, name, *t);
+  }
+}
+
+// The new object kinds a state has (for the counts the test prints).
+std::set<std::string> KindsIn(const Schema& s, const Declared& d) {
+  std::set<std::string> out;
+  for (const Table& t : s.tables) {
+    for (const Column& c : t.columns) {
+      if (c.generated) out.insert(c.generated->stored ? "generated STORED" : "generated VIRTUAL");
+      if (c.verbatim_type) out.insert("verbatim type");
+    }
+    for (const Index& i : t.indexes)
+      for (const IndexPart& p : i.parts) {
+        if (!p.expression.empty()) out.insert("expression key");
+        if (!p.collation.empty()) out.insert("collated key");
+      }
+    for (const ForeignKey& fk : t.foreign_keys)
+      if (fk.deferred) out.insert("deferred foreign key");
+  }
+  for (const auto& [name, spec] : d.insert_views)
+    if (spec.trigger) out.insert("INSTEAD OF trigger");
+  return out;
+}
+
+// The same for one table (and the insert views on it), for the tables a
+// migration rebuilds.
+std::set<std::string> KindsOn(const Schema& s, const Declared& d, const std::string& table) {
+  Schema one;
+  Declared on;
+  if (const Table* t = s.FindTable(table)) one.tables.push_back(*t);
+  for (const auto& [name, spec] : d.insert_views)
+    if (spec.table == table) on.insert_views[name] = spec;
+  return KindsIn(one, on);
 }
 
 std::vector<std::string> Invalid(const Schema& s) {
@@ -947,6 +1388,9 @@ TEST(Property, RandomSchemaPairsMigrateUpDownAndUpKeepingData) {
   const auto start = std::chrono::steady_clock::now();
   int pairs = 0, rebuilds = 0, rows_total = 0;
   std::map<std::string, int> change_kinds;
+  // Pairs with each new object kind in either state, and rebuilds of tables
+  // that have one in the target.
+  std::map<std::string, int> pairs_with, rebuilt_with;
   for (int i = 0; i < kPairs; ++i) {
     const uint64_t seed = kBaseSeed + static_cast<uint64_t>(i);
     Generator g(seed);
@@ -991,11 +1435,33 @@ TEST(Property, RandomSchemaPairsMigrateUpDownAndUpKeepingData) {
       std::string kind = what.substr(0, what.find(' '));
       if (kind == "rename") kind += " " + what.substr(7, what.find(' ', 7) - 7);
       if (kind == "trigger" || kind == "view") kind += " " + what.substr(what.rfind(' ') + 1);
+      if (what.starts_with("add generated")) kind = "add generated";
+      if (what.starts_with("drop column") && what.find("generated") != std::string::npos) kind = "drop generated";
+      if (what.starts_with("generated column")) kind = "generated " + what.substr(what.rfind(' ') + 1);
+      if (kind == "generated " + what.substr(what.rfind(' ') + 1) && what.find(" -> ") != std::string::npos)
+        kind = "generated expression";
+      if (what.starts_with("insert view")) kind = "insert view " + what.substr(what.rfind(' ') + 1);
+      if (what.ends_with("its trigger")) kind = "insert view " + what.substr(what.rfind(' ', what.size() - 13) + 1);
+      if (what.find("that read it") != std::string::npos) kind = "drop column read by generated columns";
+      if (what.find("reads it") != std::string::npos) kind += " read by a generated column or expression key";
+      if (kind == "add" && what.starts_with("add index") && what.find('(', what.find(" on ")) != std::string::npos)
+        kind = "add index (expression key)";
       ++change_kinds[kind];
     }
 
     const ScenarioScripts scripts = MakeScripts(source, target.schema);
     if (scripts.up.find("-- rebuild \"") != std::string::npos) ++rebuilds;
+    {
+      std::set<std::string> kinds = KindsIn(source, source_declared), in_target = KindsIn(target.schema, target_declared);
+      kinds.insert(in_target.begin(), in_target.end());
+      for (const std::string& k : kinds) ++pairs_with[k];
+      const std::string mark = "-- rebuild \"";
+      for (size_t at = scripts.up.find(mark); at != std::string::npos; at = scripts.up.find(mark, at + 1)) {
+        const size_t from = at + mark.size();
+        for (const std::string& k : KindsOn(target.schema, target_declared, scripts.up.substr(from, scripts.up.find('"', from) - from)))
+          ++rebuilt_with[k];
+      }
+    }
     const std::vector<KeptTable> kept = KeptData(source, target.schema);
     const std::string before = Snapshot(db, kept, false);
     ASSERT_EQ(before.find("error:"), std::string::npos) << before;
@@ -1025,7 +1491,12 @@ TEST(Property, RandomSchemaPairsMigrateUpDownAndUpKeepingData) {
   std::cout << "[property] " << pairs << " schema pairs (" << rebuilds << " with a rebuild), " << rows_total
             << " seed statements, " << seconds << " s\n[property] changes:";
   for (const auto& [kind, n] : change_kinds) std::cout << " " << kind << "=" << n;
-  std::cout << "\n";
+  std::cout << "\n[property] pairs with:";
+  for (const auto& [kind, n] : pairs_with) std::cout << " " << kind << "=" << n;
+  std::cout << "\n[property] rebuilt tables with:";
+  for (const auto& [kind, n] : rebuilt_with) std::cout << " " << kind << "=" << n;
+  std::cout << "\n[property] inserts through an INSTEAD OF trigger: " << probes_fired << " (" << probes_skipped
+            << " skipped: no row simple to find)\n";
   // The generator must keep producing enough real pairs and rebuilds for the
   // property to mean something.
   EXPECT_GE(pairs, 800);
