@@ -1,8 +1,12 @@
 // strata: the command line. It parses flags, calls the library and maps
 // results to exit codes (0 ok, 1 findings, 2 usage or input error).
+#include <algorithm>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "base/strings.h"
 
 #include "cli/commands.h"
 #include "cli/exit_code.h"
@@ -28,6 +32,17 @@ int main(int argc, char** argv) {
   SetupDrift(app, ctx);
   SetupInspect(app, ctx);
   SetupExplain(app, ctx);
+  // An unknown verb is named, with the nearest one, rather than CLI11's
+  // "A subcommand is required".
+  std::vector<std::string> verbs;
+  for (const CLI::App* sub : app.get_subcommands({})) verbs.push_back(sub->get_name());
+  if (argc > 1 && argv[1][0] != '-' && std::find(verbs.begin(), verbs.end(), argv[1]) == verbs.end()) {
+    std::string message = fmt::format("unknown command \"{}\"", argv[1]);
+    if (std::string near = strata::NearestWord(argv[1], verbs); !near.empty())
+      message += fmt::format("; did you mean \"{}\"?", near);
+    PrintError(message + " (strata --help lists the commands)");
+    return kUsage;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {

@@ -58,4 +58,17 @@ bool IsKnownType(std::string_view declared) {
   return in_number && numbers <= 2;
 }
 
+std::string_view TypeAffinity(std::string_view declared) {
+  const std::string type = AsciiUpper(declared);
+  if (type.find("INT") != std::string::npos) return "INTEGER";
+  if (type.find("CHAR") != std::string::npos || type.find("CLOB") != std::string::npos ||
+      type.find("TEXT") != std::string::npos)
+    return "TEXT";
+  if (type.find("BLOB") != std::string::npos || Trim(type).empty()) return "BLOB";
+  if (type.find("REAL") != std::string::npos || type.find("FLOA") != std::string::npos ||
+      type.find("DOUB") != std::string::npos)
+    return "REAL";
+  return "NUMERIC";
+}
+
 }  // namespace strata

@@ -17,4 +17,8 @@ bool IsKnownType(std::string_view declared);
 
 const std::vector<std::string>& KnownTypeNames();
 
+// SQLite's type affinity of a declared type (datatype3.html, section 3.1):
+// "INTEGER", "TEXT", "BLOB", "REAL" or "NUMERIC".
+std::string_view TypeAffinity(std::string_view declared);
+
 }  // namespace strata

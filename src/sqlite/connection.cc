@@ -189,7 +189,9 @@ Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(const std::stri
   if (Result<int64_t> n = db->QueryInt("SELECT count(*) FROM sqlite_schema"); !n.ok())
     return n.status().WithContext(path);
   Result<std::string> journal = db->QueryString("PRAGMA journal_mode");
-  if (journal.ok() && (*journal == "off" || *journal == "memory"))
+  // An in-memory database (`plan` of a file that does not exist yet) is
+  // journalled in memory and never migrated for real.
+  if (journal.ok() && path != ":memory:" && (*journal == "off" || *journal == "memory"))
     return Status::Error(StatusCode::kNotSupported,
                          fmt::format("{}: journal_mode is {}; a failed migration could not be rolled back", path,
                                      *journal));

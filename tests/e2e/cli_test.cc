@@ -100,3 +100,46 @@ TEST(Cli, CreateWithAnUnknownTagOrBadSchemaWritesNothing) {
 
 }  // namespace
 }  // namespace strata
+
+namespace strata {
+namespace {
+
+TEST(Cli, UnknownCommandIsNamedWithTheNearestOne) {
+  testing::CommandResult typo = testing::RunStrata({"stauts"});
+  EXPECT_EQ(typo.exit_code, 2);
+  EXPECT_EQ(typo.err, "strata: error: unknown command \"stauts\"; did you mean \"status\"? (strata --help lists the commands)\n");
+  testing::CommandResult unknown = testing::RunStrata({"lint"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("unknown command \"lint\""), std::string::npos) << unknown.err;
+}
+
+// `plan` of a database that does not exist yet lists every migration and
+// creates nothing (it used to fail on the in-memory stand-in's journal).
+TEST(Cli, PlanOfADatabaseThatDoesNotExistYetListsEverything) {
+  testing::TempDir dir;
+  testing::CommandResult r = testing::RunStrata({"plan", "--db", (dir / "new.db").string()}, testing::SourceDir());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("0010_baseline.up.sql"), std::string::npos);
+  EXPECT_NE(r.out.find("0050_phase4.up.sql"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(dir / "new.db"));
+}
+
+// Without --db, STRATA_DB or `database:` in project.yaml, a command that
+// needs a database says how to name one.
+TEST(Cli, ADatabaseMustBeNamedSomewhere) {
+  testing::TempDir dir;
+  dir.Write("schema/project.yaml", "project: p\ntags: [a]\n");
+  dir.Write("schema/t.yaml", "tables:\n  - name: t\n    columns: [{name: id, type: INTEGER}]\n");
+  ASSERT_EQ(testing::RunStrata({"generate"}, dir.path()).exit_code, 0);
+  testing::CommandResult r = testing::RunStrata({"up"}, dir.path());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("no database named: pass --db FILE, set STRATA_DB, or add `database: FILE` to project.yaml"),
+            std::string::npos)
+      << r.err;
+  dir.Write("schema/project.yaml", "project: p\ntags: [a]\ndatabase: named.db\n");
+  EXPECT_EQ(testing::RunStrata({"up"}, dir.path()).exit_code, 0);
+  EXPECT_TRUE(std::filesystem::exists(dir / "named.db"));
+}
+
+}  // namespace
+}  // namespace strata

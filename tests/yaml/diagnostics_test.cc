@@ -89,10 +89,13 @@ TEST(Diagnostics, UnknownTypeSuggestsTheNearestOne) {
       - {name: a, type: TXET}
       - {name: b, type: VARCHAR(x)}
       - {name: c, type: WIBBLE}
+      - {name: d, type: MEDIUMTEXT}
 )"),
                {"schema/t.yaml:4:25: error: unknown type \"TXET\"; did you mean \"TEXT\"?",
                 "schema/t.yaml:5:25: error: unknown type \"VARCHAR(x)\"; did you mean \"VARCHAR\"?",
-                "schema/t.yaml:6:25: error: unknown type \"WIBBLE\"; a type strata does not know (a legacy database's) can be kept verbatim with \"sql_type\""});
+                "schema/t.yaml:6:25: error: unknown type \"WIBBLE\"; a type strata does not know (a legacy database's) can be kept verbatim with \"sql_type\"",
+                "schema/t.yaml:7:25: error: unknown type \"MEDIUMTEXT\"; a type strata does not know (a legacy "
+                "database's) can be kept verbatim with \"sql_type\""});
 }
 
 TEST(Diagnostics, UnknownKeySuggestsTheNearestOne) {
