@@ -11,7 +11,6 @@
 #include "cli/run_context.h"
 #include "diff/differ.h"
 #include "diff/drift.h"
-#include "sqlite/inspect.h"
 
 namespace strata::cli {
 
@@ -41,6 +40,25 @@ bool BackupTarget(Context& ctx, std::optional<std::string>& target) {
   return true;
 }
 
+// How a live database differs from the schema of a tag, through the
+// project's dialect; tables the project ignores are not compared.
+SchemaDifferences DifferencesFromTag(const RunContext& run) {
+  std::shared_ptr<Dialect> dialect = MakeDialect(run.schema.project.dialect);
+  return [dialect, &run](const Schema& live, int tag) {
+    const std::vector<std::string>& ignored = run.schema.project.ignore_tables;
+    Schema kept = live;
+    std::erase_if(kept.tables, [&](const Table& t) {
+      return std::any_of(ignored.begin(), ignored.end(), [&](const std::string& n) { return EqualsIgnoreCase(n, t.name); });
+    });
+    DiffOptions rules = dialect->DiffRules();
+    rules.compare_rows = false;
+    std::vector<std::string> out;
+    for (const DriftItem& d : DescribeDrift(Diff(dialect->Normalize(run.schema.At(tag)), dialect->Normalize(kept), {}, rules)))
+      out.push_back(fmt::format("{}: {}", d.table, d.finding));
+    return out;
+  };
+}
+
 void SetupUp(CLI::App& app, Context& ctx) {
   CLI::App* cmd = app.add_subcommand("up", "Apply pending migrations, each in its own transaction");
   AddRunOptions(*cmd, ctx);
@@ -59,13 +77,7 @@ void SetupUp(CLI::App& app, Context& ctx) {
     options.to_version = ctx.to_version;
     options.allow_destructive = ctx.allow_destructive;
     options.single_transaction = ctx.single_transaction;
-    const Schema first = run->schema.At(0);
-    options.matches_first_tag = [&first](const Schema& live, std::string* why) {
-      std::vector<Change> changes = Diff(sqlite::AsInspected(live), sqlite::AsInspected(first), {},
-                                         {.compare_rows = false, .same_sql = sqlite::SameSql});
-      for (const Change& c : changes) *why += (why->empty() ? "" : "; ") + Describe(c);
-      return changes.empty();
-    };
+    options.differences = DifferencesFromTag(*run);
     Result<std::vector<const MigrationEntry*>> pending = run->runner->Pending(options);
     if (pending.ok() && !pending->empty() && !BackupTarget(ctx, options.backup_to)) return;
     EnableProgress(*run->connection);
@@ -134,21 +146,7 @@ void SetupBaseline(CLI::App& app, Context& ctx) {
       ctx.exit_code = kUsage;
       return;
     }
-    std::unique_ptr<Dialect> dialect = MakeDialect(run->schema.project.dialect);
-    const Schema expected = dialect->Normalize(run->schema.At(*tag));
-    const std::vector<std::string>& ignored = run->schema.project.ignore_tables;
-    BaselineOptions options{.tag = *tag};
-    options.matches_tag = [&](const Schema& live, std::vector<std::string>* differences) {
-      Schema kept = live;
-      std::erase_if(kept.tables, [&](const Table& t) {
-        return std::any_of(ignored.begin(), ignored.end(), [&](const std::string& n) { return EqualsIgnoreCase(n, t.name); });
-      });
-      DiffOptions rules = dialect->DiffRules();
-      rules.compare_rows = false;
-      for (const DriftItem& d : DescribeDrift(Diff(expected, dialect->Normalize(kept), {}, rules)))
-        differences->push_back(fmt::format("{}: {}", d.table, d.finding));
-      return differences->empty();
-    };
+    BaselineOptions options{.tag = *tag, .differences = DifferencesFromTag(*run)};
     Status s = run->runner->Baseline(options, PrintEvent);
     if (!s.ok()) {
       PrintError(s.message());

@@ -4,6 +4,7 @@
 #include <map>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "base/sha256.h"
 
@@ -141,6 +142,23 @@ Result<std::vector<const MigrationEntry*>> Runner::Pending(const UpOptions& opti
   return out;
 }
 
+// A failed migration on a database someone changed by hand: the error also
+// says how it differs from the tag its history records, and where to look.
+strata::Status Runner::WithDrift(const strata::Status& failure, const SchemaDifferences& differences) {
+  if (!differences) return failure;
+  Result<std::vector<AppliedMigration>> history = connection_.ReadHistory();
+  Result<Schema> live = connection_.Inspect();
+  if (!history.ok() || !live.ok() || history->empty()) return failure;
+  const std::optional<int> tag = project_.TagIndex(history->back().tag);
+  if (!tag) return failure;
+  const std::vector<std::string> found = differences(*live, *tag);
+  if (found.empty()) return failure;
+  return strata::Status::Error(
+      failure.code(), fmt::format("{}\nthe database differs from tag \"{}\", where its history says it is ({} "
+                                  "difference(s); `strata drift` shows them):\n  {}",
+                                  failure.message(), history->back().tag, found.size(), fmt::join(found, "\n  ")));
+}
+
 strata::Status Runner::Up(const UpOptions& options, const RunListener& listener) {
   Result<std::vector<const MigrationEntry*>> pending = Pending(options);
   if (!pending.ok()) return pending.status();
@@ -161,11 +179,15 @@ strata::Status Runner::Up(const UpOptions& options, const RunListener& listener)
     const MigrationEntry* base = pending->front();
     Result<Schema> live = connection_.Inspect();
     if (!live.ok()) return live.status();
-    std::string why;
-    if (!options.matches_first_tag || !options.matches_first_tag(*live, &why))
+    const std::optional<int> base_tag = project_.TagIndex(base->tag);
+    const std::vector<std::string> why = options.differences && base_tag
+                                              ? options.differences(*live, *base_tag)
+                                              : std::vector<std::string>{"cannot compare"};
+    if (!why.empty())
       return Status::InvalidInput(fmt::format(
-          "the database has tables but no strata history, and its schema is not tag \"{}\"{}{}", base->tag,
-          why.empty() ? "" : ": ", why));
+          "the database has tables but no strata history, and its schema is not tag \"{}\": {}; `strata baseline` "
+          "adopts a database at a later tag",
+          base->tag, fmt::join(why, "; ")));
     if (strata::Status s = connection_.RecordApplied({base->up_file, base->version, base->name, base->tag, true,
                                                        base->up_sql, Checksum(base->up_sql)});
         !s.ok())
@@ -192,7 +214,7 @@ strata::Status Runner::Up(const UpOptions& options, const RunListener& listener)
   for (const ScriptRun& r : runs) {
     listener({RunEvent::kApplying, r.file_name, "", 0});
     Result<ApplyOutcome> outcome = connection_.Apply(r);
-    if (!outcome.ok()) return outcome.status();
+    if (!outcome.ok()) return WithDrift(outcome.status(), options.differences);
     listener({*outcome == ApplyOutcome::kApplied ? RunEvent::kApplied : RunEvent::kSkipped, r.file_name,
               *outcome == ApplyOutcome::kApplied ? "" : "already applied by another run", 0});
   }
@@ -250,9 +272,9 @@ strata::Status Runner::Baseline(const BaselineOptions& options, const RunListene
         history->back().version));
   Result<Schema> live = connection_.Inspect();
   if (!live.ok()) return live.status();
-  std::vector<std::string> differences;
+  const std::vector<std::string> differences = options.differences(*live, options.tag);
   const std::string& tag_name = project_.tags[options.tag];
-  if (!options.matches_tag(*live, &differences)) {
+  if (!differences.empty()) {
     std::string list;
     for (const std::string& d : differences) list += "\n  " + d;
     return strata::Status::InvalidInput(fmt::format(

@@ -56,15 +56,22 @@ struct RunEvent {
 };
 using RunListener = std::function<void(const RunEvent&)>;
 
+// How a live schema differs from the schema of tag `tag` (one finding per
+// object, as drift phrases them); empty when it is that tag's. The CLI
+// supplies it through the dialect, which knows how to compare.
+using SchemaDifferences = std::function<std::vector<std::string>(const Schema& live, int tag)>;
+
 struct UpOptions {
   std::optional<int> tag;              // apply through this tag index
   std::optional<int64_t> to_version;   // apply through this version
   bool allow_destructive = false;
   bool single_transaction = false;
   std::optional<std::string> backup_to;  // a backup file to write first
-  // A database with tables but no history is adopted when its schema equals
-  // this one (the first tag): the first migration is recorded, not run.
-  std::function<bool(const Schema& live, std::string* why_not)> matches_first_tag;
+  // A database with tables but no history is adopted when its schema is the
+  // first tag's (the first migration is recorded, not run); when a migration
+  // fails, the error says how the database differs from where its history
+  // says it is.
+  SchemaDifferences differences;
 };
 
 struct DownOptions {
@@ -79,8 +86,7 @@ struct DownOptions {
 // migrations are recorded as applied, none is run.
 struct BaselineOptions {
   int tag = 0;
-  // Whether the live schema is the tag's; fills `differences` when not.
-  std::function<bool(const Schema& live, std::vector<std::string>* differences)> matches_tag;
+  SchemaDifferences differences;
 };
 
 class Runner {
@@ -98,6 +104,7 @@ class Runner {
 
  private:
   strata::Status Verify(const StatusReport& report);
+  strata::Status WithDrift(const strata::Status& failure, const SchemaDifferences& differences);
   Connection& connection_;
   const std::vector<MigrationEntry>& migrations_;
   const Project& project_;

@@ -340,3 +340,30 @@ TEST_F(RunnerTest, BaselineAdoptsADatabaseAtALaterTag) {
 
 }  // namespace
 }  // namespace strata
+
+namespace strata {
+namespace {
+
+// A migration that fails on a database someone changed by hand says how the
+// database differs from where its history says it is, and names drift.
+TEST(RunnerDrift, FailedMigrationNamesTheHandMadeDifference) {
+  testing::TempDir dir;
+  fs::copy(testing::SourceDir() / "schema", dir / "schema", fs::copy_options::recursive);
+  fs::copy(testing::SourceDir() / "migrations", dir / "migrations", fs::copy_options::recursive);
+  ASSERT_EQ(RunStrata({"up", "--tag", "phase3", "--no-backup"}, dir.path()).exit_code, 0);
+  std::string err;
+  ASSERT_EQ(testing::RunSqliteShell((dir / "chefsocial.db").string(), "CREATE INDEX hand_made ON conversations (language);",
+                                    false, &err),
+            0)
+      << err;
+  testing::CommandResult r = RunStrata({"up", "--no-backup"}, dir.path());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("the database differs from tag \"phase3\", where its history says it is (1 difference(s); "
+                       "`strata drift` shows them):\n  conversations: extra index \"hand_made\""),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(Query((dir / "chefsocial.db").string(), "SELECT max(version) FROM strata_migrations"), "40");
+}
+
+}  // namespace
+}  // namespace strata
