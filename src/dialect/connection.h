@@ -60,6 +60,10 @@ class Connection {
   // running anything, files that cannot run inside a transaction.
   virtual Status ApplyAll(const std::vector<ScriptRun>& runs) = 0;
 
+  // Whether `run` can be run at all (a hand-written file that manages its
+  // own transaction cannot), checked for every file before any runs.
+  virtual Status Validate(const ScriptRun& run) = 0;
+
   // Records `run` as applied without running it (adopting a database that
   // already has that schema).
   virtual Status RecordApplied(const ScriptRun& run) = 0;

@@ -195,6 +195,12 @@ strata::Status Runner::Up(const UpOptions& options, const RunListener& listener)
     listener({RunEvent::kAdopted, base->up_file, "the live schema is tag \"" + base->tag + "\"", 0});
     first = 1;
   }
+  // Every file that cannot run is refused before any runs.
+  for (size_t i = first; i < pending->size(); ++i) {
+    const MigrationEntry* m = (*pending)[i];
+    if (strata::Status s = connection_.Validate({m->up_file, m->version, m->name, m->tag, true, m->up_sql, {}}); !s.ok())
+      return s;
+  }
   if (options.backup_to && !*empty) {
     if (strata::Status s = connection_.Backup(*options.backup_to); !s.ok()) return s.WithContext("backup");
     listener({RunEvent::kBackup, *options.backup_to, "", 0});
@@ -248,6 +254,9 @@ strata::Status Runner::Down(const DownOptions& options, const RunListener& liste
       return Status::InvalidInput(fmt::format("{} is destructive ({}); rerun with --allow-destructive", m->down_file,
                                               m->down_destructive.front()));
   }
+  for (const MigrationEntry* m : targets)
+    if (strata::Status s = connection_.Validate({m->down_file, m->version, m->name, m->tag, false, m->down_sql, {}}); !s.ok())
+      return s;
   if (!targets.empty() && options.backup_to) {
     if (strata::Status s = connection_.Backup(*options.backup_to); !s.ok()) return s.WithContext("backup");
     listener({RunEvent::kBackup, *options.backup_to, "", 0});

@@ -247,14 +247,7 @@ Result<bool> SqliteConnection::IsRecorded(int64_t version) {
 Status SqliteConnection::RunStatements(const ScriptRun& run, bool inside_outer_transaction, bool* already_done) {
   const std::vector<ScriptStatement> statements = SplitStatements(run.sql);
   const bool managed = IsManaged(statements, run.versioned);
-  // A hand-written file runs inside strata's transaction: its own BEGIN or
-  // COMMIT would end it early (a partial commit, a file never recorded).
-  if (!managed)
-    for (const ScriptStatement& s : statements)
-      if (std::string why = TransactionObstacle(Normalized(s.sql)); why == "it manages its own transaction")
-        return Status::InvalidInput(fmt::format("{}:{}: a hand-written migration must not manage its own "
-                                                "transaction (strata runs each file in one); remove this statement",
-                                                run.file_name, s.line));
+  if (Status s = Validate(run); !s.ok()) return s;
   const auto started = Clock::now();
   const auto fail = [&](const ScriptStatement& s, const Status& status) {
     std::string message = fmt::format("{}:{}: {}\n  statement: {}", run.file_name, s.line,
@@ -366,6 +359,19 @@ Status SqliteConnection::ApplyAll(const std::vector<ScriptRun>& runs) {
   if (!violation.ok()) return violation.status();
   if (!violation->empty()) return Status::Database("the migrations leave a foreign key violation: " + *violation);
   return db_.Exec("COMMIT");
+}
+
+// A hand-written file runs inside strata's transaction: its own BEGIN or
+// COMMIT would end it early (a partial commit, a file never recorded).
+Status SqliteConnection::Validate(const ScriptRun& run) {
+  const std::vector<ScriptStatement> statements = SplitStatements(run.sql);
+  if (IsManaged(statements, run.versioned)) return Status::Ok();
+  for (const ScriptStatement& s : statements)
+    if (TransactionObstacle(Normalized(s.sql)) == "it manages its own transaction")
+      return Status::InvalidInput(fmt::format("{}:{}: a hand-written migration must not manage its own "
+                                              "transaction (strata runs each file in one); remove this statement",
+                                              run.file_name, s.line));
+  return Status::Ok();
 }
 
 Status SqliteConnection::RecordApplied(const ScriptRun& run) {

@@ -40,6 +40,7 @@ class SqliteConnection final : public Connection {
   Result<Schema> Inspect() override;
   Result<ApplyOutcome> Apply(const ScriptRun& run) override;
   Status ApplyAll(const std::vector<ScriptRun>& runs) override;
+  Status Validate(const ScriptRun& run) override;
   Status RecordApplied(const ScriptRun& run) override;
   Status Backup(const std::string& destination) override;
 

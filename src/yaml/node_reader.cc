@@ -152,8 +152,10 @@ std::string UnrenderableNumber(const YAML::Node& node) {
   double d = 0;
   const char* begin = text.data();
   const char* end = begin + text.size();
-  if (auto [p, ec] = std::from_chars(begin, end, d); ec == std::errc() && p == end && !std::isfinite(d))
-    return fmt::format("\"{}\" is not a number SQL can store (NaN or infinity); quote it for text", text);
+  if (auto [p, ec] = std::from_chars(begin, end, d);
+      p == end && ((ec == std::errc() && !std::isfinite(d)) || ec == std::errc::result_out_of_range))
+    return fmt::format("\"{}\" is not a number SQL can store (NaN, infinity or beyond a double); quote it for text",
+                       text);
   const bool integer = !text.empty() && std::all_of(text.begin() + (text[0] == '-' || text[0] == '+'), text.end(),
                                                      [](char c) { return c >= '0' && c <= '9'; });
   int64_t i = 0;

@@ -780,6 +780,22 @@ TEST_F(HostileInput, D9_HandWrittenMigrationWithTransactionControlIsRefusedBefor
   EXPECT_EQ(testing::Dump(Db()), before);
 }
 
+// A refused file later in the queue stops the run before the earlier
+// pending ones are applied: every file is checked before any runs.
+TEST_F(HostileInput, D9_RefusedLaterFileAppliesNothingEarlier) {
+  DatabaseAtTagAWithRows();
+  dir_.Write("migrations/0025_late.up.sql", "UPDATE t SET v = 'late';\nCOMMIT;\n");
+  ASSERT_EQ(Strata({"generate"}).exit_code, 0);
+  const std::string before = testing::Dump(Db());
+  CommandResult r = Strata({"up", "--db", "x.db", "--no-backup"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("0025_late.up.sql:2: a hand-written migration must not manage its own transaction"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.err.find("applied:"), std::string::npos) << r.err;
+  EXPECT_EQ(testing::Dump(Db()), before);
+}
+
 // ---------------------------------------------------------------- D11
 
 TEST_F(HostileInput, D11_UpWithAMissingMigrationsFolderExitsTwoAndCreatesNoDatabase) {
@@ -813,6 +829,7 @@ TEST_F(HostileInput, D13_NanInfinityAndHugeIntegersAreRefusedAtValidate) {
       {"{name: r, type: REAL, default: inf}", "\"inf\" is not a number SQL can store"},
       {"{name: r, type: REAL, default: -inf}", "\"-inf\" is not a number SQL can store"},
       {"{name: r, type: REAL, default: NaN}", "\"NaN\" is not a number SQL can store"},
+      {"{name: r, type: REAL, default: 1e999}", "\"1e999\" is not a number SQL can store"},
       {"{name: r, type: INTEGER, default: 99999999999999999999}",
        "99999999999999999999 is outside the 64-bit integer range"},
       {"{name: r, type: INTEGER, default: -9223372036854775809}",
