@@ -45,6 +45,11 @@ Status WriteFileAtomically(const std::filesystem::path& path, const std::string&
   return SyncPath(path.has_parent_path() ? path.parent_path().string() : ".");
 }
 
+bool PathExists(const std::filesystem::path& path) {
+  std::error_code error;
+  return std::filesystem::exists(path, error);
+}
+
 Status SyncPath(const std::string& path) {
   const int fd = ::open(path.empty() ? "." : path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return Status::IOError(fmt::format("cannot open {} to sync it: {}", path, std::strerror(errno)));

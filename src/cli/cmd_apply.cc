@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "base/strings.h"
+#include "base/file_io.h"
 #include "cli/commands.h"
 #include "cli/dialects.h"
 #include "cli/exit_code.h"
@@ -35,7 +36,7 @@ void SetupApply(CLI::App& app, Context& ctx) {
       ctx.exit_code = kUsage;
       return;
     }
-    const bool existed = std::filesystem::exists(ctx.options.db);
+    const bool existed = PathExists(ctx.options.db);
     Result<std::unique_ptr<sqlite::SqliteConnection>> connection = sqlite::SqliteConnection::Open(ctx.options.db, true);
     if (!connection.ok()) {
       PrintError(connection.status().message());

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "base/file_io.h"
 #include "cli/commands.h"
 #include "cli/exit_code.h"
 #include "cli/run_context.h"
@@ -15,7 +16,7 @@ void SetupBackup(CLI::App& app, Context& ctx) {
   AddDbOption(*backup, ctx.options);
   backup->add_option("--keep-backups", ctx.keep_backups, "backups to keep (default 5)");
   backup->callback([&ctx] {
-    if (!std::filesystem::exists(ctx.options.db)) {
+    if (!PathExists(ctx.options.db)) {
       PrintError(fmt::format("database \"{}\" not found", ctx.options.db));
       ctx.exit_code = kUsage;
       return;

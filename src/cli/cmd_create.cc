@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "base/file_io.h"
 #include "cli/commands.h"
 #include "cli/exit_code.h"
 #include "sqlite/create.h"
@@ -28,7 +29,7 @@ void SetupCreate(CLI::App& app, Context& ctx) {
       ctx.exit_code = kUsage;
       return;
     }
-    const bool existed = std::filesystem::exists(o.db);
+    const bool existed = PathExists(o.db);
     Status status;
     {
       Result<sqlite::Database> db = sqlite::Database::Open(o.db);
@@ -36,7 +37,10 @@ void SetupCreate(CLI::App& app, Context& ctx) {
     }
     if (!status.ok()) {
       // Leave no empty file behind for a database this run created.
-      if (!existed) std::filesystem::remove(o.db);
+      if (!existed) {
+        std::error_code ignored;
+        std::filesystem::remove(o.db, ignored);
+      }
       PrintError(status.message());
       ctx.exit_code = ExitCodeFor(status);
       return;

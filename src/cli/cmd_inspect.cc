@@ -21,7 +21,7 @@ void SetupInspect(CLI::App& app, Context& ctx) {
   cmd->add_option("--tag", ctx.tag, "the tag the database is at (default: baseline)");
   cmd->callback([&ctx] {
     const std::string& path = ctx.options.db;
-    if (!std::filesystem::exists(path)) {
+    if (!PathExists(path)) {
       PrintError(fmt::format("{}: no such database file", path));
       ctx.exit_code = kUsage;
       return;
@@ -52,7 +52,7 @@ void SetupInspect(CLI::App& app, Context& ctx) {
       return;
     }
     const std::filesystem::path out(ctx.out_dir);
-    if (std::filesystem::exists(out / yaml::kProjectFile)) {
+    if (PathExists(out / yaml::kProjectFile)) {
       PrintError(fmt::format("{} already holds a schema; inspect writes only into a new folder", ctx.out_dir));
       ctx.exit_code = kUsage;
       return;

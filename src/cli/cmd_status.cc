@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "base/json.h"
+#include "base/file_io.h"
 #include "cli/commands.h"
 #include "cli/exit_code.h"
 #include "cli/run_context.h"
@@ -75,7 +76,7 @@ void SetupPlan(CLI::App& app, Context& ctx) {
   cmd->callback([&ctx] {
     // A database that does not exist yet plans everything; nothing is created.
     CommonOptions o = ctx.options;
-    bool missing = !std::filesystem::exists(o.db);
+    bool missing = !PathExists(o.db);
     if (missing) o.db = ":memory:";
     std::unique_ptr<RunContext> run = OpenRunContext(o, missing, ctx.exit_code, SchemaNeed::kProject);
     if (!run) return;

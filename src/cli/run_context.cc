@@ -1,3 +1,4 @@
+#include "base/file_io.h"
 #include "cli/run_context.h"
 
 #include <unistd.h>
@@ -46,7 +47,7 @@ std::unique_ptr<RunContext> OpenRunContext(const CommonOptions& o, bool create, 
     return nullptr;
   }
   ctx.migrations = std::move(migrations.value());
-  if (!create && !std::filesystem::exists(o.db)) {
+  if (!create && !PathExists(o.db)) {
     PrintError(fmt::format("database \"{}\" not found", o.db));
     exit_code = kUsage;
     return nullptr;
