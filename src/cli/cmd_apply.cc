@@ -1,10 +1,8 @@
-#include <algorithm>
 #include <filesystem>
 #include <iostream>
 
 #include <fmt/format.h>
 
-#include "base/strings.h"
 #include "base/file_io.h"
 #include "cli/commands.h"
 #include "cli/dialects.h"
@@ -65,11 +63,8 @@ void SetupApply(CLI::App& app, Context& ctx) {
       return;
     }
     // Tables the project leaves alone are not the target's to drop.
-    std::erase_if(live->tables, [&](const Table& t) {
-      return std::any_of(target->ignore_tables.begin(), target->ignore_tables.end(),
-                         [&](const std::string& n) { return EqualsIgnoreCase(n, t.name); });
-    });
-    std::unique_ptr<Dialect> dialect = MakeDialect(target->dialect);
+    std::erase_if(live->tables, [&](const Table& t) { return target->project.IgnoresTable(t.name); });
+    std::unique_ptr<Dialect> dialect = MakeDialect(target->project.dialect);
     DeclarativeScript script = PlanDeclarative(
         *dialect, *live, target->schema, {.label = "apply", .allow_destructive = ctx.allow_destructive});
     for (const UnmodelledObject& o : live->unmodelled)
@@ -87,7 +82,7 @@ void SetupApply(CLI::App& app, Context& ctx) {
     if (script.refused) {
       PrintError(fmt::format("{}: the change discards data ({}); nothing was changed. Review it with --dry-run and "
                              "pass --allow-destructive to allow it",
-                             ctx.options.db, Joined(script.plan.destructive_changes)));
+                             ctx.options.db, fmt::join(script.plan.destructive_changes, "; ")));
       ctx.exit_code = kFindings;
       return;
     }

@@ -25,12 +25,13 @@ void SetupDiff(CLI::App& app, Context& ctx) {
       ctx.exit_code = kUsage;
       return;
     }
-    if (from->dialect != to->dialect) {
-      PrintError(fmt::format("the two sides are for different dialects ({} and {})", from->dialect, to->dialect));
+    if (from->project.dialect != to->project.dialect) {
+      PrintError(fmt::format("the two sides are for different dialects ({} and {})", from->project.dialect,
+                             to->project.dialect));
       ctx.exit_code = kUsage;
       return;
     }
-    std::unique_ptr<Dialect> dialect = MakeDialect(from->dialect);
+    std::unique_ptr<Dialect> dialect = MakeDialect(from->project.dialect);
     // A live database's rows are data, not schema.
     DeclarativeScript script =
         PlanDeclarative(*dialect, from->schema, to->schema,
@@ -49,7 +50,7 @@ void SetupDiff(CLI::App& app, Context& ctx) {
     if (script.refused)
       PrintError(fmt::format("the script discards data and refuses to run as printed: {}; pass "
                              "--allow-destructive to allow it",
-                             Joined(script.plan.destructive_changes)));
+                             fmt::join(script.plan.destructive_changes, "; ")));
     ctx.exit_code = script.refused ? kFindings : kOk;
   });
 }

@@ -1,4 +1,3 @@
-#include <algorithm>
 #include <iostream>
 #include <map>
 #include <set>
@@ -6,14 +5,11 @@
 #include <fmt/format.h>
 
 #include "base/json.h"
-#include "base/strings.h"
 #include "cli/commands.h"
 #include "cli/exit_code.h"
 #include "cli/run_context.h"
-#include "diff/differ.h"
 #include "diff/drift.h"
 #include "report/junit.h"
-#include "sqlite/inspect.h"
 
 namespace strata::cli {
 
@@ -31,17 +27,10 @@ void SetupDrift(CLI::App& app, Context& ctx) {
       ctx.exit_code = ExitCodeFor(live.status());
       return;
     }
-    const auto ignored = [&](const std::string& name) {
-      return std::any_of(run->schema.project.ignore_tables.begin(), run->schema.project.ignore_tables.end(),
-                         [&](const std::string& i) { return EqualsIgnoreCase(i, name); });
-    };
-    std::erase_if(live->tables, [&](const Table& t) { return ignored(t.name); });
-    const Schema expected = sqlite::AsInspected(run->schema.At(tag));
-    std::vector<DriftItem> drift = DescribeDrift(
-        Diff(expected, sqlite::AsInspected(*live), {}, {.compare_rows = false, .same_sql = sqlite::SameSql}));
+    std::vector<DriftItem> drift = DriftAtTag(*run, *live, tag);
     // Nothing the model cannot hold passes unseen: it is drift until ignored.
     for (const UnmodelledObject& o : live->unmodelled)
-      if (!ignored(o.name))
+      if (!run->schema.project.IgnoresTable(o.name))
         drift.push_back({o.name, fmt::format("is a {}, which strata does not model; list it under ignore_tables "
                                              "to leave it alone", o.what)});
     const std::string& tag_name = at->tag_name();
@@ -53,7 +42,7 @@ void SetupDrift(CLI::App& app, Context& ctx) {
       std::cout << json.str() << "\n";
     } else if (ctx.options.format == Format::kJunit) {
       std::map<std::string, report::JUnitCase> by_table;
-      for (const Table& t : expected.tables) by_table[t.name] = {t.name, "strata.drift", {}, {}};
+      for (const Table& t : run->schema.At(tag).tables) by_table[t.name] = {t.name, "strata.drift", {}, {}};
       for (const DriftItem& d : drift) {
         auto& c = by_table[d.table];
         c.name = d.table;

@@ -6,9 +6,6 @@
 #include "base/file_io.h"
 #include "cli/commands.h"
 #include "cli/exit_code.h"
-#include "sqlite/database.h"
-#include "sqlite/inspect.h"
-#include "sqlite/script.h"
 #include "yaml/loader.h"
 #include "yaml/writer.h"
 
@@ -26,10 +23,7 @@ void SetupInspect(CLI::App& app, Context& ctx) {
       ctx.exit_code = kUsage;
       return;
     }
-    Result<sqlite::Database> db = sqlite::Database::Open(path, sqlite::Database::Mode::kReadOnly);
-    if (db.ok() && db->recovered_hot_journal())
-      std::cerr << fmt::format("strata: {}: rolled back the changes of a write that was interrupted\n", path);
-    Result<Schema> schema = db.ok() ? sqlite::InspectSchema(*db, {std::string(sqlite::kHistoryTable)}) : Result<Schema>(db.status());
+    Result<Schema> schema = InspectFile(path);
     if (!schema.ok()) {
       PrintError(fmt::format("{}: {}", path, schema.status().message()));
       ctx.exit_code = ExitCodeFor(schema.status());

@@ -1,16 +1,12 @@
-#include <algorithm>
 #include <filesystem>
 #include <iostream>
 
 #include <fmt/format.h>
 
-#include "base/strings.h"
+#include "base/file_io.h"
 #include "cli/commands.h"
-#include "cli/dialects.h"
 #include "cli/exit_code.h"
 #include "cli/run_context.h"
-#include "diff/differ.h"
-#include "diff/drift.h"
 
 namespace strata::cli {
 
@@ -28,8 +24,7 @@ void AddRunOptions(CLI::App& cmd, Context& ctx) {
 // Where the backup before a run goes; nullopt for none. False after
 // printing why no backup can be made.
 bool BackupTarget(Context& ctx, std::optional<std::string>& target) {
-  std::error_code error;
-  if (ctx.no_backup || !std::filesystem::exists(ctx.options.db, error)) return true;
+  if (ctx.no_backup || !PathExists(ctx.options.db)) return true;
   Result<std::string> path = NextBackupPath(ctx.options.db);
   if (!path.ok()) {
     PrintError(path.status().message() + "; pass --no-backup to run without one");
@@ -40,21 +35,12 @@ bool BackupTarget(Context& ctx, std::optional<std::string>& target) {
   return true;
 }
 
-// How a live database differs from the schema of a tag, through the
-// project's dialect; tables the project ignores are not compared.
+// The drift findings of a live database against a tag, as the runner
+// reports them (adoption, baseline, a failed migration).
 SchemaDifferences DifferencesFromTag(const RunContext& run) {
-  std::shared_ptr<Dialect> dialect = MakeDialect(run.schema.project.dialect);
-  return [dialect, &run](const Schema& live, int tag) {
-    const std::vector<std::string>& ignored = run.schema.project.ignore_tables;
-    Schema kept = live;
-    std::erase_if(kept.tables, [&](const Table& t) {
-      return std::any_of(ignored.begin(), ignored.end(), [&](const std::string& n) { return EqualsIgnoreCase(n, t.name); });
-    });
-    DiffOptions rules = dialect->DiffRules();
-    rules.compare_rows = false;
+  return [&run](const Schema& live, int tag) {
     std::vector<std::string> out;
-    for (const DriftItem& d : DescribeDrift(Diff(dialect->Normalize(run.schema.At(tag)), dialect->Normalize(kept), {}, rules)))
-      out.push_back(fmt::format("{}: {}", d.table, d.finding));
+    for (const DriftItem& d : DriftAtTag(run, live, tag)) out.push_back(fmt::format("{}: {}", d.table, d.finding));
     return out;
   };
 }

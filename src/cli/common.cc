@@ -98,6 +98,14 @@ std::optional<int> ResolveTagOrReport(const VersionedSchema& schema, const std::
   return std::nullopt;
 }
 
+Result<Schema> InspectFile(const std::string& path) {
+  Result<sqlite::Database> db = sqlite::Database::Open(path, sqlite::Database::Mode::kReadOnly);
+  if (!db.ok()) return db.status();
+  if (db->recovered_hot_journal())
+    std::cerr << fmt::format("strata: {}: rolled back the changes of a write that was interrupted\n", path);
+  return sqlite::InspectSchema(*db, {std::string(sqlite::kHistoryTable)});
+}
+
 std::optional<SchemaSide> LoadSchemaSide(const std::string& path, Format format, const std::string& tag) {
   SchemaSide side;
   std::error_code error;
@@ -111,22 +119,14 @@ std::optional<SchemaSide> LoadSchemaSide(const std::string& path, Format format,
     std::optional<int> index = ResolveTagOrReport(*schema, tag);
     if (!index) return std::nullopt;
     side.schema = schema->At(*index);
-    side.dialect = schema->project.dialect;
-    side.ignore_tables = schema->project.ignore_tables;
+    side.project = schema->project;
     return side;
   }
   if (!std::filesystem::is_regular_file(path, error)) {
     PrintError(fmt::format("\"{}\" is neither a schema folder nor a database file", path));
     return std::nullopt;
   }
-  Result<sqlite::Database> db = sqlite::Database::Open(path, sqlite::Database::Mode::kReadOnly);
-  if (!db.ok()) {
-    PrintError(db.status().message());
-    return std::nullopt;
-  }
-  if (db->recovered_hot_journal())
-    std::cerr << fmt::format("strata: {}: rolled back the changes of a write that was interrupted\n", path);
-  Result<Schema> schema = sqlite::InspectSchema(*db, {std::string(sqlite::kHistoryTable)});
+  Result<Schema> schema = InspectFile(path);
   if (!schema.ok()) {
     PrintError(schema.status().message());
     return std::nullopt;
@@ -135,10 +135,5 @@ std::optional<SchemaSide> LoadSchemaSide(const std::string& path, Format format,
   return side;
 }
 
-std::string Joined(const std::vector<std::string>& items) {
-  std::string out;
-  for (const std::string& i : items) out += (out.empty() ? "" : "; ") + i;
-  return out;
-}
 
 }  // namespace strata::cli

@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "base/diagnostic.h"
+#include "base/status.h"
 #include "schema/versioned.h"
 
 namespace strata::cli {
@@ -49,13 +50,13 @@ void PrintError(const std::string& message);
 struct SchemaSide {
   Schema schema;
   bool is_database = false;
-  std::string dialect = "sqlite";  // a schema folder's project names its own
-  std::vector<std::string> ignore_tables;
+  Project project;  // a schema folder's own; a database file's is the default (sqlite)
 };
 // `tag` picks a schema folder's tag (default: its last).
-std::optional<SchemaSide> LoadSchemaSide(const std::string& path, Format format, const std::string& tag = "");
+// The schema of the database file at `path`, opened read-only (after
+// rolling back an interrupted write, which it says on stderr).
+Result<Schema> InspectFile(const std::string& path);
 
-// "a; b; c"
-std::string Joined(const std::vector<std::string>& items);
+std::optional<SchemaSide> LoadSchemaSide(const std::string& path, Format format, const std::string& tag = "");
 
 }  // namespace strata::cli

@@ -13,7 +13,9 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cli/dialects.h"
 #include "cli/exit_code.h"
+#include "diff/differ.h"
 
 namespace strata::cli {
 
@@ -105,6 +107,15 @@ void PruneBackups(const std::string& db, int keep) {
     if (it->is_regular_file(error) && IsBackupOf(it->path().filename().string(), stem)) existing.push_back(it->path());
   std::sort(existing.begin(), existing.end());
   for (size_t i = 0; i + keep < existing.size(); ++i) fs::remove(existing[i], error);
+}
+
+std::vector<DriftItem> DriftAtTag(const RunContext& run, const Schema& live, int tag) {
+  const std::unique_ptr<Dialect> dialect = MakeDialect(run.schema.project.dialect);
+  Schema kept = live;
+  std::erase_if(kept.tables, [&](const Table& t) { return run.schema.project.IgnoresTable(t.name); });
+  DiffOptions rules = dialect->DiffRules();
+  rules.compare_rows = false;
+  return DescribeDrift(Diff(dialect->Normalize(run.schema.At(tag)), dialect->Normalize(kept), {}, rules));
 }
 
 void PrintEvent(const RunEvent& e) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli/common.h"
+#include "diff/drift.h"
 #include "migrate/runner.h"
 #include "sqlite/connection.h"
 
@@ -43,6 +44,10 @@ void PrintEvent(const RunEvent& e);
 
 // A progress line on a terminal for statements that run long.
 void EnableProgress(sqlite::SqliteConnection& connection);
+
+// How `live` differs from the schema of `tag`, one finding per object, as
+// the project's dialect compares them; tables the project ignores are left out.
+std::vector<DriftItem> DriftAtTag(const RunContext& run, const Schema& live, int tag);
 
 // The tag a database should be at: `--tag` when given; otherwise the tag
 // of the last migration its history records; otherwise the last tag (a

@@ -1,6 +1,7 @@
 #include "migrate/declarative.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "base/strings.h"
 
@@ -26,12 +27,11 @@ DeclarativeScript PlanDeclarative(const Dialect& dialect, const Schema& from, co
   out.plan = dialect.PlanMigration(before, after, out.changes, {.up = true});
   if (out.plan.destructive() && !options.allow_destructive) {
     out.refused = true;
-    std::string lost;
-    for (const std::string& d : out.plan.destructive_changes) lost += (lost.empty() ? "" : "; ") + d;
     // First of all checks, so nothing runs; SELECT names the reason as its row.
     out.plan.prechecks.insert(
         out.plan.prechecks.begin(),
-        Check{fmt::format("this script discards data ({}); it was made without --allow-destructive", lost),
+        Check{fmt::format("this script discards data ({}); it was made without --allow-destructive",
+                          fmt::join(out.plan.destructive_changes, "; ")),
               "SELECT 'refused: destructive' AS k"});
   }
   out.sql = dialect.RenderMigration(out.plan, {.file_name = options.label, .versioned = false});

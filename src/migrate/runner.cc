@@ -195,20 +195,16 @@ strata::Status Runner::Up(const UpOptions& options, const RunListener& listener)
     listener({RunEvent::kAdopted, base->up_file, "the live schema is tag \"" + base->tag + "\"", 0});
     first = 1;
   }
-  // Every file that cannot run is refused before any runs.
-  for (size_t i = first; i < pending->size(); ++i) {
-    const MigrationEntry* m = (*pending)[i];
-    if (strata::Status s = connection_.Validate({m->up_file, m->version, m->name, m->tag, true, m->up_sql, {}}); !s.ok())
-      return s;
-  }
-  if (options.backup_to && !*empty) {
-    if (strata::Status s = connection_.Backup(*options.backup_to); !s.ok()) return s.WithContext("backup");
-    listener({RunEvent::kBackup, *options.backup_to, "", 0});
-  }
   std::vector<ScriptRun> runs;
   for (size_t i = first; i < pending->size(); ++i) {
     const MigrationEntry* m = (*pending)[i];
     runs.push_back({m->up_file, m->version, m->name, m->tag, true, m->up_sql, Checksum(m->up_sql)});
+    // Every file that cannot run is refused before any runs.
+    if (strata::Status s = connection_.Validate(runs.back()); !s.ok()) return s;
+  }
+  if (options.backup_to && !*empty) {
+    if (strata::Status s = connection_.Backup(*options.backup_to); !s.ok()) return s.WithContext("backup");
+    listener({RunEvent::kBackup, *options.backup_to, "", 0});
   }
   if (options.single_transaction) {
     for (const ScriptRun& r : runs) listener({RunEvent::kApplying, r.file_name, "", 0});
@@ -247,26 +243,25 @@ strata::Status Runner::Down(const DownOptions& options, const RunListener& liste
     }
     targets.push_back(m);
   }
+  std::vector<ScriptRun> runs;
   for (const MigrationEntry* m : targets) {
     if (m->down_file.empty())
       return Status::InvalidInput(fmt::format("{} has no down migration; cannot roll back past it", m->up_file));
     if (!options.allow_destructive && !m->down_destructive.empty())
       return Status::InvalidInput(fmt::format("{} is destructive ({}); rerun with --allow-destructive", m->down_file,
                                               m->down_destructive.front()));
+    runs.push_back({m->down_file, m->version, m->name, m->tag, false, m->down_sql, Checksum(m->down_sql)});
+    if (strata::Status s = connection_.Validate(runs.back()); !s.ok()) return s;
   }
-  for (const MigrationEntry* m : targets)
-    if (strata::Status s = connection_.Validate({m->down_file, m->version, m->name, m->tag, false, m->down_sql, {}}); !s.ok())
-      return s;
-  if (!targets.empty() && options.backup_to) {
+  if (!runs.empty() && options.backup_to) {
     if (strata::Status s = connection_.Backup(*options.backup_to); !s.ok()) return s.WithContext("backup");
     listener({RunEvent::kBackup, *options.backup_to, "", 0});
   }
-  for (const MigrationEntry* m : targets) {
-    listener({RunEvent::kApplying, m->down_file, "", 0});
-    Result<ApplyOutcome> outcome =
-        connection_.Apply({m->down_file, m->version, m->name, m->tag, false, m->down_sql, Checksum(m->down_sql)});
+  for (const ScriptRun& r : runs) {
+    listener({RunEvent::kApplying, r.file_name, "", 0});
+    Result<ApplyOutcome> outcome = connection_.Apply(r);
     if (!outcome.ok()) return outcome.status();
-    listener({*outcome == ApplyOutcome::kApplied ? RunEvent::kApplied : RunEvent::kSkipped, m->down_file, "", 0});
+    listener({*outcome == ApplyOutcome::kApplied ? RunEvent::kApplied : RunEvent::kSkipped, r.file_name, "", 0});
   }
   return Status::Ok();
 }
@@ -283,14 +278,11 @@ strata::Status Runner::Baseline(const BaselineOptions& options, const RunListene
   if (!live.ok()) return live.status();
   const std::vector<std::string> differences = options.differences(*live, options.tag);
   const std::string& tag_name = project_.tags[options.tag];
-  if (!differences.empty()) {
-    std::string list;
-    for (const std::string& d : differences) list += "\n  " + d;
+  if (!differences.empty())
     return strata::Status::InvalidInput(fmt::format(
-        "the database is not at tag \"{}\"; it differs in {} way(s):{}\nbring it there with `strata apply --tag "
+        "the database is not at tag \"{}\"; it differs in {} way(s):\n  {}\nbring it there with `strata apply --tag "
         "{}` (or change the YAML), then baseline again",
-        tag_name, differences.size(), list, tag_name));
-  }
+        tag_name, differences.size(), fmt::join(differences, "\n  "), tag_name));
   for (const MigrationEntry& m : migrations_) {
     const std::optional<int> tag = project_.TagIndex(m.tag);
     if (!tag || *tag > options.tag) continue;

@@ -22,6 +22,8 @@ struct Project {
   SourcePos pos;
 
   std::optional<int> TagIndex(std::string_view tag) const;
+  // Whether `table` is listed under ignore_tables (case-insensitive, as SQL).
+  bool IgnoresTable(std::string_view table) const;
   int last_tag() const { return static_cast<int>(tags.size()) - 1; }
 };
 

@@ -65,6 +65,18 @@ std::string TransactionObstacle(const std::string& n) {
   return {};
 }
 
+// A hand-written file runs inside strata's transaction: its own BEGIN or
+// COMMIT would end it early (a partial commit, a file never recorded).
+Status RefuseOwnTransaction(const ScriptRun& run, const std::vector<ScriptStatement>& statements, bool managed) {
+  if (managed) return Status::Ok();
+  for (const ScriptStatement& s : statements)
+    if (TransactionObstacle(Normalized(s.sql)) == "it manages its own transaction")
+      return Status::InvalidInput(fmt::format("{}:{}: a hand-written migration must not manage its own "
+                                              "transaction (strata runs each file in one); remove this statement",
+                                              run.file_name, s.line));
+  return Status::Ok();
+}
+
 std::string Excerpt(const std::string& sql) {
   std::string one_line;
   for (char c : Trim(sql)) one_line += (c == '\n' ? ' ' : c);
@@ -247,7 +259,7 @@ Result<bool> SqliteConnection::IsRecorded(int64_t version) {
 Status SqliteConnection::RunStatements(const ScriptRun& run, bool inside_outer_transaction, bool* already_done) {
   const std::vector<ScriptStatement> statements = SplitStatements(run.sql);
   const bool managed = IsManaged(statements, run.versioned);
-  if (Status s = Validate(run); !s.ok()) return s;
+  if (Status s = RefuseOwnTransaction(run, statements, managed); !s.ok()) return s;
   const auto started = Clock::now();
   const auto fail = [&](const ScriptStatement& s, const Status& status) {
     std::string message = fmt::format("{}:{}: {}\n  statement: {}", run.file_name, s.line,
@@ -361,17 +373,9 @@ Status SqliteConnection::ApplyAll(const std::vector<ScriptRun>& runs) {
   return db_.Exec("COMMIT");
 }
 
-// A hand-written file runs inside strata's transaction: its own BEGIN or
-// COMMIT would end it early (a partial commit, a file never recorded).
 Status SqliteConnection::Validate(const ScriptRun& run) {
   const std::vector<ScriptStatement> statements = SplitStatements(run.sql);
-  if (IsManaged(statements, run.versioned)) return Status::Ok();
-  for (const ScriptStatement& s : statements)
-    if (TransactionObstacle(Normalized(s.sql)) == "it manages its own transaction")
-      return Status::InvalidInput(fmt::format("{}:{}: a hand-written migration must not manage its own "
-                                              "transaction (strata runs each file in one); remove this statement",
-                                              run.file_name, s.line));
-  return Status::Ok();
+  return RefuseOwnTransaction(run, statements, IsManaged(statements, run.versioned));
 }
 
 Status SqliteConnection::RecordApplied(const ScriptRun& run) {
