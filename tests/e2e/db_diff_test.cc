@@ -845,6 +845,14 @@ INSERT INTO docs VALUES ('hello', 'world');
   EXPECT_TRUE(SaysNoDifferences(diff)) << diff.out << diff.err;
 }
 
+// `strata inspect` of dir/x.db into dir/schema, which `validate` accepts.
+void InspectIntoAValidFolder(const testing::TempDir& dir) {
+  CommandResult inspect = RunStrata({"inspect", "--db", "x.db", "--out", "schema"}, dir.path());
+  ASSERT_EQ(inspect.exit_code, 0) << inspect.err;
+  CommandResult validate = RunStrata({"validate", "--schema", "schema"}, dir.path());
+  EXPECT_EQ(validate.exit_code, 0) << validate.err;
+}
+
 // An index on a column whose name holds a space or a double quote: the
 // YAML inspect writes must name it so that the loader reads it back (it
 // used to split index columns on whitespace, and validate refused the folder).
@@ -854,10 +862,7 @@ TEST(DbDiffInspect, IndexOnAColumnWhoseNameHasASpaceRoundTrips) {
          "CREATE TABLE \"Order Items\" (\"order\" INTEGER PRIMARY KEY, \"we\"\"ird col\" INT);"
          "CREATE INDEX \"idx\" ON \"Order Items\" (\"we\"\"ird col\" DESC);"
          "INSERT INTO \"Order Items\" VALUES (1, 2);");
-  CommandResult inspect = RunStrata({"inspect", "--db", "x.db", "--out", "schema"}, dir.path());
-  ASSERT_EQ(inspect.exit_code, 0) << inspect.err;
-  CommandResult validate = RunStrata({"validate", "--schema", "schema"}, dir.path());
-  EXPECT_EQ(validate.exit_code, 0) << validate.err;
+  ASSERT_NO_FATAL_FAILURE(InspectIntoAValidFolder(dir));
   CommandResult diff = RunStrata({"diff", "--from", "x.db", "--to", "schema"}, dir.path());
   EXPECT_TRUE(SaysNoDifferences(diff)) << diff.out << diff.err;
 }
@@ -871,10 +876,7 @@ TEST(DbDiffInspect, IndexCollateBinaryOnANocaseColumnRoundTrips) {
          "CREATE TABLE code (id INTEGER PRIMARY KEY, code TEXT COLLATE NOCASE);"
          "CREATE UNIQUE INDEX code_exact ON code (code COLLATE BINARY);"
          "INSERT INTO code VALUES (1, 'abc'), (2, 'ABC');");
-  CommandResult inspect = RunStrata({"inspect", "--db", "x.db", "--out", "schema"}, dir.path());
-  ASSERT_EQ(inspect.exit_code, 0) << inspect.err;
-  CommandResult validate = RunStrata({"validate", "--schema", "schema"}, dir.path());
-  EXPECT_EQ(validate.exit_code, 0) << validate.err;
+  ASSERT_NO_FATAL_FAILURE(InspectIntoAValidFolder(dir));
   fs::create_directories(dir / "migrations");
   CommandResult drift = RunStrata({"drift", "--schema", "schema", "--db", "x.db", "--migrations", "migrations"}, dir.path());
   EXPECT_EQ(drift.exit_code, 0) << drift.out << drift.err;
