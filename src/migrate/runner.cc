@@ -10,34 +10,15 @@
 
 namespace strata {
 
-namespace {
-
-std::vector<std::string> HeaderLines(const std::string& sql, std::string_view prefix) {
-  std::vector<std::string> out;
-  for (size_t start = 0; start < sql.size();) {
-    size_t end = sql.find('\n', start);
-    if (end == std::string::npos) end = sql.size();
-    std::string_view line(sql.data() + start, end - start);
-    if (!line.starts_with("--")) break;  // the header ends at the first statement
-    if (line.starts_with(prefix)) out.emplace_back(line.substr(prefix.size()));
-    start = end + 1;
-  }
-  return out;
-}
-
-// The tag named in a generated file's first line: `... tag "phase1"`.
-std::optional<std::string> HeaderTag(const std::string& sql) {
-  if (!sql.starts_with("-- strata migration ")) return std::nullopt;
-  size_t end_of_line = sql.find('\n');
-  size_t at = sql.rfind("tag \"", end_of_line);
-  if (at == std::string::npos) return std::nullopt;
-  size_t close = sql.find('"', at + 5);
-  return sql.substr(at + 5, close - at - 5);
-}
-
-}  // namespace
-
 std::string Checksum(const std::string& sql) { return "sha256:" + Sha256Hex(sql); }
+
+ScriptRun RunOf(const MigrationEntry& m, bool up) {
+  const MigrationFacts& facts = up ? m.up_facts : m.down_facts;
+  const std::string& sql = up ? m.up_sql : m.down_sql;
+  return {.file_name = up ? m.up_file : m.down_file, .version = m.version, .name = m.name, .tag = m.tag, .up = up,
+          .sql = sql, .checksum = Checksum(sql), .own_transaction = facts.own_transaction,
+          .outside_transaction = facts.outside_transaction};
+}
 
 Result<std::vector<MigrationEntry>> LoadMigrations(const MigrationFiles& files, const Project& project) {
   std::map<int64_t, MigrationEntry> by_version;
@@ -52,16 +33,13 @@ Result<std::vector<MigrationEntry>> LoadMigrations(const MigrationFiles& files, 
     e.name = parsed->name;
     (parsed->up ? e.up_file : e.down_file) = name;
     (parsed->up ? e.up_sql : e.down_sql) = content;
-    (parsed->up ? e.up_destructive : e.down_destructive) = HeaderLines(content, "-- DESTRUCTIVE: ");
+    (parsed->up ? e.up_facts : e.down_facts) = ReadMigrationFacts(content);
   }
   std::vector<MigrationEntry> out;
   for (auto& [version, e] : by_version) {
     if (e.up_file.empty())
       return Status::InvalidInput(fmt::format("{} has no up migration", e.down_file));
-    if (std::optional<std::string> tag = HeaderTag(e.up_sql)) {
-      e.tag = *tag;
-      e.generated = true;
-    }
+    e.tag = e.up_facts.tag;
     out.push_back(std::move(e));
   }
   std::string next_tag = project.tags.empty() ? "" : project.tags.back();
@@ -165,9 +143,9 @@ strata::Status Runner::Up(const UpOptions& options, const RunListener& listener)
   if (pending->empty()) return Status::Ok();
   if (!options.allow_destructive)
     for (const MigrationEntry* m : *pending)
-      if (!m->up_destructive.empty())
+      if (!m->up_facts.destructive.empty())
         return Status::InvalidInput(fmt::format("{} is destructive ({}); rerun with --allow-destructive", m->up_file,
-                                                m->up_destructive.front()));
+                                                m->up_facts.destructive.front()));
 
   // A live database strata did not create: adopt it if it is the first tag.
   Result<std::vector<AppliedMigration>> history = connection_.ReadHistory();
@@ -188,8 +166,7 @@ strata::Status Runner::Up(const UpOptions& options, const RunListener& listener)
           "the database has tables but no strata history, and its schema is not tag \"{}\": {}; `strata baseline` "
           "adopts a database at a later tag",
           base->tag, fmt::join(why, "; ")));
-    if (strata::Status s = connection_.RecordApplied({base->up_file, base->version, base->name, base->tag, true,
-                                                       base->up_sql, Checksum(base->up_sql)});
+    if (strata::Status s = connection_.RecordApplied(RunOf(*base, true));
         !s.ok())
       return s;
     listener({RunEvent::kAdopted, base->up_file, "the live schema is tag \"" + base->tag + "\"", 0});
@@ -198,7 +175,7 @@ strata::Status Runner::Up(const UpOptions& options, const RunListener& listener)
   std::vector<ScriptRun> runs;
   for (size_t i = first; i < pending->size(); ++i) {
     const MigrationEntry* m = (*pending)[i];
-    runs.push_back({m->up_file, m->version, m->name, m->tag, true, m->up_sql, Checksum(m->up_sql)});
+    runs.push_back(RunOf(*m, true));
     // Every file that cannot run is refused before any runs.
     if (strata::Status s = connection_.Validate(runs.back()); !s.ok()) return s;
   }
@@ -247,10 +224,10 @@ strata::Status Runner::Down(const DownOptions& options, const RunListener& liste
   for (const MigrationEntry* m : targets) {
     if (m->down_file.empty())
       return Status::InvalidInput(fmt::format("{} has no down migration; cannot roll back past it", m->up_file));
-    if (!options.allow_destructive && !m->down_destructive.empty())
+    if (!options.allow_destructive && !m->down_facts.destructive.empty())
       return Status::InvalidInput(fmt::format("{} is destructive ({}); rerun with --allow-destructive", m->down_file,
-                                              m->down_destructive.front()));
-    runs.push_back({m->down_file, m->version, m->name, m->tag, false, m->down_sql, Checksum(m->down_sql)});
+                                              m->down_facts.destructive.front()));
+    runs.push_back(RunOf(*m, false));
     if (strata::Status s = connection_.Validate(runs.back()); !s.ok()) return s;
   }
   if (!runs.empty() && options.backup_to) {
@@ -286,7 +263,7 @@ strata::Status Runner::Baseline(const BaselineOptions& options, const RunListene
   for (const MigrationEntry& m : migrations_) {
     const std::optional<int> tag = project_.TagIndex(m.tag);
     if (!tag || *tag > options.tag) continue;
-    if (strata::Status s = connection_.RecordApplied({m.up_file, m.version, m.name, m.tag, true, m.up_sql, Checksum(m.up_sql)});
+    if (strata::Status s = connection_.RecordApplied(RunOf(m, true));
         !s.ok())
       return s.WithContext(m.up_file);
     listener({RunEvent::kAdopted, m.up_file, "recorded as applied: the live schema is tag \"" + tag_name + "\"", 0});

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "dialect/connection.h"
+#include "plan/migration_header.h"
 #include "migrate/migration_dir.h"
 #include "schema/project.h"
 
@@ -23,8 +24,8 @@ struct MigrationEntry {
   std::string tag;
   std::string up_file, down_file;
   std::string up_sql, down_sql;
-  bool generated = false;
-  std::vector<std::string> up_destructive, down_destructive;  // "-- DESTRUCTIVE:" header lines
+  MigrationFacts up_facts, down_facts;  // what each file's head states
+  bool generated() const { return up_facts.generated; }
 };
 
 // Builds the ordered list from a migrations folder. A generated file names
@@ -33,6 +34,9 @@ struct MigrationEntry {
 Result<std::vector<MigrationEntry>> LoadMigrations(const MigrationFiles& files, const Project& project);
 
 std::string Checksum(const std::string& sql);
+
+// The run of one of `m`'s files, with what its head states.
+ScriptRun RunOf(const MigrationEntry& m, bool up);
 
 struct StatusEntry {
   const MigrationEntry* entry = nullptr;  // null for a recorded version with no file
