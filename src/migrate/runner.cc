@@ -7,6 +7,7 @@
 #include <fmt/ranges.h>
 
 #include "base/sha256.h"
+#include "diff/differ.h"
 
 namespace strata {
 
@@ -122,14 +123,30 @@ Result<std::vector<const MigrationEntry*>> Runner::Pending(const UpOptions& opti
 
 // A failed migration on a database someone changed by hand: the error also
 // says how it differs from the tag its history records, and where to look.
-strata::Status Runner::WithDrift(const strata::Status& failure, const SchemaDifferences& differences) {
-  if (!differences) return failure;
+std::vector<DriftItem> DriftAtTag(const Dialect& dialect, const VersionedSchema& schema, const Schema& live, int tag) {
+  Schema kept = live;
+  std::erase_if(kept.tables, [&](const Table& t) { return schema.project.IgnoresTable(t.name); });
+  DiffOptions rules = dialect.DiffRules();
+  rules.compare_rows = false;
+  return DescribeDrift(Diff(dialect.Normalize(schema.At(tag)), dialect.Normalize(kept), {}, rules));
+}
+
+std::vector<std::string> Runner::Differences(const Schema& live, int tag) const {
+  if (!expected_) return {"cannot compare without the schema"};
+  std::vector<std::string> out;
+  for (const DriftItem& d : DriftAtTag(expected_->dialect, expected_->schema, live, tag))
+    out.push_back(fmt::format("{}: {}", d.table, d.finding));
+  return out;
+}
+
+strata::Status Runner::WithDrift(const strata::Status& failure) {
+  if (!expected_) return failure;
   Result<std::vector<AppliedMigration>> history = connection_.ReadHistory();
   Result<Schema> live = connection_.Inspect();
   if (!history.ok() || !live.ok() || history->empty()) return failure;
   const std::optional<int> tag = project_.TagIndex(history->back().tag);
   if (!tag) return failure;
-  const std::vector<std::string> found = differences(*live, *tag);
+  const std::vector<std::string> found = Differences(*live, *tag);
   if (found.empty()) return failure;
   return strata::Status::Error(
       failure.code(), fmt::format("{}\nthe database differs from tag \"{}\", where its history says it is ({} "
@@ -158,9 +175,8 @@ strata::Status Runner::Up(const UpOptions& options, const RunListener& listener)
     Result<Schema> live = connection_.Inspect();
     if (!live.ok()) return live.status();
     const std::optional<int> base_tag = project_.TagIndex(base->tag);
-    const std::vector<std::string> why = options.differences && base_tag
-                                              ? options.differences(*live, *base_tag)
-                                              : std::vector<std::string>{"cannot compare"};
+    const std::vector<std::string> why = base_tag ? Differences(*live, *base_tag)
+                                                  : std::vector<std::string>{"its tag is not in the project"};
     if (!why.empty())
       return Status::InvalidInput(fmt::format(
           "the database has tables but no strata history, and its schema is not tag \"{}\": {}; `strata baseline` "
@@ -193,7 +209,7 @@ strata::Status Runner::Up(const UpOptions& options, const RunListener& listener)
   for (const ScriptRun& r : runs) {
     listener({RunEvent::kApplying, r.file_name, "", 0});
     Result<ApplyOutcome> outcome = connection_.Apply(r);
-    if (!outcome.ok()) return WithDrift(outcome.status(), options.differences);
+    if (!outcome.ok()) return WithDrift(outcome.status());
     listener({*outcome == ApplyOutcome::kApplied ? RunEvent::kApplied : RunEvent::kSkipped, r.file_name,
               *outcome == ApplyOutcome::kApplied ? "" : "already applied by another run", 0});
   }
@@ -253,7 +269,7 @@ strata::Status Runner::Baseline(const BaselineOptions& options, const RunListene
         history->back().version));
   Result<Schema> live = connection_.Inspect();
   if (!live.ok()) return live.status();
-  const std::vector<std::string> differences = options.differences(*live, options.tag);
+  const std::vector<std::string> differences = Differences(*live, options.tag);
   const std::string& tag_name = project_.tags[options.tag];
   if (!differences.empty())
     return strata::Status::InvalidInput(fmt::format(
