@@ -118,7 +118,7 @@ def index_panel(svg, section):
     line = ""
     if "chefsocial_rows" in ctx:
         line = (f"ChefSocial data at scale {ctx.get('chefsocial_scale', '?')}: {int(ctx['chefsocial_rows']):,} rows, "
-                f"{ctx.get('chefsocial_size_mb', '?')} MiB. ")
+                f"{float(ctx.get('chefsocial_size_mb', 0)):,.0f} MiB. ")
     svg.text(20, svg.y, line + "Without: the same query with NOT INDEXED on the tables whose index the plan uses. "
              "Right: speedup.", 11, fill="#555")
     svg.y += 18
@@ -183,7 +183,9 @@ def ratio_panel(svg, report):
     y = top + 6
     for r, caption in zip(rows, captions):
         ratio, target = r.counters["ratio"], r.counters.get("target", 0)
-        svg.text(LEFT - 8, y + 14, r.name.short(), 11, "end")
+        svg.text(LEFT - 8, y + 11, r.name.short(), 11, "end")
+        vs = r.fields.get("vs", "")
+        svg.text(LEFT - 8, y + 22, "vs " + (vs if len(vs) <= 56 else vs[:53] + "..."), 9, "end", fill="#777")
         color = "#999" if not target else ("#3a9d5d" if ratio <= target else "#d0453a")
         x0 = x(lo)
         svg.rect(x0, y + 2, x(ratio) - x0, ROW - 6, color, f"{r.name.short()} vs {r.fields.get('vs', '')}")

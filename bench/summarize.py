@@ -14,6 +14,7 @@ Sections (see bench_results.py for how results are sorted into them):
 Every figure is labelled with the scale the run used. Exits with status 1
 and a message when a file's section comes out empty or a name does not read.
 """
+import os
 import sys
 
 import bench_results as br
@@ -54,10 +55,14 @@ def header(report):
 def data_line(ctx):
     if "chefsocial_rows" not in ctx:
         return ""
-    how = "cached file reused" if ctx.get("chefsocial_reused") == "true" else "generated in this run"
+    size = float(ctx.get("chefsocial_size_mb", 0))
     return (f"ChefSocial data at scale {ctx.get('chefsocial_scale', '?')}: {int(ctx['chefsocial_rows']):,} rows, "
-            f"{ctx.get('chefsocial_size_mb', '?')} MiB, generated in {ctx.get('chefsocial_generate_seconds', '?')} s "
-            f"({how}).")
+            f"{size:,.0f} MiB (`{os.path.basename(ctx.get('chefsocial_db', ''))}`, generated in "
+            f"{ctx.get('chefsocial_generate_seconds', '?')} s).")
+
+
+def rows_text(v):
+    return f"{v:,.0f}" if v == int(v) else f"{v:,.1f}"
 
 
 def print_index_section(section):
@@ -72,7 +77,7 @@ def print_index_section(section):
     print("| --- | --- | ---: | ---: | ---: | ---: | --- | --- |")
     for q in section.queries:
         w = q.with_run
-        rows = fmt(w.counters.get("rows", 0))
+        rows = rows_text(w.counters.get("rows", 0))
         if q.error:
             print(f"| {q.query} | error: {cell(q.error)} | | | | | | |")
         elif q.scan:
