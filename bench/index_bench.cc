@@ -19,7 +19,7 @@
 // so both variants average over the same values. The label holds the plan
 // as fields separated by " | ": "index: <the index the plan uses>" (on
 // without_index "bypassed: ..."; on a scan "index: none"), "plan: <strata's
-// classification of the plan>" (sqlite::QueryPlan::Classification, as
+// classification of the plan>" (QueryPlan::Classification, as
 // `strata explain` prints it) and "detail: <EXPLAIN QUERY PLAN's rows>".
 // Counters: rows (per query), and on without_index the speedup (time
 // without / time with), with_us and without_us. Parameter
@@ -138,11 +138,11 @@ struct Plan {
 // through an alias.
 Plan ExplainPlan(sqlite::Database& db, const std::string& sql, const std::vector<std::string>& tables) {
   static const std::regex kLine(R"(^(?:SCAN|SEARCH) (\S+)(?: USING (?:COVERING )?INDEX (\S+))?)");
-  sqlite::QueryPlan classified;
+  QueryPlan classified;
   classified.steps = Must(sqlite::ExplainQueryPlan(db, sql, tables), "EXPLAIN QUERY PLAN " + sql);
   Plan plan;
   plan.classification = classified.Classification();
-  for (const sqlite::PlanStep& step : classified.steps) {
+  for (const PlanStep& step : classified.steps) {
     plan.text += (plan.text.empty() ? "" : "; ") + step.detail;
     std::smatch m;
     if (std::regex_search(step.detail, m, kLine)) plan.lines.push_back({m[1].str(), m[2].str()});
