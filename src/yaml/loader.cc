@@ -585,17 +585,27 @@ std::optional<Project> LoadProject(const SourceFile& source, Diagnostics& diagno
   std::optional<YAML::Node> root = Parse(source, diagnostics);
   if (!root) return std::nullopt;
   MapReader map(ctx, *root, "the project file",
-                {"project", "dialect", "tags", "foreign_keys", "ignore_tables", "database"});
+                {"project", "dialect", "dialects", "tags", "foreign_keys", "ignore_tables", "database"});
   if (!map.valid()) return std::nullopt;
   Project project;
   project.pos = map.pos();
   if (auto v = map.RequiredString("project")) project.name = *v;
+  // Which names are dialects is the CLI's to say (it knows what is built
+  // in); the loader only keeps them and where they were written.
+  if (map.Find("dialect") && map.Find("dialects"))
+    ctx.Error(*map.Find("dialects"), "give either `dialect:` or `dialects:`, not both");
   if (auto v = map.String("dialect")) {
-    if (*v != "sqlite")
-      ctx.Error(*map.Find("dialect"), fmt::format("unsupported dialect \"{}\"; strata supports "
-                                                  "\"sqlite\"", *v));
-    project.dialect = *v;
+    project.dialects = {*v};
+    project.dialects_pos = ctx.PosOf(*map.Find("dialect"));
+  } else if (auto list = map.StringList("dialects")) {
+    if (list->empty()) ctx.Error(*map.Find("dialects"), "`dialects:` needs at least one dialect");
+    for (size_t i = 0; i < list->size(); ++i)
+      if (std::count(list->begin(), list->begin() + static_cast<std::ptrdiff_t>(i), (*list)[i]))
+        ctx.Error((*map.Find("dialects"))[i], fmt::format("dialect \"{}\" is listed twice", (*list)[i]));
+    if (!list->empty()) project.dialects = *list;
+    project.dialects_pos = ctx.PosOf(*map.Find("dialects"));
   }
+  project.dialect = project.dialects.front();
   if (map.Required("tags")) {
     if (auto tags = map.StringList("tags")) {
       for (size_t i = 0; i < tags->size(); ++i) {

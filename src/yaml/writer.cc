@@ -180,7 +180,12 @@ std::string TableFile(const Table& t) {
 std::map<std::string, std::string> WriteSchemaFiles(const Project& project, const Schema& schema) {
   YAML::Emitter out;
   out << YAML::BeginMap << YAML::Key << "project" << YAML::Value << project.name;
-  out << YAML::Key << "dialect" << YAML::Value << project.dialect;
+  if (project.dialects.size() > 1) {
+    out << YAML::Key << "dialects" << YAML::Value;
+    EmitList(out, project.dialects);
+  } else {
+    out << YAML::Key << "dialect" << YAML::Value << project.dialect;
+  }
   out << YAML::Key << "tags" << YAML::Value;
   EmitList(out, project.tags);
   if (!project.database.empty()) out << YAML::Key << "database" << YAML::Value << project.database;

@@ -281,11 +281,13 @@ TEST(Diagnostics, ErrorsOfEveryFileAreReportedTogether) {
 }
 
 TEST(Diagnostics, BadProjectFile) {
-  ExpectErrors(LoadFiles({}, "project: p\ndialect: oracle\ntags: [a, b, a]\ncolour: red\n"),
-               {"schema/project.yaml:2:10: error: unsupported dialect \"oracle\"; strata supports "
-                "\"sqlite\"",
-                "schema/project.yaml:3:14: error: duplicate tag \"a\"",
+  ExpectErrors(LoadFiles({}, "project: p\ndialect: sqlite\ntags: [a, b, a]\ncolour: red\n"),
+               {"schema/project.yaml:3:14: error: duplicate tag \"a\"",
                 "schema/project.yaml:4:1: error: unknown key \"colour\" in the project file"});
+  ExpectErrors(LoadFiles({}, "project: p\ndialect: sqlite\ndialects: [sqlite]\ntags: [a]\n"),
+               {"schema/project.yaml:3:11: error: give either `dialect:` or `dialects:`, not both"});
+  ExpectErrors(LoadFiles({}, "project: p\ndialects: [sqlite, sqlite]\ntags: [a]\n"),
+               {"schema/project.yaml:2:20: error: dialect \"sqlite\" is listed twice"});
   ExpectErrors(LoadFiles({}, "project: p\n"),
                {"schema/project.yaml:1:1: error: the project file is missing the required key "
                 "\"tags\""});
