@@ -524,6 +524,7 @@ Target RandomTarget(Generator& g, const Schema& source, sqlite::Database& db, in
     switch (kind == 19 ? 17 : kind) {
       case 0: {  // add a column at the end
         Column c = g.RandomColumn("n" + std::to_string(new_names++), 20);
+        if (!c.nullable) c.not_null_on_conflict = g.RandomResolution();  // ALTER TABLE ADD COLUMN takes it
         describe("add column " + c.name + (c.verbatim_type ? " " + c.type : ""));
         t.columns.push_back(c);
         break;
