@@ -27,7 +27,7 @@ std::string CreateIndexSql(const Table& table, const Index& index);
 std::string InsertRowSql(const Table& table, const ReferenceRow& row);
 
 // "INSERT" or "UPDATE" (`verb`) for strata's own writes to the rows of
-// `table` (a rebuild's copy, reference rows): "INSERT OR ABORT" when a
+// `table` (a rebuild's copy, reference rows), with OR ABORT when a
 // constraint of the table has an ON CONFLICT clause, so that a conflict
 // fails the statement as the migration's checks expect. ROLLBACK would end
 // the transaction while a shell goes on with the script in autocommit, and
