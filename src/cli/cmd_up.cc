@@ -2,11 +2,13 @@
 #include <iostream>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "base/file_io.h"
 #include "cli/commands.h"
 #include "cli/exit_code.h"
 #include "cli/run_context.h"
+#include "migrate/generator.h"
 
 namespace strata::cli {
 
@@ -39,6 +41,8 @@ void SetupUp(CLI::App& app, Context& ctx) {
   CLI::App* cmd = app.add_subcommand("up", "Apply pending migrations, each in its own transaction");
   AddRunOptions(*cmd, ctx);
   cmd->add_flag("--single-transaction", ctx.single_transaction, "apply all pending migrations in one transaction");
+  cmd->add_flag("--allow-stale", ctx.allow_stale,
+                "apply the migration files as they are, even where schema/ now produces different ones");
   cmd->callback([&ctx] {
     std::unique_ptr<RunContext> run = OpenRunContext(ctx.options, true, ctx.exit_code);
     if (!run) return;
@@ -54,7 +58,26 @@ void SetupUp(CLI::App& app, Context& ctx) {
     options.allow_destructive = ctx.allow_destructive;
     options.single_transaction = ctx.single_transaction;
     Result<std::vector<const MigrationEntry*>> pending = run->runner->Pending(options);
-    if (pending.ok() && !pending->empty() && !BackupTarget(ctx, options.backup_to)) return;
+    if (!pending.ok()) {  // an edited applied file, a broken sum file: said before anything else
+      PrintError(pending.status().message());
+      ctx.exit_code = ExitCodeFor(pending.status());
+      return;
+    }
+    // An edited YAML without `strata generate` would otherwise apply the
+    // old files and exit 0: the same comparison as `generate --check`.
+    if (!ctx.allow_stale && !pending->empty()) {
+      const std::vector<std::string> stale =
+          OutOfDateFiles(GenerateMigrations(run->schema, *run->dialect, run->files).files, run->files);
+      if (!stale.empty()) {
+        PrintError(fmt::format("the migration files are not what {} produces now, so `up` would apply an older "
+                               "schema:\n  {}\nrun `strata generate` and review the new files (or pass "
+                               "--allow-stale to apply the files as they are)",
+                               ctx.options.schema_dir, fmt::join(stale, "\n  ")));
+        ctx.exit_code = kUsage;
+        return;
+      }
+    }
+    if (!pending->empty() && !BackupTarget(ctx, options.backup_to)) return;
     EnableProgress(*run->connection);
     Status s = run->runner->Up(options, PrintEvent);
     if (!s.ok()) {

@@ -23,6 +23,7 @@ struct Context {
   bool dry_run = false;         // apply
   bool ignore_history = false;  // apply
   bool single_transaction = false;
+  bool allow_stale = false;  // up: apply files that schema/ no longer produces
   bool no_backup = false;
   int keep_backups = 5;
   std::string backup_file;  // restore --from

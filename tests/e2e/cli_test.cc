@@ -48,6 +48,30 @@ TEST(Cli, ADatabaseOfADialectTheProjectDoesNotGenerateForIsRefused) {
   EXPECT_EQ(r.err.find("secret"), std::string::npos) << "a password never appears: " << r.err;
 }
 
+TEST(Cli, UpRefusesMigrationsThatTheEditedSchemaNoLongerProduces) {
+  testing::TempDir dir;
+  dir.Write("schema/project.yaml", "project: p\ntags: [a, b]\ndatabase: app.db\n");
+  dir.Write("schema/t.yaml", "tables:\n  - name: t\n    columns: [{name: id, type: INTEGER}]\n");
+  ASSERT_EQ(RunStrata({"generate"}, dir.path()).exit_code, 0);
+  ASSERT_EQ(RunStrata({"up", "--tag", "a"}, dir.path()).exit_code, 0);
+  // A column added at tag b, and no `generate`.
+  dir.Write("schema/t.yaml", "tables:\n  - name: t\n    columns:\n      - {name: id, type: INTEGER}\n"
+                             "      - {name: note, type: TEXT, since: b}\n");
+  testing::CommandResult r = RunStrata({"up"}, dir.path());
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("not what schema produces now"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("0020_b.up.sql: out of date"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("run `strata generate`"), std::string::npos) << r.err;
+  EXPECT_NE(RunStrata({"status"}, dir.path()).out.find("1 applied, 1 pending"), std::string::npos)
+      << "nothing was applied";
+  // The way out the message names, both of them.
+  EXPECT_EQ(RunStrata({"up", "--allow-stale", "--tag", "b"}, dir.path()).exit_code, 0);
+  EXPECT_EQ(RunStrata({"down", "--allow-destructive"}, dir.path()).exit_code, 0);
+  ASSERT_EQ(RunStrata({"generate"}, dir.path()).exit_code, 0);
+  r = RunStrata({"up"}, dir.path());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
 TEST(Cli, ValidateAndGenerateRefuseAViewOverATableThatIsGone) {
   // The YAML is well formed; SQLite would refuse the view at phase b, and
   // every later ALTER with it.
@@ -162,6 +186,7 @@ TEST(Cli, ADatabaseMustBeNamedSomewhere) {
             std::string::npos)
       << r.err;
   dir.Write("schema/project.yaml", "project: p\ntags: [a]\ndatabase: named.db\n");
+  ASSERT_EQ(testing::RunStrata({"generate"}, dir.path()).exit_code, 0);  // the files name the database
   EXPECT_EQ(testing::RunStrata({"up"}, dir.path()).exit_code, 0);
   EXPECT_TRUE(std::filesystem::exists(dir / "named.db"));
 }
