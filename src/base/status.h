@@ -20,6 +20,7 @@ enum class StatusCode {
   kDatabase,      // an SQLite error
   kIOError,
   kNotSupported,
+  kRefused,       // a safety rule stopped the command before it changed anything (exit 1)
   kInternal,
 };
 

@@ -130,6 +130,7 @@ void PrintEvent(const RunEvent& e) {
     case RunEvent::kApplying: break;
     case RunEvent::kApplied: std::cerr << fmt::format("applied: {}\n", e.file); break;
     case RunEvent::kSkipped: std::cerr << fmt::format("skipped: {} ({})\n", e.file, e.detail); break;
+    case RunEvent::kRemoved: std::cerr << fmt::format("  removed: {}\n", e.detail); break;
   }
 }
 

@@ -224,6 +224,9 @@ strata::Status Runner::Down(const DownOptions& options, const RunListener& liste
   for (const StatusEntry& e : report->entries)
     if (e.applied) applied.push_back(e.entry);
   std::reverse(applied.begin(), applied.end());
+  if (options.steps && *options.steps > static_cast<int>(applied.size()))
+    return Status::InvalidInput(fmt::format("--steps {} is more than the {} migration(s) applied; nothing was rolled "
+                                            "back", *options.steps, applied.size()));
   std::vector<const MigrationEntry*> targets;
   for (const MigrationEntry* m : applied) {
     if (options.to_version) {
@@ -237,12 +240,18 @@ strata::Status Runner::Down(const DownOptions& options, const RunListener& liste
     targets.push_back(m);
   }
   std::vector<ScriptRun> runs;
+  std::vector<std::string> destructive;  // of every file this run would apply
   for (const MigrationEntry* m : targets) {
     if (m->down_file.empty())
       return Status::InvalidInput(fmt::format("{} has no down migration; cannot roll back past it", m->up_file));
-    if (!options.allow_destructive && !m->down_facts.destructive.empty())
-      return Status::InvalidInput(fmt::format("{} is destructive ({}); rerun with --allow-destructive", m->down_file,
-                                              m->down_facts.destructive.front()));
+    for (const std::string& d : m->down_facts.destructive) destructive.push_back(m->down_file + ": " + d);
+  }
+  if (!options.allow_destructive && !destructive.empty())
+    return Status::Error(StatusCode::kRefused,
+                         fmt::format("rolling back would lose data; nothing was rolled back. {} destructive step(s):\n  "
+                                     "{}\nrerun with --allow-destructive to roll back anyway",
+                                     destructive.size(), fmt::join(destructive, "\n  ")));
+  for (const MigrationEntry* m : targets) {
     runs.push_back(RunOf(*m, false));
     if (strata::Status s = connection_.Validate(runs.back()); !s.ok()) return s;
   }
@@ -255,6 +264,10 @@ strata::Status Runner::Down(const DownOptions& options, const RunListener& liste
     Result<ApplyOutcome> outcome = connection_.Apply(r);
     if (!outcome.ok()) return outcome.status();
     listener({*outcome == ApplyOutcome::kApplied ? RunEvent::kApplied : RunEvent::kSkipped, r.file_name, "", 0});
+    if (*outcome == ApplyOutcome::kApplied)
+      for (const MigrationEntry* m : targets)
+        if (m->down_file == r.file_name)
+          for (const std::string& d : m->down_facts.destructive) listener({RunEvent::kRemoved, r.file_name, d, 0});
   }
   return Status::Ok();
 }

@@ -56,7 +56,8 @@ struct StatusReport {
 };
 
 struct RunEvent {
-  enum Kind { kAdopted, kBackup, kApplying, kApplied, kSkipped } kind;
+  // kRemoved: what an applied destructive down file took away (detail).
+  enum Kind { kAdopted, kBackup, kApplying, kApplied, kSkipped, kRemoved } kind;
   std::string file;
   std::string detail;
   int64_t duration_ms = 0;

@@ -157,10 +157,24 @@ TEST_F(RunnerTest, EditedHandWrittenMigrationIsCaughtByTheHistoryChecksum) {
 TEST_F(RunnerTest, DestructiveMigrationsNeedTheFlag) {
   ASSERT_EQ(Strata({"up"}).exit_code, 0);
   testing::CommandResult r = Strata({"down"});
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("0050_phase4.down.sql is destructive (drop table"), std::string::npos) << r.err;
+  EXPECT_EQ(r.exit_code, 1) << "a safety refusal, not a usage error";
+  EXPECT_NE(r.err.find("0050_phase4.down.sql: drop table"), std::string::npos) << r.err;
   EXPECT_EQ(Query(Db(), "SELECT max(version) FROM strata_migrations"), "50");
-  EXPECT_EQ(Strata({"down", "--allow-destructive"}).exit_code, 0);
+  // Every destructive step of every file the run would apply is listed.
+  r = Strata({"down", "--steps", "3"});
+  EXPECT_EQ(r.exit_code, 1);
+  for (const char* file : {"0050_phase4.down.sql: drop table", "0040_phase3.down.sql: drop table",
+                           "0030_phase2.down.sql: drop table"})
+    EXPECT_NE(r.err.find(file), std::string::npos) << file << " in " << r.err;
+  EXPECT_EQ(Query(Db(), "SELECT max(version) FROM strata_migrations"), "50");
+  // More steps than are applied is a mistake, not "all of them".
+  r = Strata({"down", "--steps", "99", "--allow-destructive"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--steps 99 is more than the 5 migration(s) applied"), std::string::npos) << r.err;
+  EXPECT_EQ(Query(Db(), "SELECT max(version) FROM strata_migrations"), "50");
+  r = Strata({"down", "--allow-destructive"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("  removed: drop table"), std::string::npos) << "a summary of what went: " << r.err;
   EXPECT_EQ(Query(Db(), "SELECT max(version) FROM strata_migrations"), "40");
 }
 
