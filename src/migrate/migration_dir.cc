@@ -74,7 +74,18 @@ std::string SumMismatch::ToString() const {
   return file;
 }
 
+FileHashes HashMigrationFiles(const MigrationFiles& files) {
+  FileHashes out;
+  for (const auto& [name, content] : files)
+    if (name.ends_with(".sql")) out.emplace_hint(out.end(), name, Sha256Hex(content));
+  return out;
+}
+
 std::vector<SumMismatch> VerifySumFile(const MigrationFiles& files) {
+  return VerifySumFile(files, HashMigrationFiles(files));
+}
+
+std::vector<SumMismatch> VerifySumFile(const MigrationFiles& files, const FileHashes& hashes) {
   std::vector<SumMismatch> out;
   auto sum = files.find(std::string(kSumFile));
   if (sum == files.end()) {
@@ -88,24 +99,25 @@ std::vector<SumMismatch> VerifySumFile(const MigrationFiles& files) {
   std::string header = text.substr(0, first_newline);
   std::string lines = first_newline == std::string::npos ? "" : text.substr(first_newline + 1);
   if (header != "h1:" + Sha256Hex(lines)) out.push_back({SumMismatch::kSumFileEdited, std::string(kSumFile)});
-  std::map<std::string, std::string> recorded;
-  for (size_t start = 0; start < lines.size();) {
-    size_t end = lines.find('\n', start);
-    if (end == std::string::npos) end = lines.size();
-    std::string line = lines.substr(start, end - start);
+  std::map<std::string_view, std::string_view> recorded;
+  const std::string_view all = lines;
+  for (size_t start = 0; start < all.size();) {
+    size_t end = all.find('\n', start);
+    if (end == std::string_view::npos) end = all.size();
+    const std::string_view line = all.substr(start, end - start);
     size_t space = line.rfind(" h1:");
-    if (space != std::string::npos) recorded[line.substr(0, space)] = line.substr(space + 4);
+    if (space != std::string_view::npos) recorded[line.substr(0, space)] = line.substr(space + 4);
     start = end + 1;
   }
   for (const auto& [name, hash] : recorded) {
-    auto it = files.find(name);
-    if (it == files.end())
-      out.push_back({SumMismatch::kMissing, name});
-    else if (Sha256Hex(it->second) != hash)
-      out.push_back({SumMismatch::kEdited, name});
+    auto it = hashes.find(std::string(name));
+    if (it == hashes.end())
+      out.push_back({SumMismatch::kMissing, std::string(name)});
+    else if (it->second != hash)
+      out.push_back({SumMismatch::kEdited, std::string(name)});
   }
-  for (const auto& [name, content] : files)
-    if (name.ends_with(".sql") && !recorded.count(name)) out.push_back({SumMismatch::kExtra, name});
+  for (const auto& [name, hash] : hashes)
+    if (!recorded.count(name)) out.push_back({SumMismatch::kExtra, name});
   return out;
 }
 

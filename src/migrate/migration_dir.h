@@ -44,7 +44,15 @@ struct SumMismatch {
   std::string ToString() const;
 };
 
-// Compares the *.sql files among `files` with their sum file.
+// File name -> SHA-256 (hex) of its content, for every *.sql file.
+using FileHashes = std::map<std::string, std::string>;
+FileHashes HashMigrationFiles(const MigrationFiles& files);
+
+// Compares the *.sql files among `files` with their sum file, in one pass
+// over the sum file's lines; `hashes` are those of HashMigrationFiles, so
+// that a caller that also needs them (checksums of applied files) hashes
+// each file once.
+std::vector<SumMismatch> VerifySumFile(const MigrationFiles& files, const FileHashes& hashes);
 std::vector<SumMismatch> VerifySumFile(const MigrationFiles& files);
 
 }  // namespace strata

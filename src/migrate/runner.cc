@@ -13,12 +13,12 @@ namespace strata {
 
 std::string Checksum(const std::string& sql) { return "sha256:" + Sha256Hex(sql); }
 
-ScriptRun RunOf(const MigrationEntry& m, bool up) {
+ScriptRun RunOf(const MigrationEntry& m, bool up, std::optional<std::string> checksum) {
   const MigrationFacts& facts = up ? m.up_facts : m.down_facts;
   const std::string& sql = up ? m.up_sql : m.down_sql;
   return {.file_name = up ? m.up_file : m.down_file, .version = m.version, .name = m.name, .tag = m.tag, .up = up,
-          .sql = sql, .checksum = Checksum(sql), .own_transaction = facts.own_transaction,
-          .outside_transaction = facts.outside_transaction};
+          .sql = sql, .checksum = checksum ? std::move(*checksum) : Checksum(sql),
+          .own_transaction = facts.own_transaction, .outside_transaction = facts.outside_transaction};
 }
 
 Result<std::vector<MigrationEntry>> LoadMigrations(const MigrationFiles& files, const Project& project) {
@@ -64,23 +64,42 @@ int StatusReport::applied_count() const {
 
 int StatusReport::pending_count() const { return static_cast<int>(entries.size()) - applied_count(); }
 
+const FileHashes& Runner::Hashes() {
+  if (!hashes_) hashes_ = HashMigrationFiles(files_);
+  return *hashes_;
+}
+
+ScriptRun Runner::Run(const MigrationEntry& m, bool up) {
+  const auto hash = Hashes().find(up ? m.up_file : m.down_file);
+  if (hash == Hashes().end()) return RunOf(m, up);
+  return RunOf(m, up, "sha256:" + hash->second);
+}
+
 Result<StatusReport> Runner::Status() {
   Result<std::vector<AppliedMigration>> history = connection_.ReadHistory();
   if (!history.ok()) return history.status();
+  return StatusOf(*history);
+}
+
+StatusReport Runner::StatusOf(const std::vector<AppliedMigration>& history) {
   StatusReport report;
-  report.sum_problems = VerifySumFile(files_);
-  std::map<int64_t, AppliedMigration> applied;
-  for (const AppliedMigration& a : *history) applied[a.version] = a;
+  report.sum_problems = VerifySumFile(files_, Hashes());
+  std::map<int64_t, const AppliedMigration*> applied;
+  for (const AppliedMigration& a : history) applied[a.version] = &a;
   for (const MigrationEntry& m : migrations_) {
     StatusEntry e{&m, std::nullopt, false};
     if (auto it = applied.find(m.version); it != applied.end()) {
-      e.applied = it->second;
-      e.checksum_mismatch = !it->second.checksum.empty() && it->second.checksum != Checksum(m.up_sql);
+      e.applied = *it->second;
+      if (!it->second->checksum.empty()) {
+        const auto hash = Hashes().find(m.up_file);
+        e.checksum_mismatch = it->second->checksum != (hash == Hashes().end() ? Checksum(m.up_sql)
+                                                                               : "sha256:" + hash->second);
+      }
       applied.erase(it);
     }
     report.entries.push_back(e);
   }
-  for (const auto& [version, a] : applied) report.entries.push_back({nullptr, a, false});
+  for (const auto& [version, a] : applied) report.entries.push_back({nullptr, *a, false});
   std::sort(report.entries.begin(), report.entries.end(), [](const StatusEntry& a, const StatusEntry& b) {
     auto v = [](const StatusEntry& e) { return e.entry ? e.entry->version : e.applied->version; };
     return v(a) < v(b);
@@ -107,10 +126,14 @@ Result<std::vector<const MigrationEntry*>> Runner::Pending(const UpOptions& opti
   Result<StatusReport> report = Status();
   if (!report.ok()) return report.status();
   if (strata::Status s = Verify(*report); !s.ok()) return s;
+  return PendingOf(*report, options);
+}
+
+std::vector<const MigrationEntry*> Runner::PendingOf(const StatusReport& report, const UpOptions& options) const {
   int64_t last_version = INT64_MAX;
   if (options.to_version) last_version = *options.to_version;
   std::vector<const MigrationEntry*> out;
-  for (const StatusEntry& e : report->entries) {
+  for (const StatusEntry& e : report.entries) {
     if (e.applied || e.entry->version > last_version) continue;
     if (options.tag) {
       std::optional<int> tag = project_.TagIndex(e.entry->tag);
@@ -155,8 +178,13 @@ strata::Status Runner::WithDrift(const strata::Status& failure) {
 }
 
 strata::Status Runner::Up(const UpOptions& options, const RunListener& listener) {
-  Result<std::vector<const MigrationEntry*>> pending = Pending(options);
-  if (!pending.ok()) return pending.status();
+  // The history is read once; the pending list and adoption both use it.
+  Result<std::vector<AppliedMigration>> history = connection_.ReadHistory();
+  if (!history.ok()) return history.status();
+  const StatusReport report = StatusOf(*history);
+  if (strata::Status s = Verify(report); !s.ok()) return s;
+  const std::vector<const MigrationEntry*> found = PendingOf(report, options);
+  const std::vector<const MigrationEntry*>* pending = &found;
   if (pending->empty()) return Status::Ok();
   if (!options.allow_destructive)
     for (const MigrationEntry* m : *pending)
@@ -165,8 +193,6 @@ strata::Status Runner::Up(const UpOptions& options, const RunListener& listener)
                                                 m->up_facts.destructive.front()));
 
   // A live database strata did not create: adopt it if it is the first tag.
-  Result<std::vector<AppliedMigration>> history = connection_.ReadHistory();
-  if (!history.ok()) return history.status();
   Result<bool> empty = connection_.IsEmpty();
   if (!empty.ok()) return empty.status();
   size_t first = 0;
@@ -182,7 +208,7 @@ strata::Status Runner::Up(const UpOptions& options, const RunListener& listener)
           "the database has tables but no strata history, and its schema is not tag \"{}\": {}; `strata baseline` "
           "adopts a database at a later tag",
           base->tag, fmt::join(why, "; ")));
-    if (strata::Status s = connection_.RecordApplied(RunOf(*base, true));
+    if (strata::Status s = connection_.RecordApplied(Run(*base, true));
         !s.ok())
       return s;
     listener({RunEvent::kAdopted, base->up_file, "the live schema is tag \"" + base->tag + "\"", 0});
@@ -191,7 +217,7 @@ strata::Status Runner::Up(const UpOptions& options, const RunListener& listener)
   std::vector<ScriptRun> runs;
   for (size_t i = first; i < pending->size(); ++i) {
     const MigrationEntry* m = (*pending)[i];
-    runs.push_back(RunOf(*m, true));
+    runs.push_back(Run(*m, true));
     // Every file that cannot run is refused before any runs.
     if (strata::Status s = connection_.Validate(runs.back()); !s.ok()) return s;
   }
@@ -252,7 +278,7 @@ strata::Status Runner::Down(const DownOptions& options, const RunListener& liste
                                      "{}\nrerun with --allow-destructive to roll back anyway",
                                      destructive.size(), fmt::join(destructive, "\n  ")));
   for (const MigrationEntry* m : targets) {
-    runs.push_back(RunOf(*m, false));
+    runs.push_back(Run(*m, false));
     if (strata::Status s = connection_.Validate(runs.back()); !s.ok()) return s;
   }
   if (!runs.empty() && options.backup_to) {
@@ -292,7 +318,7 @@ strata::Status Runner::Baseline(const BaselineOptions& options, const RunListene
   for (const MigrationEntry& m : migrations_) {
     const std::optional<int> tag = project_.TagIndex(m.tag);
     if (!tag || *tag > options.tag) continue;
-    if (strata::Status s = connection_.RecordApplied(RunOf(m, true));
+    if (strata::Status s = connection_.RecordApplied(Run(m, true));
         !s.ok())
       return s.WithContext(m.up_file);
     listener({RunEvent::kAdopted, m.up_file, "recorded as applied: the live schema is tag \"" + tag_name + "\"", 0});

@@ -38,8 +38,9 @@ Result<std::vector<MigrationEntry>> LoadMigrations(const MigrationFiles& files, 
 
 std::string Checksum(const std::string& sql);
 
-// The run of one of `m`'s files, with what its head states.
-ScriptRun RunOf(const MigrationEntry& m, bool up);
+// The run of one of `m`'s files, with what its head states; its checksum
+// is `checksum` when given (a hash already computed), else computed here.
+ScriptRun RunOf(const MigrationEntry& m, bool up, std::optional<std::string> checksum = std::nullopt);
 
 struct StatusEntry {
   const MigrationEntry* entry = nullptr;  // null for a recorded version with no file
@@ -116,6 +117,13 @@ class Runner {
   strata::Status Baseline(const BaselineOptions& options, const RunListener& listener);
 
  private:
+  // Each *.sql file's SHA-256, computed once: the sum file's check and the
+  // checksums of applied and pending files share them.
+  const FileHashes& Hashes();
+  // RunOf with the checksum from Hashes().
+  ScriptRun Run(const MigrationEntry& m, bool up);
+  StatusReport StatusOf(const std::vector<AppliedMigration>& history);
+  std::vector<const MigrationEntry*> PendingOf(const StatusReport& report, const UpOptions& options) const;
   strata::Status Verify(const StatusReport& report);
   strata::Status WithDrift(const strata::Status& failure);
   // DriftAtTag as sentences; one that says it cannot compare without `expected`.
@@ -125,6 +133,7 @@ class Runner {
   const Project& project_;
   const MigrationFiles& files_;
   std::optional<ExpectedSchema> expected_;
+  std::optional<FileHashes> hashes_;
 };
 
 }  // namespace strata

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -261,10 +262,9 @@ Result<bool> SqliteConnection::IsRecorded(int64_t version) {
   return *n > 0;
 }
 
-Status SqliteConnection::RunStatements(const ScriptRun& run, bool inside_outer_transaction, bool* already_done) {
-  const std::vector<ScriptStatement> statements = SplitStatements(run.sql);
+Status SqliteConnection::RunStatements(const ScriptRun& run, const std::vector<ScriptStatement>& statements,
+                                       bool inside_outer_transaction, bool* already_done) {
   const bool managed = run.own_transaction;
-  if (Status s = CheckTransactionStructure(run, statements); !s.ok()) return s;
   const auto started = Clock::now();
   const auto fail = [&](const ScriptStatement& s, const Status& status) {
     std::string message = fmt::format("{}:{}: {}\n  statement: {}", run.file_name, s.line,
@@ -345,20 +345,27 @@ Result<ApplyOutcome> SqliteConnection::Apply(const ScriptRun& run) {
   if (!db_.autocommit()) return Status::Error(StatusCode::kInternal, "a transaction is already open");
   ForeignKeysGuard guard(db_);
   bool already_done = false;
-  Status s = RunStatements(run, false, &already_done);
+  const std::vector<ScriptStatement> statements = SplitStatements(run.sql);
+  if (Status s = CheckTransactionStructure(run, statements); !s.ok()) return s;
+  Status s = RunStatements(run, statements, false, &already_done);
   if (!s.ok()) return s;
   if (already_done) return ApplyOutcome::kAlreadyDone;
   return ApplyOutcome::kApplied;
 }
 
 Status SqliteConnection::ApplyAll(const std::vector<ScriptRun>& runs) {
+  // Every file is split and checked once, before the transaction begins;
+  // inside it, each file costs its own statements and its version row.
+  std::vector<std::vector<ScriptStatement>> scripts;
+  scripts.reserve(runs.size());
   for (const ScriptRun& run : runs) {
     if (run.outside_transaction)
       return Status::InvalidInput(fmt::format("{}: cannot run inside a single transaction: some of its steps run "
                                               "outside any transaction", run.file_name));
+    scripts.push_back(SplitStatements(run.sql));
+    if (Status s = CheckTransactionStructure(run, scripts.back()); !s.ok()) return s;
     if (run.own_transaction) continue;
-    std::vector<ScriptStatement> statements = SplitStatements(run.sql);
-    for (const ScriptStatement& s : statements)
+    for (const ScriptStatement& s : scripts.back())
       if (std::string why = TransactionObstacle(Normalized(s.sql)); !why.empty())
         return Status::InvalidInput(fmt::format("{}:{}: cannot run inside a single transaction: {}", run.file_name,
                                                 s.line, why));
@@ -367,13 +374,24 @@ Status SqliteConnection::ApplyAll(const std::vector<ScriptRun>& runs) {
   if (Status s = db_.Exec("PRAGMA foreign_keys = OFF"); !s.ok()) return s;
   if (Status s = db_.Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
   if (Status s = EnsureHistoryTable(); !s.ok()) return s;
-  for (const ScriptRun& run : runs) {
-    bool already_done = false;
-    if (Result<bool> recorded = IsRecorded(run.version); !recorded.ok() || (run.up ? *recorded : !*recorded)) {
-      if (!recorded.ok()) return recorded.status();
-      continue;  // another process got there first
+  // Under the write lock, once: which versions are recorded (another process
+  // may have got there first).
+  std::set<int64_t> recorded;
+  {
+    Result<Statement> versions = db_.Prepare(fmt::format("SELECT version FROM {}", QuoteIdentifier(kHistoryTable)));
+    if (!versions.ok()) return versions.status();
+    for (;;) {
+      Result<bool> row = versions->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      recorded.insert(versions->Int(0));
     }
-    if (Status s = RunStatements(run, true, &already_done); !s.ok()) return s;
+  }
+  for (size_t i = 0; i < runs.size(); ++i) {
+    const ScriptRun& run = runs[i];
+    if (run.up == recorded.contains(run.version)) continue;  // already done
+    bool already_done = false;
+    if (Status s = RunStatements(run, scripts[i], true, &already_done); !s.ok()) return s;
   }
   Result<std::string> violation = db_.QueryString("SELECT \"table\" || ' rowid ' || rowid FROM pragma_foreign_key_check LIMIT 1");
   if (!violation.ok()) return violation.status();

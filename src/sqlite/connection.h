@@ -14,6 +14,8 @@
 
 namespace strata::sqlite {
 
+struct ScriptStatement;
+
 class SqliteConnection final : public Connection {
  public:
   // Opens the file; fails on a non-SQLite file, and (unless read-only) on
@@ -41,7 +43,10 @@ class SqliteConnection final : public Connection {
  private:
   Result<bool> HasHistoryTable();
   Result<bool> IsRecorded(int64_t version);
-  Status RunStatements(const ScriptRun& run, bool inside_outer_transaction, bool* already_done);
+  // `statements` are SplitStatements(run.sql), already checked with
+  // CheckTransactionStructure.
+  Status RunStatements(const ScriptRun& run, const std::vector<ScriptStatement>& statements,
+                       bool inside_outer_transaction, bool* already_done);
   Status EnsureHistoryTable();
 
   Database db_;

@@ -267,6 +267,23 @@ Result<std::map<std::string, IndexText>> ReadIndexTexts(Database& db) {
 }
 
 namespace {
+
+// The kind pragma_table_list gives each table of the main schema that is
+// not an ordinary one ("virtual", "shadow"), by name.
+Result<std::map<std::string, std::string>> ReadTableKinds(Database& db) {
+  std::map<std::string, std::string> out;
+  Result<Statement> list =
+      db.Prepare("SELECT name, type FROM pragma_table_list WHERE schema = 'main' AND type <> 'table'");
+  if (!list.ok()) return list.status();
+  for (;;) {
+    Result<bool> row = list->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    out[list->Text(0)] = list->Text(1);
+  }
+  return out;
+}
+
 // Trigger and view text stays byte for byte (SameSql compares it).
 void AsInspected(std::vector<Trigger>& triggers) {
   for (Trigger& tr : triggers) {
@@ -356,11 +373,14 @@ Result<Schema> InspectSchema(Database& db, const std::vector<std::string>& ignor
   Result<std::map<std::string, IndexText>> index_sql = ReadIndexTexts(db);
   if (!index_sql.ok()) return index_sql.status();
   // pragma_table_list tells virtual tables and their shadow tables (which
-  // belong to the virtual table's module) from ordinary ones.
+  // belong to the virtual table's module) from ordinary ones. It is read
+  // once: joined to sqlite_schema, SQLite runs the pragma again for every
+  // row, which made inspecting N tables cost N * N rows.
+  Result<std::map<std::string, std::string>> kinds = ReadTableKinds(db);
+  if (!kinds.ok()) return kinds.status();
   Result<Statement> tables = db.Prepare(
-      "SELECT s.name, s.sql, coalesce(l.type, 'table') FROM sqlite_schema AS s LEFT JOIN pragma_table_list AS l "
-      "ON l.schema = 'main' AND l.name = s.name WHERE s.type = 'table' AND s.name NOT LIKE 'sqlite\\_%' "
-      "ESCAPE '\\' ORDER BY s.rowid");
+      "SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+      "ORDER BY rowid");
   if (!tables.ok()) return tables.status();
   Schema schema;
   for (;;) {
@@ -373,7 +393,8 @@ Result<Schema> InspectSchema(Database& db, const std::vector<std::string>& ignor
                     [&](const std::string& n) { return EqualsIgnoreCase(n, t.name); }))
       continue;
     std::string create_sql = tables->Text(1);
-    const std::string kind = tables->Text(2);
+    const auto kind_of = kinds->find(t.name);
+    const std::string kind = kind_of == kinds->end() ? "table" : kind_of->second;
     if (kind == "shadow") continue;
     if (kind == "virtual" || AsciiUpper(create_sql).starts_with("CREATE VIRTUAL")) {
       const std::vector<SqlToken> tokens = TokenizeSql(create_sql);
@@ -406,6 +427,8 @@ Result<Schema> InspectSchema(Database& db, const std::vector<std::string>& ignor
       db.Prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE type IN ('trigger', 'view') ORDER BY rowid");
   if (!objects.ok()) return objects.status();
   std::vector<std::pair<std::string, Trigger>> pending_view_triggers;  // view name, trigger
+  std::map<std::string, size_t> table_at;  // lower-case name -> index in schema.tables
+  for (size_t i = 0; i < schema.tables.size(); ++i) table_at[AsciiLower(schema.tables[i].name)] = i;
   for (;;) {
     Result<bool> row = objects->Step();
     if (!row.ok()) return row.status();
@@ -415,18 +438,16 @@ Result<Schema> InspectSchema(Database& db, const std::vector<std::string>& ignor
       continue;
     }
     Trigger trigger{objects->Text(1), objects->Text(3), {}, {}};
-    bool on_table = false;
-    for (Table& t : schema.tables)
-      if (EqualsIgnoreCase(t.name, objects->Text(2))) {
-        t.triggers.push_back(trigger);
-        on_table = true;
-      }
-    // An INSTEAD OF trigger belongs to its view, once all views are read.
-    if (!on_table) pending_view_triggers.push_back({objects->Text(2), std::move(trigger)});
+    if (auto on = table_at.find(AsciiLower(objects->Text(2))); on != table_at.end())
+      schema.tables[on->second].triggers.push_back(std::move(trigger));
+    else  // an INSTEAD OF trigger belongs to its view, once all views are read
+      pending_view_triggers.push_back({objects->Text(2), std::move(trigger)});
   }
+  std::map<std::string, size_t> view_at;
+  for (size_t i = 0; i < schema.views.size(); ++i) view_at[AsciiLower(schema.views[i].name)] = i;
   for (auto& [view, trigger] : pending_view_triggers)
-    for (View& v : schema.views)
-      if (EqualsIgnoreCase(v.name, view)) v.triggers.push_back(std::move(trigger));
+    if (auto on = view_at.find(AsciiLower(view)); on != view_at.end())
+      schema.views[on->second].triggers.push_back(std::move(trigger));
   return schema;
 }
 

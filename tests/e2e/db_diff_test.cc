@@ -775,6 +775,27 @@ TEST(DbDiffApply, DryRunChangesNothing) {
   EXPECT_TRUE(SaysNoDifferences(diff)) << diff.out << diff.err;
 }
 
+// A refused diff says why once, on a line of its own, on standard error;
+// the script on standard output carries no copy of that message.
+TEST(DbDiff, RefusalIsReportedOnceOnItsOwnLine) {
+  testing::TempDir dir;
+  const fs::path from = dir / "from.db", to = dir / "to.db";
+  MakeDb(from, "CREATE TABLE a (id INTEGER PRIMARY KEY, x TEXT, y INTEGER); CREATE TABLE b (id INTEGER PRIMARY KEY);");
+  MakeDb(to, "CREATE TABLE a (id INTEGER PRIMARY KEY, x TEXT);");
+  const CommandResult r = Diff(from, to);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  const std::string message = "strata: error: the script discards data and refuses to run as printed";
+  const size_t first = r.err.find(message);
+  ASSERT_NE(first, std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find(message, first + 1), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("refuses to run as printed", r.err.find("refuses to run as printed") + 1), std::string::npos)
+      << r.err;
+  EXPECT_TRUE(first == 0 || r.err[first - 1] == '\n') << r.err;
+  EXPECT_TRUE(r.err.ends_with("pass --allow-destructive to allow it\n")) << r.err;
+  EXPECT_EQ(r.out.find("strata: error"), std::string::npos) << r.out;
+  EXPECT_TRUE(r.out.ends_with("\n")) << r.out;
+}
+
 TEST(DbDiffApply, RefusesADestructiveChangeWithoutAllowDestructive) {
   testing::TempDir dir;
   WriteShopSchema(dir, /*keep_note=*/false);
