@@ -22,6 +22,7 @@ forbid diff   'yaml/|sqlite/|migrate/|report/|cli/|yaml-cpp|sqlite3|CLI/' "the d
 forbid plan   'yaml/|sqlite/|migrate/|report/|cli/|yaml-cpp|sqlite3|CLI/' "a plan is dialect-neutral data"
 forbid dialect 'yaml/|sqlite/|migrate/|report/|cli/|yaml-cpp|sqlite3|CLI/' "the dialect interface names no dialect"
 forbid sqlite 'yaml/|migrate/|report/|cli/|yaml-cpp|CLI/'               "the dialect knows no YAML, runner or CLI"
+forbid postgres 'yaml/|sqlite/|migrate/|report/|cli/|yaml-cpp|sqlite3|CLI/' "the dialect knows no YAML, runner, CLI or other dialect"
 forbid migrate 'yaml/|sqlite/|report/|cli/|yaml-cpp|sqlite3|CLI/'       "the runner reaches a database through src/dialect/"
 forbid report 'yaml/|sqlite/|cli/|yaml-cpp|sqlite3|CLI/'               "reports render result values"
 [ $status -eq 0 ] && echo "layering ok"

@@ -13,6 +13,7 @@ struct Step {
   std::string comment;            // "rebuild: column type change cannot use ALTER TABLE"
   std::vector<std::string> sql;   // statements, without the trailing ';'
   bool destructive = false;       // can lose data that is in the database
+  bool outside_transaction = false;
 };
 
 // A condition on the data or the result. `sql` is a query that returns the

@@ -1,0 +1,54 @@
+// The PostgreSQL implementation of Connection, over one libpq session.
+//
+// Generated files (their first line is a "-- strata" header) are
+// self-contained: they hold their own BEGIN/COMMIT, version guards and
+// history row, and may end with steps that must run outside a transaction
+// (CREATE INDEX CONCURRENTLY) after COMMIT. The connection runs them
+// statement by statement, adding the checksum and duration to the history
+// row just before COMMIT. Hand-written files (no header) run inside a
+// transaction the connection opens, and the connection writes their
+// history row. Every file runs under a session advisory lock (kLockKey),
+// so concurrent runners apply each migration once.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "dialect/connection.h"
+#include "postgres/pg.h"
+#include "postgres/splitter.h"
+
+namespace strata::postgres {
+
+class PostgresConnection final : public Connection {
+ public:
+  // `target` is a libpq URL or conninfo string, passed to libpq unchanged.
+  static Result<std::unique_ptr<PostgresConnection>> Open(const std::string& target);
+
+  Result<std::vector<AppliedMigration>> ReadHistory() override;
+  Result<bool> IsEmpty() override;
+  Result<Schema> Inspect() override;
+  Result<ApplyOutcome> Apply(const ScriptRun& run) override;
+  Status ApplyAll(const std::vector<ScriptRun>& runs) override;
+  Status Validate(const ScriptRun& run) override;
+  Status RecordApplied(const ScriptRun& run) override;
+  // pg_dump --format=custom of the whole database into `destination`.
+  Status Backup(const std::string& destination) override;
+
+  PgSession& session() { return session_; }
+
+ private:
+  PostgresConnection(PgSession session, std::string target) : session_(std::move(session)), target_(std::move(target)) {}
+  Result<bool> IsRecorded(int64_t version);
+  Status Run(const ScriptRun& run, const std::vector<SqlStatement>& statements, bool inside_outer_transaction);
+  Status Lock();
+  void Unlock();
+
+  PgSession session_;
+  std::string target_;
+};
+
+// True for a generated file: it starts with a "-- strata " header line.
+bool IsGeneratedFile(std::string_view sql);
+
+}  // namespace strata::postgres
