@@ -454,8 +454,15 @@ struct Planner {
         Outside(fmt::format("drop index \"{}\" without blocking writes", x->index.name),
                 {"DROP INDEX CONCURRENTLY IF EXISTS " + Q(x->index.name)});
     for (const TableChange& c : m.changes)
-      if (auto* x = std::get_if<AddIndex>(&c))
+      if (auto* x = std::get_if<AddIndex>(&c)) {
+        if (x->index.unique && x->index.where.empty() &&
+            std::all_of(x->index.parts.begin(), x->index.parts.end(), [](const IndexPart& p) { return !p.column.empty(); })) {
+          std::vector<std::string> columns;
+          for (const IndexPart& p : x->index.parts) columns.push_back(p.column);
+          DuplicateCheck(t, columns, fmt::format("unique index \"{}\"", x->index.name));
+        }
         Outside(fmt::format("build index \"{}\" without blocking writes", x->index.name), BuildIndexConcurrently(t, x->index));
+      }
     (void)rewrites;
   }
 

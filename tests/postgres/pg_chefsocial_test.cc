@@ -216,3 +216,53 @@ TEST(PgSquawk, EveryGeneratedFilePassesTheLinter) {
 
 }  // namespace
 }  // namespace strata::testing
+
+namespace strata::testing {
+namespace {
+
+// A unique index whose concurrent build failed earlier (duplicates) left an
+// INVALID index; once the data is fixed, the migration drops it and builds
+// a valid one. Applying an already recorded file again runs its steps after
+// COMMIT again, which finishes them.
+TEST(PgConnection, AFailedConcurrentBuildLeavesNoInvalidIndexAfterTheRerun) {
+  STRATA_TEST_DATABASE(db);
+  LoadOutcome loaded = LoadFiles({{"schema/t.yaml", R"(tables:
+  - name: t
+    columns:
+      - {name: id, type: INTEGER, primary_key: true}
+      - {name: a, type: TEXT}
+    indexes:
+      - {name: idx_t_a, columns: [a], unique: true, since: after}
+)"}}, "project: scenario\ntags: [before, after]\n");
+  ASSERT_TRUE(loaded.schema) << ::testing::PrintToString(loaded.diagnostics);
+  const PgScripts scripts = MakePgScripts(loaded.schema->At(0), loaded.schema->At(1));
+  std::string err;
+  ASSERT_EQ(RunPsql(db->url(), scripts.create, &err), 0) << err;
+  ASSERT_EQ(RunPsql(db->url(), "INSERT INTO t VALUES (1, 'x'), (2, 'x'), (3, 'y');", &err), 0) << err;
+  EXPECT_NE(RunPsql(db->url(), "CREATE UNIQUE INDEX CONCURRENTLY idx_t_a ON t (a);", &err), 0);
+  ASSERT_EQ(PgQuery(db->url(), "SELECT count(*) FROM pg_index WHERE NOT indisvalid"), "1") << "the failed build left an INVALID index";
+
+  Result<std::unique_ptr<postgres::PostgresConnection>> conn = postgres::PostgresConnection::Open(db->url());
+  ASSERT_TRUE(conn.ok());
+  const ScriptRun run{"0020_after.up.sql", 20, "after", "after", true, scripts.up, Checksum(scripts.up)};
+  Result<ApplyOutcome> refused = (*conn)->Apply(run);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("offending rows: x"), std::string::npos) << refused.status().message();
+
+  ASSERT_EQ(RunPsql(db->url(), "DELETE FROM t WHERE id = 2;", &err), 0) << err;
+  Result<ApplyOutcome> applied = (*conn)->Apply(run);
+  ASSERT_TRUE(applied.ok()) << applied.status().message();
+  EXPECT_EQ(PgQuery(db->url(), "SELECT count(*) FROM pg_index WHERE NOT indisvalid"), "0");
+  EXPECT_EQ(PgQuery(db->url(), "SELECT indisunique FROM pg_index WHERE indexrelid = 'idx_t_a'::regclass"), "t");
+
+  // The steps after COMMIT did not finish (the index is gone): applying the
+  // recorded file again finishes them.
+  ASSERT_EQ(RunPsql(db->url(), "DROP INDEX idx_t_a;", &err), 0) << err;
+  Result<ApplyOutcome> again = (*conn)->Apply(run);
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  EXPECT_EQ(*again, ApplyOutcome::kAlreadyDone);
+  EXPECT_EQ(PgQuery(db->url(), "SELECT count(*) FROM pg_index WHERE indexrelid = 'idx_t_a'::regclass AND indisvalid"), "1");
+}
+
+}  // namespace
+}  // namespace strata::testing
