@@ -91,7 +91,7 @@ double RunStrata(Fixture& f, bool single_transaction) {
   const Clock::time_point start = Clock::now();
   MigrationFiles files = Must(ReadMigrationDir(f.migrations_dir), "read migrations");
   auto entries = Must(LoadMigrations(files, f.schema.project), "load migrations");
-  auto connection = Must(sqlite::SqliteConnection::Open(f.db, true), "open db");
+  auto connection = Must(sqlite::SqliteConnection::Open(f.db, {.create = true}), "open db");
   Runner runner(*connection, entries, f.schema.project, files);
   Must(runner.Up({.single_transaction = single_transaction}, [](const RunEvent&) {}), "strata up");
   return SecondsSince(start);

@@ -85,7 +85,7 @@ struct Fixture {
   }
 
   // The check strata builds for the foreign key of `child`.
-  std::vector<sqlite::IntegrityCheck> ChecksFor(const std::string& child) const {
+  std::vector<IntegrityCheck> ChecksFor(const std::string& child) const {
     Schema one{.tables = {*schema.FindTable("parents"), *schema.FindTable(child)}};
     return sqlite::BuildChecks(one);
   }
@@ -96,8 +96,8 @@ Fixture& GetFixture() {
   return fixture;
 }
 
-int64_t RunStrata(sqlite::Database& db, const std::vector<sqlite::IntegrityCheck>& checks) {
-  std::vector<sqlite::CheckResult> results = sqlite::RunChecks(db, checks, 10);
+int64_t RunStrata(sqlite::Database& db, const std::vector<IntegrityCheck>& checks) {
+  std::vector<CheckResult> results = sqlite::RunChecks(db, checks, 10);
   if (results.size() != 1 || !results[0].error.empty())
     Fail("check failed to run: " + (results.empty() ? "" : results[0].error));
   return results[0].offending_rows;
@@ -114,7 +114,7 @@ void BM_OrphanCheck(benchmark::State& state) {
   Fixture& f = GetFixture();
   const int which = static_cast<int>(state.range(0));
   const std::string child = which == 0 ? "child_plain" : which == 1 ? "child_indexed" : "child_code";
-  const std::vector<sqlite::IntegrityCheck> checks = f.ChecksFor(child);
+  const std::vector<IntegrityCheck> checks = f.ChecksFor(child);
   if (checks.size() != 1) Fail("expected one check for " + child);
   auto db = Must(sqlite::Database::Open(f.path, sqlite::Database::Mode::kReadOnly), "open db");
   Comparison comparison(which == 0 ? 0.5 : which == 1 ? 0.2 : 0);

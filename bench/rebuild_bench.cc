@@ -77,7 +77,7 @@ struct Fixture {
 
     // The template: tag v1 applied by the Runner, then the rows.
     {
-      auto connection = Must(sqlite::SqliteConnection::Open(template_db, true), "open template");
+      auto connection = Must(sqlite::SqliteConnection::Open(template_db, {.create = true}), "open template");
       MigrationFiles files = Must(ReadMigrationDir(migrations), "read migrations");
       auto entries = Must(LoadMigrations(files, schema.project), "load migrations");
       Runner runner(*connection, entries, schema.project, files);
@@ -116,7 +116,7 @@ double RunStrata(Fixture& f) {
   const Clock::time_point start = Clock::now();
   MigrationFiles files = Must(ReadMigrationDir(f.migrations), "read migrations");
   auto entries = Must(LoadMigrations(files, f.schema.project), "load migrations");
-  auto connection = Must(sqlite::SqliteConnection::Open(f.work_db, false), "open work db");
+  auto connection = Must(sqlite::SqliteConnection::Open(f.work_db), "open work db");
   Runner runner(*connection, entries, f.schema.project, files);
   Must(runner.Up({.allow_destructive = true}, [](const RunEvent&) {}), "strata up");
   return SecondsSince(start);

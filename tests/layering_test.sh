@@ -16,14 +16,21 @@ forbid() {  # folder, pattern of forbidden includes, reason
   fi
 }
 forbid base   'schema/|yaml/|sqlite/|report/|cli/|yaml-cpp|sqlite3|CLI/' "base includes nothing of strata's"
-forbid schema 'yaml/|sqlite/|report/|cli/|yaml-cpp|sqlite3|CLI/'      "the model is plain data"
-forbid yaml   'sqlite/|report/|cli/|sqlite3|CLI/'                      "the loader knows no database"
-forbid diff   'yaml/|sqlite/|migrate/|report/|cli/|yaml-cpp|sqlite3|CLI/' "the differ works on models only"
+forbid schema 'yaml/|dialect/|sqlite/|postgres/|report/|cli/|yaml-cpp|sqlite3|libpq|CLI/' "the model is plain data"
+forbid yaml   'dialect/|sqlite/|postgres/|report/|cli/|sqlite3|libpq|CLI/'           "the loader knows no database"
+forbid diff   'yaml/|dialect/|sqlite/|postgres/|migrate/|report/|cli/|yaml-cpp|sqlite3|libpq|CLI/' "the differ works on models only"
 forbid plan   'yaml/|sqlite/|migrate/|report/|cli/|yaml-cpp|sqlite3|CLI/' "a plan is dialect-neutral data"
 forbid dialect 'yaml/|sqlite/|migrate/|report/|cli/|yaml-cpp|sqlite3|CLI/' "the dialect interface names no dialect"
 forbid sqlite 'yaml/|migrate/|report/|cli/|yaml-cpp|CLI/'               "the dialect knows no YAML, runner or CLI"
 forbid postgres 'yaml/|sqlite/|migrate/|report/|cli/|yaml-cpp|sqlite3|CLI/' "the dialect knows no YAML, runner, CLI or other dialect"
-forbid migrate 'yaml/|sqlite/|report/|cli/|yaml-cpp|sqlite3|CLI/'       "the runner reaches a database through src/dialect/"
-forbid report 'yaml/|sqlite/|cli/|yaml-cpp|sqlite3|CLI/'               "reports render result values"
+forbid migrate 'yaml/|sqlite/|postgres/|report/|cli/|yaml-cpp|sqlite3|libpq|CLI/'       "the runner reaches a database through src/dialect/"
+forbid report 'yaml/|sqlite/|postgres/|cli/|yaml-cpp|sqlite3|libpq|CLI/' "reports render result values"
+# The CLI holds a Connection; only the registration file names a dialect.
+hits=$(grep -rlE '^#include [<"](sqlite/|postgres/|sqlite3|libpq)' "$src/cli" 2>/dev/null | grep -v '/cli/dialects.cc$')
+if [ -n "$hits" ]; then
+  echo "layering violation in src/cli (only src/cli/dialects.cc may name a dialect):"
+  echo "$hits"
+  status=1
+fi
 [ $status -eq 0 ] && echo "layering ok"
 exit $status

@@ -130,4 +130,24 @@ std::string OneLine(std::string_view text) {
   return out;
 }
 
+std::string RedactedTarget(std::string_view target) {
+  std::string out(target);
+  const size_t scheme = out.find("://");
+  if (scheme != std::string::npos) {
+    const size_t start = scheme + 3;
+    const size_t at = out.find('@', start);
+    const size_t slash = out.find('/', start);
+    if (at != std::string::npos && (slash == std::string::npos || at < slash)) {
+      const size_t colon = out.find(':', start);
+      if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
+    }
+  }
+  for (size_t at = out.find("password="); at != std::string::npos; at = out.find("password=", at + 1)) {
+    const size_t value = at + 9;
+    const size_t end = out.find_first_of("& ", value);
+    out.replace(value, (end == std::string::npos ? out.size() : end) - value, "***");
+  }
+  return out;
+}
+
 }  // namespace strata

@@ -35,13 +35,13 @@ void SetupApply(CLI::App& app, Context& ctx) {
       return;
     }
     const bool existed = PathExists(ctx.options.db);
-    Result<std::unique_ptr<sqlite::SqliteConnection>> connection = sqlite::SqliteConnection::Open(ctx.options.db, true);
+    Result<std::unique_ptr<Connection>> connection = OpenTarget(ctx.options.db, {.create = true});
     if (!connection.ok()) {
       PrintError(connection.status().message());
       ctx.exit_code = ExitCodeFor(connection.status());
       return;
     }
-    sqlite::SqliteConnection& db = **connection;
+    Connection& db = **connection;
     Result<std::vector<AppliedMigration>> history = db.ReadHistory();
     if (!history.ok()) {
       PrintError(history.status().message());

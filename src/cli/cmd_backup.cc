@@ -7,7 +7,7 @@
 #include "cli/commands.h"
 #include "cli/exit_code.h"
 #include "cli/run_context.h"
-#include "sqlite/connection.h"
+#include "cli/dialects.h"
 
 namespace strata::cli {
 
@@ -21,8 +21,9 @@ void SetupBackup(CLI::App& app, Context& ctx) {
       ctx.exit_code = kUsage;
       return;
     }
+    Result<std::unique_ptr<Connection>> db = OpenTarget(ctx.options.db, {});
     Result<std::string> target = NextBackupPath(ctx.options.db);
-    Status s = target.ok() ? sqlite::BackupToNewFile(ctx.options.db, *target) : target.status();
+    Status s = !db.ok() ? db.status() : target.ok() ? (*db)->Backup(*target) : target.status();
     if (!s.ok()) {
       PrintError(s.message());
       ctx.exit_code = ExitCodeFor(s);
@@ -37,7 +38,8 @@ void SetupBackup(CLI::App& app, Context& ctx) {
   AddDbOption(*restore, ctx.options);
   restore->add_option("--from", ctx.backup_file, "backup file to restore")->required()->check(CLI::ExistingFile);
   restore->callback([&ctx] {
-    Status s = sqlite::CopyDatabase(ctx.backup_file, ctx.options.db);
+    Result<std::unique_ptr<Connection>> db = OpenTarget(ctx.options.db, {.create = true});
+    Status s = db.ok() ? (*db)->Restore(ctx.backup_file) : db.status();
     if (!s.ok()) {
       PrintError(s.message());
       ctx.exit_code = ExitCodeFor(s);

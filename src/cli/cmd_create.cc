@@ -6,8 +6,7 @@
 #include "base/file_io.h"
 #include "cli/commands.h"
 #include "cli/exit_code.h"
-#include "sqlite/create.h"
-#include "sqlite/database.h"
+#include "cli/dialects.h"
 
 namespace strata::cli {
 
@@ -32,8 +31,8 @@ void SetupCreate(CLI::App& app, Context& ctx) {
     const bool existed = PathExists(o.db);
     Status status;
     {
-      Result<sqlite::Database> db = sqlite::Database::Open(o.db);
-      status = db.ok() ? sqlite::CreateSchema(*db, schema->At(*index)) : db.status();
+      Result<std::unique_ptr<Connection>> db = OpenTarget(o.db, {.create = true});
+      status = db.ok() ? (*db)->CreateSchema(schema->At(*index)) : db.status();
     }
     if (!status.ok()) {
       // Leave no empty file behind for a database this run created.

@@ -5,7 +5,7 @@
 #include "cli/commands.h"
 #include "cli/exit_code.h"
 #include "cli/run_context.h"
-#include "sqlite/explain.h"
+#include "report/explain_report.h"
 
 namespace strata::cli {
 
@@ -18,7 +18,7 @@ void SetupExplain(CLI::App& app, Context& ctx) {
     const std::unique_ptr<RunContext>& run = at->run;
     const int tag = at->tag;
     const Schema schema = run->schema.At(tag);
-    Result<sqlite::ExplainReport> report = sqlite::Explain(run->connection->database(), schema);
+    Result<ExplainReport> report = run->connection->Explain(schema);
     if (!report.ok()) {
       PrintError(report.status().message());
       ctx.exit_code = ExitCodeFor(report.status());
@@ -26,9 +26,9 @@ void SetupExplain(CLI::App& app, Context& ctx) {
     }
     const std::string& tag_name = at->tag_name();
     if (ctx.options.format == Format::kJson) {
-      std::cout << sqlite::RenderExplainJson(*report, tag_name) << "\n";
+      std::cout << report::ExplainJson(*report, tag_name) << "\n";
     } else {
-      std::cout << sqlite::RenderExplainText(*report);
+      std::cout << report::ExplainText(*report);
       std::cout << fmt::format("{}: index plans at tag \"{}\": {}\n", ctx.options.db, tag_name,
                                report->failed() ? "FAILED" : "ok");
     }

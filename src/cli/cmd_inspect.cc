@@ -5,6 +5,7 @@
 
 #include "base/file_io.h"
 #include "cli/commands.h"
+#include "cli/dialects.h"
 #include "cli/exit_code.h"
 #include "yaml/loader.h"
 #include "yaml/writer.h"
@@ -18,12 +19,12 @@ void SetupInspect(CLI::App& app, Context& ctx) {
   cmd->add_option("--tag", ctx.tag, "the tag the database is at (default: baseline)");
   cmd->callback([&ctx] {
     const std::string& path = ctx.options.db;
-    if (!PathExists(path)) {
+    if (DialectOfTarget(path) == "sqlite" && !PathExists(path)) {
       PrintError(fmt::format("{}: no such database file", path));
       ctx.exit_code = kUsage;
       return;
     }
-    Result<Schema> schema = InspectFile(path);
+    Result<Schema> schema = InspectTarget(path);
     if (!schema.ok()) {
       PrintError(fmt::format("{}: {}", path, schema.status().message()));
       ctx.exit_code = ExitCodeFor(schema.status());

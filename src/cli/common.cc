@@ -10,9 +10,6 @@
 #include "base/strings.h"
 #include "cli/dialects.h"
 #include "report/diagnostics_report.h"
-#include "sqlite/database.h"
-#include "sqlite/inspect.h"
-#include "sqlite/script.h"
 #include "yaml/loader.h"
 
 namespace strata::cli {
@@ -98,12 +95,12 @@ std::optional<int> ResolveTagOrReport(const VersionedSchema& schema, const std::
   return std::nullopt;
 }
 
-Result<Schema> InspectFile(const std::string& path) {
-  Result<sqlite::Database> db = sqlite::Database::Open(path, sqlite::Database::Mode::kReadOnly);
-  if (!db.ok()) return db.status();
-  if (db->recovered_hot_journal())
-    std::cerr << fmt::format("strata: {}: rolled back the changes of a write that was interrupted\n", path);
-  return sqlite::InspectSchema(*db, {std::string(sqlite::kHistoryTable)});
+Result<Schema> InspectTarget(const std::string& target) {
+  Result<std::unique_ptr<Connection>> connection = OpenTarget(target, {.read_only = true});
+  if (!connection.ok()) return connection.status();
+  for (const std::string& notice : (*connection)->notices())
+    std::cerr << fmt::format("strata: {}: {}\n", RedactedTarget(target), notice);
+  return (*connection)->Inspect();
 }
 
 std::optional<SchemaSide> LoadSchemaSide(const std::string& path, Format format, const std::string& tag) {
@@ -122,11 +119,11 @@ std::optional<SchemaSide> LoadSchemaSide(const std::string& path, Format format,
     side.project = schema->project;
     return side;
   }
-  if (!std::filesystem::is_regular_file(path, error)) {
+  if (DialectOfTarget(path) == "sqlite" && !std::filesystem::is_regular_file(path, error)) {
     PrintError(fmt::format("\"{}\" is neither a schema folder nor a database file", path));
     return std::nullopt;
   }
-  Result<Schema> schema = InspectFile(path);
+  Result<Schema> schema = InspectTarget(path);
   if (!schema.ok()) {
     PrintError(schema.status().message());
     return std::nullopt;

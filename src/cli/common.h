@@ -53,9 +53,9 @@ struct SchemaSide {
   Project project;  // a schema folder's own; a database file's is the default (sqlite)
 };
 // `tag` picks a schema folder's tag (default: its last).
-// The schema of the database file at `path`, opened read-only (after
+// The schema of the database `target` names, opened read-only (after
 // rolling back an interrupted write, which it says on stderr).
-Result<Schema> InspectFile(const std::string& path);
+Result<Schema> InspectTarget(const std::string& target);
 
 std::optional<SchemaSide> LoadSchemaSide(const std::string& path, Format format, const std::string& tag = "");
 

@@ -1,5 +1,8 @@
 #include "cli/dialects.h"
 
+#include <fmt/format.h>
+
+#include "base/strings.h"
 #include "postgres/postgres_dialect.h"
 #include "sqlite/sqlite_dialect.h"
 
@@ -9,6 +12,19 @@ std::unique_ptr<Dialect> MakeDialect(std::string_view name) {
   if (name == "sqlite") return sqlite::MakeDialect();
   if (name == "postgres") return postgres::MakeDialect();
   return nullptr;
+}
+
+std::string_view DialectOfTarget(std::string_view target) {
+  return target.starts_with("postgres://") || target.starts_with("postgresql://") ? "postgres" : "sqlite";
+}
+
+Result<std::unique_ptr<Connection>> OpenTarget(const std::string& target, const OpenOptions& options) {
+  const std::string_view name = DialectOfTarget(target);
+  const std::unique_ptr<Dialect> dialect = MakeDialect(name);
+  if (!dialect)
+    return Status::Error(StatusCode::kNotSupported, fmt::format("{}: this strata was built without the {} dialect",
+                                                                RedactedTarget(target), name));
+  return dialect->Open(target, options);
 }
 
 }  // namespace strata::cli

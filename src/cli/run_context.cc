@@ -49,15 +49,10 @@ std::unique_ptr<RunContext> OpenRunContext(const CommonOptions& o, bool create, 
     return nullptr;
   }
   ctx.migrations = std::move(migrations.value());
-  if (!create && !PathExists(o.db)) {
-    PrintError(fmt::format("database \"{}\" not found", o.db));
-    exit_code = kUsage;
-    return nullptr;
-  }
-  Result<std::unique_ptr<sqlite::SqliteConnection>> connection = sqlite::SqliteConnection::Open(o.db, create);
+  Result<std::unique_ptr<Connection>> connection = OpenTarget(o.db, {.create = create});
   if (!connection.ok()) {
     PrintError(connection.status().message());
-    exit_code = kFindings;
+    exit_code = ExitCodeFor(connection.status());
     return nullptr;
   }
   ctx.connection = std::move(connection.value());
@@ -128,9 +123,9 @@ void PrintEvent(const RunEvent& e) {
   }
 }
 
-void EnableProgress(sqlite::SqliteConnection& connection) {
+void EnableProgress(Connection& connection) {
   if (!isatty(STDERR_FILENO)) return;
-  connection.set_progress([](const sqlite::Progress& p) {
+  connection.set_progress([](const Progress& p) {
     if (p.seconds < 1.0) return;
     if (p.rows_total > 0 && p.rows_done > 0) {
       const double done = static_cast<double>(p.rows_done) / static_cast<double>(p.rows_total);

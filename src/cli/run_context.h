@@ -10,7 +10,7 @@
 #include "cli/common.h"
 #include "diff/drift.h"
 #include "migrate/runner.h"
-#include "sqlite/connection.h"
+#include "dialect/connection.h"
 
 namespace strata::cli {
 
@@ -18,7 +18,7 @@ struct RunContext {
   VersionedSchema schema;
   MigrationFiles files;
   std::vector<MigrationEntry> migrations;
-  std::unique_ptr<sqlite::SqliteConnection> connection;
+  std::unique_ptr<Connection> connection;
   std::unique_ptr<Runner> runner;
 };
 
@@ -43,7 +43,7 @@ void PruneBackups(const std::string& db, int keep);
 void PrintEvent(const RunEvent& e);
 
 // A progress line on a terminal for statements that run long.
-void EnableProgress(sqlite::SqliteConnection& connection);
+void EnableProgress(Connection& connection);
 
 // How `live` differs from the schema of `tag`, one finding per object, as
 // the project's dialect compares them; tables the project ignores are left out.

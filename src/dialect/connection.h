@@ -1,6 +1,9 @@
-// What the runner needs from a database, whatever its dialect: the history
-// of applied migrations, running one migration file atomically, backups and
-// introspection. Implementations own their handles; not thread-safe.
+// A database, whatever its dialect: what the runner needs (the history of
+// applied migrations, running one migration file atomically, backups) and
+// what the other verbs ask of it (introspection, creating a schema, the
+// integrity checks, index plans). A Dialect opens one; callers hold it as a
+// Connection and never name a dialect's class. Implementations own their
+// handles; not thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +13,8 @@
 #include <vector>
 
 #include "base/status.h"
+#include "dialect/index_plan.h"
+#include "dialect/integrity.h"
 #include "schema/table.h"
 
 namespace strata {
@@ -38,6 +43,26 @@ struct ScriptRun {
 };
 
 enum class ApplyOutcome { kApplied, kAlreadyDone };
+
+struct OpenOptions {
+  bool create = false;     // create the database when it does not exist
+  bool read_only = false;  // inspect and diff: never write
+  int busy_timeout_ms = 60000;  // how long to wait for another writer
+};
+
+// Where a long statement is. `rows_total` is known when the dialect can
+// count what a statement copies (a rebuild's INSERT ... SELECT) and 0
+// otherwise; `rows_done` is an estimate.
+struct Progress {
+  const std::string& file;
+  const std::string& statement;
+  double seconds = 0;
+  int64_t rows_done = 0;
+  int64_t rows_total = 0;
+};
+
+// Called every so often while a statement runs.
+using ProgressCallback = std::function<void(const Progress&)>;
 
 class Connection {
  public:
@@ -68,8 +93,30 @@ class Connection {
   // already has that schema).
   virtual Status RecordApplied(const ScriptRun& run) = 0;
 
-  // A consistent copy of the whole database, taken online.
+  // A consistent copy of the whole database, taken online, written to the
+  // new file `destination` atomically (never a partial backup).
   virtual Status Backup(const std::string& destination) = 0;
+  // Replaces the database's content with the backup at `source`.
+  virtual Status Restore(const std::string& source) = 0;
+
+  // Creates `schema` in an empty database in one transaction; refuses
+  // (kInvalidInput, changing nothing) when the database holds tables.
+  virtual Status CreateSchema(const Schema& schema) = 0;
+
+  // The integrity checks `schema` implies (the dialect's own check of the
+  // database first, then an orphan check per foreign key and the declared
+  // data checks), run, with up to `max_samples` offending keys each.
+  virtual std::vector<CheckResult> RunChecks(const Schema& schema, int max_samples) = 0;
+
+  // The index plans of the schema's declared queries on this database, and
+  // its missing and redundant indexes. Only reads.
+  virtual Result<ExplainReport> Explain(const Schema& schema) = 0;
+
+  virtual void set_progress(ProgressCallback callback) = 0;
+
+  // What opening found and did that the user should hear of (for example
+  // an interrupted write rolled back), one sentence each.
+  virtual std::vector<std::string> notices() const { return {}; }
 };
 
 }  // namespace strata

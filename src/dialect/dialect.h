@@ -1,6 +1,7 @@
-// What a database dialect provides to the dialect-neutral layers (the
-// generator, later the runner and the checks). A new dialect is a folder
-// implementing this interface plus one line in cli/dialects.cc.
+// A database dialect as a driver: it opens connections (which inspect, run
+// migrations, checks and index plans), normalises a schema to what its
+// databases can show, plans and renders migrations. A new dialect is a
+// folder implementing this interface plus one line in cli/dialects.cc.
 #pragma once
 
 #include <cstdint>
@@ -9,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "base/status.h"
+#include "dialect/connection.h"
 #include "diff/change.h"
 #include "diff/differ.h"
 #include "plan/plan.h"
@@ -48,6 +51,10 @@ class Dialect {
  public:
   virtual ~Dialect() = default;
   virtual std::string_view name() const = 0;
+
+  // Opens the database `target` names (a file, a URL), failing with a
+  // message that names it.
+  virtual Result<std::unique_ptr<Connection>> Open(const std::string& target, const OpenOptions& options) const = 0;
 
   // The schema reduced to what inspecting a database of this dialect can
   // show, so that a declared schema and an inspected one compare equal when

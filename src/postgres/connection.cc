@@ -5,12 +5,15 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <thread>
 
 #include <fmt/format.h>
 
 #include "base/strings.h"
+#include "diff/differ.h"
 #include "postgres/history.h"
+#include "postgres/planner.h"
 
 extern char** environ;
 
@@ -60,9 +63,11 @@ std::string TransactionObstacle(const SqlStatement& s) {
 
 bool IsGeneratedFile(std::string_view sql) { return sql.starts_with("-- strata "); }
 
-Result<std::unique_ptr<PostgresConnection>> PostgresConnection::Open(const std::string& target) {
+Result<std::unique_ptr<PostgresConnection>> PostgresConnection::Open(const std::string& target, const OpenOptions& options) {
   Result<PgSession> session = PgSession::Connect(target);
   if (!session.ok()) return session.status();
+  if (options.read_only)
+    if (Status s = session->Exec("SET default_transaction_read_only = on"); !s.ok()) return s;
   return std::unique_ptr<PostgresConnection>(new PostgresConnection(std::move(session.value()), target));
 }
 
@@ -270,19 +275,71 @@ Status PostgresConnection::RecordApplied(const ScriptRun& run) {
       run.version, QuoteLiteral(run.name), QuoteLiteral(run.tag), QuoteLiteral(run.checksum)));
 }
 
-Status PostgresConnection::Backup(const std::string& destination) {
-  // pg_dump reads the same target; libpq's PG* variables and .pgpass apply.
-  std::vector<std::string> args = {"pg_dump", "--format=custom", "--file=" + destination, "--dbname=" + target_};
+namespace {
+
+// Runs a PostgreSQL client program without a shell; true when it exits 0.
+bool RunClient(std::vector<std::string> args) {
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
   pid_t pid = 0;
-  if (posix_spawnp(&pid, "pg_dump", nullptr, nullptr, argv.data(), environ) != 0)
-    return Status::IOError("cannot run pg_dump (install postgresql-client-15)");
+  if (posix_spawnp(&pid, argv[0], nullptr, nullptr, argv.data(), environ) != 0) return false;
   int status = 0;
-  if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+  return waitpid(pid, &status, 0) >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+}  // namespace
+
+Status PostgresConnection::Backup(const std::string& destination) {
+  // pg_dump reads the same target; libpq's PG* variables and .pgpass apply.
+  // Written under a temporary name and renamed: never a partial backup.
+  std::error_code error;
+  if (std::filesystem::exists(destination, error))
+    return Status::IOError(fmt::format("backup \"{}\" already exists", destination));
+  const std::string partial = destination + ".partial";
+  if (!RunClient({"pg_dump", "--format=custom", "--file=" + partial, "--dbname=" + target_})) {
+    std::filesystem::remove(partial, error);
     return Status::IOError(fmt::format("pg_dump of {} into {} failed", session_.redacted_target(), destination));
+  }
+  std::filesystem::rename(partial, destination, error);
+  if (error) return Status::IOError(fmt::format("cannot rename {}: {}", partial, error.message()));
   return Status::Ok();
+}
+
+Status PostgresConnection::Restore(const std::string& source) {
+  if (!RunClient({"pg_restore", "--clean", "--if-exists", "--single-transaction", "--no-owner", "--dbname=" + target_, source}))
+    return Status::IOError(fmt::format("pg_restore of {} into {} failed; nothing was restored", source,
+                                       session_.redacted_target()));
+  return Status::Ok();
+}
+
+Status PostgresConnection::CreateSchema(const Schema& schema) {
+  Result<bool> empty = IsEmpty();
+  if (!empty.ok()) return empty.status();
+  if (!*empty)
+    return Status::InvalidInput(fmt::format("{} already holds tables; create needs an empty database", session_.redacted_target()));
+  const Schema nothing;
+  const Plan plan = PlanChanges(nothing, schema, Diff(nothing, schema), {});
+  if (Status s = session_.Exec("BEGIN"); !s.ok()) return s;
+  for (const Step& step : plan.steps)
+    for (const std::string& sql : step.sql)
+      if (Status s = session_.Exec(sql); !s.ok()) {
+        (void)session_.Exec("ROLLBACK");
+        return Status::Error(s.code(), fmt::format("{}\n  statement: {}", s.message(), Excerpt(sql)));
+      }
+  return session_.Exec("COMMIT");
+}
+
+std::vector<CheckResult> PostgresConnection::RunChecks(const Schema&, int) {
+  CheckResult r;
+  r.check.name = "postgres";
+  r.check.description = "integrity checks";
+  r.error = "integrity checks are not yet on PostgreSQL";
+  return {r};
+}
+
+Result<ExplainReport> PostgresConnection::Explain(const Schema&) {
+  return Status::Error(StatusCode::kNotSupported, "index plans (explain) are not yet on PostgreSQL");
 }
 
 }  // namespace strata::postgres

@@ -23,7 +23,9 @@ namespace strata::postgres {
 class PostgresConnection final : public Connection {
  public:
   // `target` is a libpq URL or conninfo string, passed to libpq unchanged.
-  static Result<std::unique_ptr<PostgresConnection>> Open(const std::string& target);
+  // With `options.read_only`, every transaction of the session is read-only.
+  // The database itself must exist (`options.create` cannot create one).
+  static Result<std::unique_ptr<PostgresConnection>> Open(const std::string& target, const OpenOptions& options = {});
 
   Result<std::vector<AppliedMigration>> ReadHistory() override;
   Result<bool> IsEmpty() override;
@@ -34,6 +36,15 @@ class PostgresConnection final : public Connection {
   Status RecordApplied(const ScriptRun& run) override;
   // pg_dump --format=custom of the whole database into `destination`.
   Status Backup(const std::string& destination) override;
+  // pg_restore --clean --if-exists --single-transaction of such a dump.
+  Status Restore(const std::string& source) override;
+  Status CreateSchema(const Schema& schema) override;
+  // Not yet on PostgreSQL: one result saying so.
+  std::vector<CheckResult> RunChecks(const Schema& schema, int max_samples) override;
+  // Not yet on PostgreSQL: an error saying so.
+  Result<ExplainReport> Explain(const Schema& schema) override;
+  // Progress is not reported on PostgreSQL yet; the callback is kept.
+  void set_progress(ProgressCallback callback) override { progress_ = std::move(callback); }
 
   PgSession& session() { return session_; }
 
@@ -46,6 +57,7 @@ class PostgresConnection final : public Connection {
 
   PgSession session_;
   std::string target_;
+  ProgressCallback progress_;
 };
 
 // True for a generated file: it starts with a "-- strata " header line.

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "base/strings.h"
+#include "postgres/connection.h"
 #include "postgres/history.h"
 #include "postgres/planner.h"
 #include "postgres/script.h"
@@ -16,6 +17,12 @@ namespace {
 class PostgresDialect final : public Dialect {
  public:
   std::string_view name() const override { return "postgres"; }
+
+  Result<std::unique_ptr<Connection>> Open(const std::string& target, const OpenOptions& options) const override {
+    Result<std::unique_ptr<PostgresConnection>> c = PostgresConnection::Open(target, options);
+    if (!c.ok()) return c.status();
+    return std::unique_ptr<Connection>(std::move(c.value()));
+  }
 
   // What PostgreSQL keeps of a schema: no SQLite table options.
   Schema Normalize(const Schema& schema) const override {

@@ -111,7 +111,7 @@ std::string RenderChecksFile(const std::vector<IntegrityCheck>& checks, std::str
 std::vector<CheckResult> RunChecks(Database& db, const std::vector<IntegrityCheck>& checks, int max_samples) {
   std::vector<CheckResult> results;
   for (const IntegrityCheck& c : checks) {
-    CheckResult r{&c, 0, {}, {}};
+    CheckResult r{c, 0, {}, {}};
     Result<Statement> stmt = db.Prepare(c.sql);
     if (!stmt.ok()) {
       r.error = stmt.status().message();

@@ -9,6 +9,9 @@
 
 #include "base/file_io.h"
 #include "base/strings.h"
+#include "sqlite/checks.h"
+#include "sqlite/create.h"
+#include "sqlite/explain.h"
 #include "sqlite/inspect.h"
 #include "sqlite/script.h"
 #include "sqlite/sql_lexer.h"
@@ -192,22 +195,25 @@ std::vector<ScriptStatement> SplitStatements(const std::string& script) {
   return out;
 }
 
-Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(const std::string& path, bool create,
-                                                                 int busy_timeout_ms) {
-  Result<Database> db = Database::Open(path, create ? Database::Mode::kReadWriteCreate : Database::Mode::kReadWrite);
+Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(const std::string& path, const OpenOptions& options) {
+  if (!options.create && path != ":memory:" && !PathExists(path))
+    return Status::Error(StatusCode::kNotFound, fmt::format("database \"{}\" not found", path));
+  Result<Database> db = Database::Open(path, options.read_only ? Database::Mode::kReadOnly
+                                             : options.create  ? Database::Mode::kReadWriteCreate
+                                                               : Database::Mode::kReadWrite);
   if (!db.ok()) return db.status();
-  sqlite3_busy_timeout(db->handle(), busy_timeout_ms);
+  sqlite3_busy_timeout(db->handle(), options.busy_timeout_ms);
   // Reading the schema fails fast on a file that is not a database.
   if (Result<int64_t> n = db->QueryInt("SELECT count(*) FROM sqlite_schema"); !n.ok())
     return n.status().WithContext(path);
   Result<std::string> journal = db->QueryString("PRAGMA journal_mode");
   // An in-memory database (`plan` of a file that does not exist yet) is
   // journalled in memory and never migrated for real.
-  if (journal.ok() && path != ":memory:" && (*journal == "off" || *journal == "memory"))
+  if (journal.ok() && !options.read_only && path != ":memory:" && (*journal == "off" || *journal == "memory"))
     return Status::Error(StatusCode::kNotSupported,
                          fmt::format("{}: journal_mode is {}; a failed migration could not be rolled back", path,
                                      *journal));
-  return std::unique_ptr<SqliteConnection>(new SqliteConnection(std::move(db.value())));
+  return std::make_unique<SqliteConnection>(std::move(db.value()));
 }
 
 Result<std::vector<AppliedMigration>> SqliteConnection::ReadHistory() {
@@ -430,5 +436,22 @@ Status BackupToNewFile(const std::string& source, const std::string& destination
 }
 
 Status SqliteConnection::Backup(const std::string& destination) { return BackupToNewFile(db_.path(), destination); }
+
+Status SqliteConnection::Restore(const std::string& source) { return CopyDatabase(source, db_.path()); }
+
+Status SqliteConnection::CreateSchema(const Schema& schema) { return sqlite::CreateSchema(db_, schema); }
+
+std::vector<CheckResult> SqliteConnection::RunChecks(const Schema& schema, int max_samples) {
+  std::vector<IntegrityCheck> checks = BuildChecks(schema);
+  checks.insert(checks.begin(), FileStructureCheck());
+  return sqlite::RunChecks(db_, checks, max_samples);
+}
+
+Result<ExplainReport> SqliteConnection::Explain(const Schema& schema) { return sqlite::Explain(db_, schema); }
+
+std::vector<std::string> SqliteConnection::notices() const {
+  if (!db_.recovered_hot_journal()) return {};
+  return {"rolled back the changes of a write that was interrupted"};
+}
 
 }  // namespace strata::sqlite

@@ -14,26 +14,11 @@
 
 namespace strata::sqlite {
 
-// Where a long statement is. `rows_total` is known for a copy
-// (`INSERT INTO ... SELECT ... FROM t`, the heart of a rebuild) and 0
-// otherwise; `rows_done` is estimated from the statement's virtual machine
-// steps and the steps one row takes in its plan.
-struct Progress {
-  const std::string& file;
-  const std::string& statement;
-  double seconds = 0;
-  int64_t rows_done = 0;
-  int64_t rows_total = 0;
-};
-
-// Called about every 100,000 virtual machine steps of a running statement.
-using ProgressCallback = std::function<void(const Progress&)>;
-
 class SqliteConnection final : public Connection {
  public:
-  // Opens (creating when `create`) the file; fails on a non-SQLite file.
-  static Result<std::unique_ptr<SqliteConnection>> Open(const std::string& path, bool create,
-                                                        int busy_timeout_ms = 60000);
+  // Opens the file; fails on a non-SQLite file, and (unless read-only) on
+  // one whose journal could not roll a failed migration back.
+  static Result<std::unique_ptr<SqliteConnection>> Open(const std::string& path, const OpenOptions& options = {});
 
   Result<std::vector<AppliedMigration>> ReadHistory() override;
   Result<bool> IsEmpty() override;
@@ -43,12 +28,17 @@ class SqliteConnection final : public Connection {
   Status Validate(const ScriptRun& run) override;
   Status RecordApplied(const ScriptRun& run) override;
   Status Backup(const std::string& destination) override;
+  Status Restore(const std::string& source) override;
+  Status CreateSchema(const Schema& schema) override;
+  std::vector<CheckResult> RunChecks(const Schema& schema, int max_samples) override;
+  Result<ExplainReport> Explain(const Schema& schema) override;
+  void set_progress(ProgressCallback callback) override { progress_ = std::move(callback); }
+  std::vector<std::string> notices() const override;
 
-  void set_progress(ProgressCallback callback) { progress_ = std::move(callback); }
   Database& database() { return db_; }
+  explicit SqliteConnection(Database db) : db_(std::move(db)) {}
 
  private:
-  explicit SqliteConnection(Database db) : db_(std::move(db)) {}
   Result<bool> HasHistoryTable();
   Result<bool> IsRecorded(int64_t version);
   Status RunStatements(const ScriptRun& run, bool inside_outer_transaction, bool* already_done);

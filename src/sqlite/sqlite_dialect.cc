@@ -21,6 +21,12 @@ class SqliteDialect final : public Dialect {
  public:
   std::string_view name() const override { return "sqlite"; }
 
+  Result<std::unique_ptr<Connection>> Open(const std::string& target, const OpenOptions& options) const override {
+    Result<std::unique_ptr<SqliteConnection>> connection = SqliteConnection::Open(target, options);
+    if (!connection.ok()) return connection.status();
+    return std::unique_ptr<Connection>(std::move(connection.value()));
+  }
+
   Schema Normalize(const Schema& schema) const override { return AsInspected(schema); }
 
   DiffOptions DiffRules() const override { return {.same_sql = SameSql}; }

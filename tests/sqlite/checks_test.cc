@@ -22,8 +22,6 @@
 namespace strata {
 namespace {
 
-using sqlite::CheckResult;
-using sqlite::IntegrityCheck;
 
 bool IsIntegerType(const std::string& type) { return type.find("INT") != std::string::npos; }
 
@@ -53,7 +51,7 @@ std::vector<std::string> Sorted(std::vector<std::string> v) {
 
 const CheckResult* Find(const std::vector<CheckResult>& results, const std::string& name) {
   for (const CheckResult& r : results)
-    if (r.check->name == name) return &r;
+    if (r.check.name == name) return &r;
   return nullptr;
 }
 
@@ -88,8 +86,8 @@ TEST(OrphanChecks, EveryChefSocialForeignKeyReportsExactlyThePlantedOrphans) {
 
   std::vector<IntegrityCheck> checks = sqlite::BuildChecks(schema);
   for (const CheckResult& r : sqlite::RunChecks(*db, checks, 10))
-    if (r.check->kind == IntegrityCheck::Kind::kOrphans) {
-      EXPECT_TRUE(r.passed()) << r.check->name << " on healthy data: " << r.offending_rows << " " << r.error;
+    if (r.check.kind == IntegrityCheck::Kind::kOrphans) {
+      EXPECT_TRUE(r.passed()) << r.check.name << " on healthy data: " << r.offending_rows << " " << r.error;
     }
 
   // Foreign key number k gets k % 3 + 1 orphans, each with its own missing
@@ -214,7 +212,7 @@ TEST_F(CraftedOrphans, SelfReferenceAndUniqueParentColumn) {
   EXPECT_EQ(Sorted(by_key->samples), (std::vector<std::string>{"'1'", "'teams'"}));
   EXPECT_EQ(self->offending_rows, 2);
   EXPECT_EQ(Sorted(self->samples), (std::vector<std::string>{"40", "41"}));
-  EXPECT_FALSE(by_key->check->child_indexed);
+  EXPECT_FALSE(by_key->check.child_indexed);
 }
 
 TEST_F(CraftedOrphans, KeysMatchWithTheParentsCollation) {

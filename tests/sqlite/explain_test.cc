@@ -10,6 +10,7 @@
 #include "schema/versioned.h"
 #include "sqlite/create.h"
 #include "sqlite/database.h"
+#include "report/explain_report.h"
 #include "sqlite/explain.h"
 #include "sqlite/inspect.h"
 #include "test_util.h"
@@ -18,10 +19,6 @@
 namespace strata {
 namespace {
 
-using sqlite::ExplainReport;
-using sqlite::MissingIndex;
-using sqlite::PlanStep;
-using sqlite::RedundantIndex;
 using Kind = PlanStep::Kind;
 
 // A database file built from `ddl` in a temporary folder.
@@ -183,7 +180,7 @@ TEST(ExplainMissing, ScanOfALargeTableFailsAndTheSuggestionRemovesIt) {
   // Following the advice makes the check pass.
   ASSERT_TRUE(f.db().Exec(m->create_sql).ok()) << m->create_sql;
   ExplainReport after = f.Explain(schema);
-  EXPECT_FALSE(after.failed()) << sqlite::RenderExplainText(after);
+  EXPECT_FALSE(after.failed()) << report::ExplainText(after);
   EXPECT_EQ(MissingOn(after, "orders"), nullptr);
   EXPECT_NE(StepOf(after.queries[0].steps, Kind::kSearch), nullptr);
   EXPECT_EQ(StepOf(after.queries[0].steps, Kind::kTempBTree), nullptr);
@@ -244,7 +241,7 @@ TEST(ExplainMissing, OneIndexServesAQueryAndAForeignKey) {
       "CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent (id), at TEXT);");
   ExplainReport r =
       f.Explain(f.SchemaWith({"child"}, {{"of_parent", "SELECT * FROM child WHERE parent_id = ? ORDER BY at"}}));
-  ASSERT_EQ(r.missing.size(), 1u) << sqlite::RenderExplainText(r);
+  ASSERT_EQ(r.missing.size(), 1u) << report::ExplainText(r);
   EXPECT_EQ(r.missing[0].columns, (std::vector<std::string>{"parent_id", "at"}));
   EXPECT_EQ(r.missing[0].reasons.size(), 2u);
 }
@@ -389,7 +386,7 @@ TEST(ExplainChefSocial, Phase4ReportsTheSeedIndexesThatDuplicateUniqueConstraint
   ASSERT_TRUE(r.ok()) << r.status().message();
 
   const RedundantIndex* email = RedundantNamed(*r, "idx_users_email");
-  ASSERT_NE(email, nullptr) << sqlite::RenderExplainText(*r);
+  ASSERT_NE(email, nullptr) << report::ExplainText(*r);
   EXPECT_TRUE(email->same);
   EXPECT_EQ(email->covered_by_origin, "UNIQUE constraint");
   EXPECT_EQ(email->covered_by_columns, "(email)");
@@ -401,13 +398,13 @@ TEST(ExplainChefSocial, Phase4ReportsTheSeedIndexesThatDuplicateUniqueConstraint
   EXPECT_EQ(usage->covered_by_columns, "(user_id, month_year)");
   EXPECT_EQ(usage->covered_by, "sqlite_autoindex_usage_tracking_1");
   // The lookup queries use the constraint's index, not the seed's.
-  for (const sqlite::QueryPlan& q : r->queries) {
+  for (const QueryPlan& q : r->queries) {
     for (const PlanStep& s : q.steps) {
       EXPECT_NE(s.index, "idx_users_email") << q.name;
       EXPECT_NE(s.index, "idx_usage_user_month") << q.name;
     }
   }
-  EXPECT_EQ(r->redundant.size(), 4u) << sqlite::RenderExplainText(*r);
+  EXPECT_EQ(r->redundant.size(), 4u) << report::ExplainText(*r);
   EXPECT_EQ(testing::ReadFile(path), before) << "explain must not write to the database";
 }
 
@@ -445,7 +442,7 @@ TEST(ExplainJson, CarriesTheSameContentAsTheText) {
   ExplainDb f(
       "CREATE TABLE t (id INTEGER PRIMARY KEY, a, b); CREATE INDEX t_a ON t (a); CREATE INDEX t_ab ON t (a, b);");
   ExplainReport r = f.Explain(f.SchemaWith({"t"}, {{"by_b", "SELECT * FROM t WHERE b = ?"}}));
-  const std::string json = sqlite::RenderExplainJson(r, "v1");
+  const std::string json = report::ExplainJson(r, "v1");
   EXPECT_TRUE(json.starts_with("{\"ok\":false,\"tag\":\"v1\",\"queries\":[{\"name\":\"by_b\"")) << json;
   EXPECT_NE(json.find("\"classification\":\"full scan t\""), std::string::npos) << json;
   EXPECT_NE(json.find("\"large_tables_scanned\":[\"t\"]"), std::string::npos) << json;
@@ -455,7 +452,7 @@ TEST(ExplainJson, CarriesTheSameContentAsTheText) {
       << json;
   EXPECT_NE(json.find("{\"table\":\"t\",\"index\":\"t_a\",\"columns\":\"(a)\",\"covered_by\":\"t_ab\""), std::string::npos)
       << json;
-  const std::string text = sqlite::RenderExplainText(r);
+  const std::string text = report::ExplainText(r);
   EXPECT_NE(text.find("query by_b: full scan t\n"), std::string::npos) << text;
   EXPECT_NE(text.find("  SCAN t\n"), std::string::npos) << text;
   EXPECT_NE(text.find("CREATE INDEX \"idx_t_b\" ON \"t\" (\"b\");"), std::string::npos) << text;

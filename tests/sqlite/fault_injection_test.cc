@@ -148,13 +148,13 @@ class FaultInjection : public ::testing::Test {
   }
 
   Status Up() {
-    Result<std::unique_ptr<sqlite::SqliteConnection>> connection = sqlite::SqliteConnection::Open(Work(), false);
+    Result<std::unique_ptr<sqlite::SqliteConnection>> connection = sqlite::SqliteConnection::Open(Work());
     if (!connection.ok()) return connection.status();
     Runner runner(**connection, migrations_, project_, files_);
     return runner.Up({.backup_to = (dir_ / "work" / "backup.db").string()}, [](const RunEvent&) {});
   }
   Status Down() {
-    Result<std::unique_ptr<sqlite::SqliteConnection>> connection = sqlite::SqliteConnection::Open(Work(), false);
+    Result<std::unique_ptr<sqlite::SqliteConnection>> connection = sqlite::SqliteConnection::Open(Work());
     if (!connection.ok()) return connection.status();
     Runner runner(**connection, migrations_, project_, files_);
     return runner.Down({.allow_destructive = true, .backup_to = (dir_ / "work" / "backup.db").string()},

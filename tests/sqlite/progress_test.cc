@@ -22,7 +22,7 @@ TEST(Progress, CopyReportsRowsDoneOutOfTheSourceRows) {
                          " INSERT INTO src SELECT i, 'value ' || i FROM n;")
                     .ok());
   }
-  Result<std::unique_ptr<SqliteConnection>> connection = SqliteConnection::Open(path, false);
+  Result<std::unique_ptr<SqliteConnection>> connection = SqliteConnection::Open(path);
   ASSERT_TRUE(connection.ok());
   struct Seen {
     std::string statement;

@@ -1,0 +1,94 @@
+// Index plans, whatever the dialect: each declared query's plan as steps
+// with what they mean, the indexes that are missing and those that are
+// redundant. A dialect's Connection::Explain fills these; report/ renders
+// them.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace strata {
+
+// One row of EXPLAIN QUERY PLAN, with what it means.
+struct PlanStep {
+  enum class Kind {
+    kScan,            // SCAN t: every row of the table
+    kIndexScan,       // SCAN t USING [COVERING] INDEX i: every entry, in index order
+    kSearch,          // SEARCH t USING INDEX i (...): a lookup, then the table row
+    kCoveringSearch,  // SEARCH t USING COVERING INDEX i (...): the index alone answers
+    kKeySearch,       // SEARCH t USING INTEGER PRIMARY KEY / PRIMARY KEY (...)
+    kAutomaticIndex,  // SEARCH t USING AUTOMATIC ... INDEX: built by scanning t on every run
+    kTempBTree,       // USE TEMP B-TREE FOR ORDER BY / GROUP BY / DISTINCT
+    kOther,           // structure: subqueries, compound queries, MULTI-INDEX OR, ...
+  };
+  int id = 0;
+  int parent = 0;
+  std::string detail;  // the engine's own text, verbatim
+  Kind kind = Kind::kOther;
+  std::string table;   // the table read ("" when not a table of the database)
+  std::string index;   // the index used, "" for none
+  std::string temp_for;  // kTempBTree: "ORDER BY", "GROUP BY", "DISTINCT", ...
+};
+
+// "full scan", "index scan", "search", "covering index", "key search",
+// "automatic index", "temp b-tree", "other".
+std::string_view PlanStepKindName(PlanStep::Kind kind);
+
+struct QueryPlan {
+  std::string name;
+  std::string sql;
+  std::vector<PlanStep> steps;
+  std::string error;  // the query could not be prepared on this database
+  // Large tables (per the schema) this query reads in full: a plain scan,
+  // an automatic index, or an index scan with no LIMIT to stop it early.
+  std::vector<std::string> large_tables_scanned;
+
+  // A short summary: the access of each table, then any temp b-trees, e.g.
+  // "search users via idx_users_status; temp b-tree for ORDER BY".
+  std::string Classification() const;
+  bool ok() const { return error.empty() && large_tables_scanned.empty(); }
+};
+
+struct MissingIndex {
+  std::string table;
+  bool large = false;  // the schema marks the table as large
+  // Why, one entry per query or foreign key the index serves:
+  // "query unread_notifications reads every row",
+  // "foreign key (user_id) -> users(id) has no index".
+  std::vector<std::string> reasons;
+  bool query_scan = false;  // one of the reasons is a declared query
+  // The suggested index; empty when no index on one table removes the scan
+  // (for example a query with no filter on that table).
+  std::vector<std::string> columns;
+  std::string create_sql;  // "CREATE INDEX ...;" or ""
+  // The suggestion was created on the in-memory copy and SQLite then
+  // stopped reading the whole table for every query reason, and searched
+  // it by the child columns for every foreign key reason.
+  bool verified = false;
+};
+
+struct RedundantIndex {
+  std::string table;
+  std::string index;
+  std::string index_columns;  // "(user_id, month_year)"
+  std::string covered_by;     // the index that makes it redundant
+  std::string covered_by_columns;
+  // What `covered_by` is: "index", "PRIMARY KEY", "UNIQUE constraint" or
+  // "INTEGER PRIMARY KEY (rowid)".
+  std::string covered_by_origin;
+  bool same = false;  // the same columns, rather than a left prefix
+  std::string drop_sql;
+};
+
+struct ExplainReport {
+  std::vector<QueryPlan> queries;
+  std::vector<MissingIndex> missing;
+  std::vector<RedundantIndex> redundant;
+
+  // A declared query scans a table the schema marks as large, or could not
+  // run at all.
+  bool failed() const;
+};
+
+}  // namespace strata

@@ -1,0 +1,15 @@
+// The index-plan report (`strata explain`) as text for a person and as
+// JSON, from the same values.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "dialect/index_plan.h"
+
+namespace strata::report {
+
+std::string ExplainText(const ExplainReport& report);
+std::string ExplainJson(const ExplainReport& report, std::string_view tag);
+
+}  // namespace strata::report
