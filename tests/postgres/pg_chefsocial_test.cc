@@ -266,3 +266,43 @@ TEST(PgConnection, AFailedConcurrentBuildLeavesNoInvalidIndexAfterTheRerun) {
 
 }  // namespace
 }  // namespace strata::testing
+
+namespace strata::testing {
+namespace {
+
+TEST(PgConnection, CreatesASchemaInAnEmptyDatabaseOnly) {
+  STRATA_TEST_DATABASE(db);
+  const ChefSocial& c = Load();
+  Result<std::unique_ptr<Connection>> conn = postgres::MakeDialect()->Open(db->url(), {});
+  ASSERT_TRUE(conn.ok()) << conn.status().message();
+  const Schema latest = c.schema.Latest();
+  ASSERT_TRUE((*conn)->CreateSchema(latest).ok());
+  // The same schema as the migrations reach.
+  STRATA_TEST_DATABASE(migrated);
+  for (const MigrationEntry& e : c.entries) {
+    std::string err;
+    ASSERT_EQ(RunPsql(migrated->url(), e.up_sql, &err), 0) << err;
+  }
+  EXPECT_EQ(DescribeSchema(db->url()), DescribeSchema(migrated->url()));
+  Status again = (*conn)->CreateSchema(latest);
+  EXPECT_EQ(again.code(), StatusCode::kInvalidInput) << again.message();
+}
+
+TEST(PgConnection, BacksUpWithPgDumpAndRestores) {
+  STRATA_TEST_DATABASE(db);
+  Result<std::unique_ptr<Connection>> conn = postgres::MakeDialect()->Open(db->url(), {});
+  ASSERT_TRUE(conn.ok());
+  std::string err;
+  ASSERT_EQ(RunPsql(db->url(), "CREATE TABLE t (id bigint PRIMARY KEY, v text); INSERT INTO t VALUES (1, 'kept');", &err), 0) << err;
+  TempDir dir;
+  const std::string backup = (dir / "before.dump").string();
+  ASSERT_TRUE((*conn)->Backup(backup).ok());
+  EXPECT_FALSE((*conn)->Backup(backup).ok()) << "an existing backup is never overwritten";
+  ASSERT_EQ(RunPsql(db->url(), "DROP TABLE t;", &err), 0) << err;
+  Status restored = (*conn)->Restore(backup);
+  ASSERT_TRUE(restored.ok()) << restored.message();
+  EXPECT_EQ(PgQuery(db->url(), "SELECT * FROM t"), "1|kept");
+}
+
+}  // namespace
+}  // namespace strata::testing
