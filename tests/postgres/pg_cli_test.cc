@@ -1,5 +1,10 @@
 // The strata binary against a PostgreSQL URL: up, status and down with the
 // ChefSocial migrations planned for PostgreSQL, and no password in output.
+#include <signal.h>
+#include <spawn.h>
+#include <fcntl.h>
+#include <sys/wait.h>
+
 #include <gtest/gtest.h>
 
 #include "base/diagnostic.h"
@@ -8,6 +13,8 @@
 #include "postgres/postgres_dialect.h"
 #include "test_util.h"
 #include "yaml/loader.h"
+
+extern char** environ;
 
 namespace strata::testing {
 namespace {
@@ -44,6 +51,69 @@ TEST(PgCli, APasswordNeverAppearsInOutput) {
                               dir.path());
   EXPECT_NE(r.exit_code, 0);
   EXPECT_EQ((r.out + r.err).find("hunter2"), std::string::npos) << r.out << r.err;
+}
+
+// `strata up` killed with SIGKILL while a long statement runs, ten times:
+// the server rolls the file back (the client's death is noticed within
+// client_connection_check_interval), status stays consistent, and a rerun
+// finishes the job.
+TEST(PgCli, KilledDuringALongStatementChangesNothingAndARerunFinishes) {
+  STRATA_TEST_DATABASE(db);
+  Diagnostics d;
+  std::optional<VersionedSchema> schema = yaml::LoadSchemaDir(SourceDir() / "schema", d);
+  ASSERT_TRUE(schema);
+  TempDir dir;
+  const std::unique_ptr<Dialect> dialect = postgres::MakeDialect();
+  // A hand-written migration after the baseline with one long statement.
+  const MigrationFiles slow = {{"0015_slow.up.sql", "CREATE TABLE slow_marker (id bigint);\nSELECT pg_sleep(60);\n"},
+                               {"0015_slow.down.sql", "DROP TABLE slow_marker;\n"}};
+  ASSERT_TRUE(WriteMigrationFiles(dir / "migrations", GenerateMigrations(*schema, *dialect, slow).files).ok());
+  const std::string killed_url = db->url() + (db->url().find('?') == std::string::npos ? "?" : "&") +
+                                 "options=-c%20client_connection_check_interval%3D100";
+  const std::vector<std::string> args = {STRATA_BINARY, "up", "--no-backup", "--allow-destructive", "--db", killed_url,
+                                         "--schema", (SourceDir() / "schema").string(), "--migrations",
+                                         (dir / "migrations").string()};
+  for (int round = 0; round < 10; ++round) {
+    SCOPED_TRACE("round " + std::to_string(round));
+    std::vector<std::string> owned = args;
+    std::vector<char*> argv;
+    for (std::string& a : owned) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t quiet;
+    posix_spawn_file_actions_init(&quiet);
+    posix_spawn_file_actions_addopen(&quiet, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&quiet, 2, "/dev/null", O_WRONLY, 0);
+    pid_t pid = 0;
+    ASSERT_EQ(posix_spawn(&pid, STRATA_BINARY, &quiet, nullptr, argv.data(), environ), 0);
+    posix_spawn_file_actions_destroy(&quiet);
+    // Wait (polling the server, not the clock) until the long statement runs.
+    const std::string running = "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(60)%' AND datname = current_database()";
+    bool started = false;
+    for (int i = 0; i < 100000 && !started; ++i) {
+      started = PgQuery(db->url(), running) == "1";
+      if (!started && waitpid(pid, nullptr, WNOHANG) == pid) break;
+    }
+    ASSERT_TRUE(started) << "strata up never reached the long statement";
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+    bool ended = false;
+    for (int i = 0; i < 100000 && !ended; ++i) ended = PgQuery(db->url(), running) == "0";
+    ASSERT_TRUE(ended) << "the server never noticed that the client died";
+    EXPECT_EQ(PgQuery(db->url(), "SELECT string_agg(version::text, ',' ORDER BY version) FROM strata_migrations"), "10");
+    EXPECT_EQ(PgQuery(db->url(), "SELECT to_regclass('slow_marker') IS NULL"), "t") << "the killed file rolled back";
+    EXPECT_EQ(PgQuery(db->url(), "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"), "0");
+  }
+  // A rerun finishes (the long statement made short).
+  MigrationFiles quick = slow;
+  quick["0015_slow.up.sql"] = "CREATE TABLE slow_marker (id bigint);\nSELECT pg_sleep(0);\n";
+  TempDir dir2;
+  ASSERT_TRUE(WriteMigrationFiles(dir2 / "migrations", GenerateMigrations(*schema, *dialect, quick).files).ok());
+  CommandResult up = RunStrata({"up", "--no-backup", "--allow-destructive", "--db", db->url(), "--schema",
+                                (SourceDir() / "schema").string(), "--migrations", (dir2 / "migrations").string()},
+                               dir2.path());
+  EXPECT_EQ(up.exit_code, 0) << up.out << up.err;
+  EXPECT_EQ(PgQuery(db->url(), "SELECT count(*) FROM strata_migrations"), std::to_string(schema->project.tags.size() + 1));
+  EXPECT_EQ(PgQuery(db->url(), "SELECT count(*) FROM pg_index WHERE NOT indisvalid"), "0");
 }
 
 }  // namespace
