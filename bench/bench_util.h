@@ -1,6 +1,7 @@
 // Shared helpers for the benchmarks: data sizes scaled by STRATA_BENCH_SCALE,
-// temporary folders, wall-clock timing, peak memory, child processes, and the
-// counters every comparison reports (strata_ms, baseline_ms, ratio, target).
+// temporary folders, wall-clock timing, peak memory, child processes, the
+// counters every comparison reports (strata_ms, baseline_ms, ratio, target)
+// and the run context the report reads (engine, scale, kind of results).
 #pragma once
 
 #include <benchmark/benchmark.h>
@@ -41,6 +42,29 @@ inline double Scale() {
 
 inline int64_t Scaled(int64_t full, int64_t minimum) {
   return std::max(minimum, static_cast<int64_t>(static_cast<double>(full) * Scale()));
+}
+
+// The ChefSocial YAML folder: $STRATA_BENCH_SCHEMA_DIR (bench/run sets it
+// to its own checkout's schema/), else schema/ of the source tree this
+// program was built from.
+inline std::filesystem::path SchemaDir() {
+  if (const char* dir = std::getenv("STRATA_BENCH_SCHEMA_DIR"); dir && *dir) return dir;
+  return std::filesystem::path(STRATA_SOURCE_DIR) / "schema";
+}
+
+// What a program's results feed in the report (bench/summarize.py and
+// bench/chart.py): "index" (BM_Query/<query>/<variant> runs), "comparison"
+// (runs with the Comparison counters) or "timing" (plain timings).
+// Recorded in the JSON context with the engine and the scale, so the
+// report can tell a missing section from a program that was not run and
+// label every figure with the scale actually run.
+inline void AddRunContext(const char* report) {
+  std::ostringstream scale;
+  scale << Scale();
+  benchmark::AddCustomContext("strata_report", report);
+  benchmark::AddCustomContext("strata_bench_scale", scale.str());
+  benchmark::AddCustomContext("engine", "sqlite");
+  benchmark::AddCustomContext("engine_version", sqlite3_libversion());
 }
 
 // Stops the benchmark program: setup failures make every figure meaningless.
@@ -171,10 +195,13 @@ inline bool OnPath(const std::string& program) {
 
 // Accumulates the two sides of a comparison over the iterations and reports
 // them as counters: strata_ms and baseline_ms (per iteration), ratio
-// (strata / baseline) and the target ratio.
+// (strata / baseline) and the target ratio. The label names the baseline
+// ("vs: ...") and what strata does that the baseline does not ("extra:
+// ..."), which the report prints next to a missed target.
 class Comparison {
  public:
-  explicit Comparison(double target) : target_(target) {}
+  Comparison(double target, std::string baseline, std::string extra = "")
+      : target_(target), baseline_text_(std::move(baseline)), extra_(std::move(extra)) {}
   void AddStrata(double seconds) { strata_ += seconds; }
   void AddBaseline(double seconds) { baseline_ += seconds; }
   double strata() const { return strata_; }
@@ -185,12 +212,27 @@ class Comparison {
     state.counters["baseline_ms"] = baseline_ * 1000 / n;
     state.counters["ratio"] = baseline_ > 0 ? strata_ / baseline_ : 0;
     state.counters["target"] = target_;
+    state.SetLabel("vs: " + baseline_text_ + (extra_.empty() ? "" : " | extra: " + extra_));
   }
 
  private:
   double target_;
+  std::string baseline_text_;
+  std::string extra_;
   double strata_ = 0;
   double baseline_ = 0;
 };
 
 }  // namespace strata::bench
+
+// main() of a benchmark program: Google Benchmark's, plus the run context
+// (AddRunContext) of a program whose results feed `report`.
+#define STRATA_BENCHMARK_MAIN(report)                                \
+  int main(int argc, char** argv) {                                  \
+    benchmark::Initialize(&argc, argv);                              \
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1; \
+    strata::bench::AddRunContext(report);                            \
+    benchmark::RunSpecifiedBenchmarks();                             \
+    benchmark::Shutdown();                                           \
+    return 0;                                                        \
+  }

@@ -1,46 +1,37 @@
 #!/usr/bin/env python3
-"""Draws bench/results/chart.svg from Google Benchmark JSON files.
+"""Draws the benchmark chart (SVG) from Google Benchmark JSON files.
 
-  chart.py OUT.svg RESULT.json...
+  chart.py OUT.svg RESULT[.json]...
 
-Top: the speedup of the index each declared hot query's plan uses (time
-without the index / time with it, index_bench), as bars on a log scale;
-queries whose plan uses no index are listed with their scan time.
-Bottom: strata's ratio to its raw-SQLite baseline for every comparison
-benchmark (counters `ratio` and `target`), on a log scale, with the target
-as a tick: green when met, red when missed, grey when there is no target.
-No dependencies beyond the Python standard library.
+Panels, one under the other:
+  - per engine, index_bench's declared queries: the time per query with the
+    index its plan uses and without it (NOT INDEXED), as two bars on a log
+    time scale, with the speedup; a query whose plan uses no index has one
+    bar (its scan);
+  - strata's ratio to its raw baseline for every comparison benchmark, on a
+    log scale, with the target as a tick: green when met, red when missed
+    (with what strata does on top of the baseline underneath), grey when
+    there is no target.
+The title carries the scale and commit of the run. Each panel is an SVG
+group (id "index-<engine>", "ratios"). Exits with status 1 and a message
+when a section comes out empty (see bench_results.py). No dependencies
+beyond the Python standard library.
 """
-import json
 import math
 import sys
 from html import escape
 
+import bench_results as br
+
 WIDTH = 1000
-LEFT = 300      # room for the names
-RIGHT = 190     # room for the figures after the bars
+LEFT = 330      # room for the names
+RIGHT = 150     # room for the figures after the bars
 ROW = 26
+INDEX_ROW = 30
 FONT = "font-family='DejaVu Sans, Arial, sans-serif'"
-
-
-def load(paths):
-    out = []
-    for p in paths:
-        with open(p if p.endswith(".json") else p + ".json") as f:
-            out.append(json.load(f))
-    return out
-
-
-def to_us(b):
-    return b["real_time"] * {"ns": 1e-3, "us": 1.0, "ms": 1e3, "s": 1e6}[b["time_unit"]]
-
-
-def human_us(v):
-    if v >= 1e6:
-        return f"{v / 1e6:.2f} s"
-    if v >= 1e3:
-        return f"{v / 1e3:.3g} ms"
-    return f"{v:.3g} µs"
+WITH_COLOR = "#2b7bba"
+WITHOUT_COLOR = "#e08a3c"
+SCAN_COLOR = "#c0392b"
 
 
 class Svg:
@@ -48,9 +39,11 @@ class Svg:
         self.parts = []
         self.y = 0
 
-    def text(self, x, y, s, size=12, anchor="start", weight="normal", fill="#222"):
+    def text(self, x, y, s, size=12, anchor="start", weight="normal", fill="#222", halo=False):
+        """halo: a white outline, so the text stays legible over grid lines."""
+        h = " stroke='white' stroke-width='3' paint-order='stroke'" if halo else ""
         self.parts.append(f"<text x='{x:.1f}' y='{y:.1f}' font-size='{size}' text-anchor='{anchor}' "
-                          f"font-weight='{weight}' fill='{fill}' {FONT}>{escape(s)}</text>")
+                          f"font-weight='{weight}' fill='{fill}'{h} {FONT}>{escape(s)}</text>")
 
     def rect(self, x, y, w, h, fill, title=None):
         t = f"<title>{escape(title)}</title>" if title else ""
@@ -60,6 +53,12 @@ class Svg:
         d = f" stroke-dasharray='{dash}'" if dash else ""
         self.parts.append(f"<line x1='{x1:.1f}' y1='{y1:.1f}' x2='{x2:.1f}' y2='{y2:.1f}' stroke='{stroke}' "
                           f"stroke-width='{width}'{d}/>")
+
+    def group(self, id_):
+        self.parts.append(f"<g id='{escape(id_)}'>")
+
+    def end_group(self):
+        self.parts.append("</g>")
 
     def render(self):
         return (f"<svg xmlns='http://www.w3.org/2000/svg' width='{WIDTH}' height='{self.y + 10}' "
@@ -82,99 +81,144 @@ def log_axis(svg, lo, hi, top, bottom, fmt_tick):
     return x
 
 
-def index_section(svg, data):
-    queries = {}
-    ctx = {}
-    for d in data:
-        for b in d["benchmarks"]:
-            parts = b["name"].replace("/manual_time", "").split("/")
-            if len(parts) == 3 and parts[0] == "BM_Query":
-                queries.setdefault(parts[1], {})[parts[2]] = b
-                ctx = d.get("context", ctx)
-    if not queries:
-        return
-    indexed = [(q, v) for q, v in queries.items() if "with_index" in v and "without_index" in v]
-    scans = [(q, v["scan"]) for q, v in queries.items() if "scan" in v]
-    svg.y += 28
-    svg.text(20, svg.y, "Index speedup per declared hot query (time without the index / with it, log scale)", 16, weight="bold")
-    svg.y += 18
+def time_tick(us):
+    if us >= 1e6:
+        return f"{us / 1e6:g} s"
+    if us >= 1e3:
+        return f"{us / 1e3:g} ms"
+    return f"{us:g} µs"
+
+
+def legend(svg, x, y, items):
+    for color, text in items:
+        svg.rect(x, y - 9, 10, 10, color)
+        svg.text(x + 14, y, text, 11, fill="#444")
+        x += 24 + 6.5 * len(text)
+
+
+def title(svg, report):
+    commit = report.context("strata_commit")
+    svg.y += 26
+    svg.text(20, svg.y, f"strata benchmarks at scale {br.scale_text(report)}"
+             + (f", commit {commit}" if commit else ""), 18, weight="bold")
+    svg.y += 17
+    svg.text(20, svg.y, "Speedups and ratios divide two figures measured in the same run, one after the other; "
+             "on a busy machine absolute times move more than ratios.", 11, fill="#555")
+    svg.y += 6
+
+
+def index_panel(svg, section):
+    queries = [q for q in section.queries if not q.error]
+    svg.group(f"index-{section.engine}")
+    svg.y += 30
+    svg.text(20, svg.y, f"Index plans, {section.title}: time per declared query with and without "
+             "the index its plan uses (log scale)", 15, weight="bold")
+    ctx = section.context
+    svg.y += 17
+    line = ""
     if "chefsocial_rows" in ctx:
-        svg.text(20, svg.y, f"ChefSocial data at scale {ctx['chefsocial_scale']}: {int(ctx['chefsocial_rows']):,} rows, "
-                 f"{ctx['chefsocial_size_mb']} MiB, generated in {ctx['chefsocial_generate_seconds']} s. "
-                 "Bar label: time per query with → without the index.", 11, fill="#555")
-        svg.y += 10
-    speedups = [max(v["without_index"].get("speedup", 1), 1.0) for _, v in indexed] or [10]
-    hi = 10 ** math.ceil(math.log10(max(speedups) * 1.05))
-    top = svg.y + 8
-    bottom = top + ROW * len(indexed) + 6
-    x = log_axis(svg, 1, hi, top, bottom, lambda v: f"{v:g}x")
-    for i, (q, v) in enumerate(indexed):
-        w, wo = v["with_index"], v["without_index"]
-        s = max(wo.get("speedup", 1), 1.0)
-        y = top + 6 + i * ROW
-        index = w.get("label", "").split(" | ")[0]
-        index = index.split(" (")[0]
-        svg.text(LEFT - 8, y + 10, q, 12, "end")
-        svg.text(LEFT - 8, y + 21, index, 9, "end", fill="#777")
-        color = "#2b7bba" if s >= 10 else ("#7fb2dc" if s >= 2 else "#c9a227")
-        svg.rect(LEFT, y + 2, x(s) - LEFT, ROW - 6, color, f"{q}: {w.get('label', '')}")
-        svg.text(x(s) + 5, y + 14, f"{s:,.1f}x  ({human_us(to_us(w))} → {human_us(to_us(wo))})", 11)
-    svg.y = bottom + 30
-    if scans:
-        svg.text(20, svg.y, "Plans that use no index (a scan every time):", 12, weight="bold")
-        svg.y += 4
-        for q, b in scans:
-            svg.y += 16
-            plan = b.get("label", "").split(" | ", 1)[-1]
-            svg.text(LEFT - 8, svg.y, q, 12, "end")
-            svg.text(LEFT, svg.y, f"{human_us(to_us(b))} per query — {plan}", 11, fill="#a33")
-        svg.y += 10
-
-
-def ratio_section(svg, data):
-    rows = []
-    for d in data:
-        for b in d["benchmarks"]:
-            if "ratio" in b and b["ratio"] > 0:
-                rows.append((b["name"].replace("/manual_time", "").replace("/iterations:", " i").replace("BM_", ""),
-                             b["ratio"], b.get("target", 0)))
-    if not rows:
-        return
-    svg.y += 28
-    svg.text(20, svg.y, "strata / raw SQLite baseline, same work in the same run (log scale; lower is better)", 16, weight="bold")
+        line = (f"ChefSocial data at scale {ctx.get('chefsocial_scale', '?')}: {int(ctx['chefsocial_rows']):,} rows, "
+                f"{float(ctx.get('chefsocial_size_mb', 0)):,.0f} MiB. ")
+    svg.text(20, svg.y, line + "Without: the same query with NOT INDEXED on the tables whose index the plan uses. "
+             "Right: speedup.", 11, fill="#555")
     svg.y += 18
-    svg.text(20, svg.y, "Bar: measured ratio. Black tick: target. Green: target met; red: missed; grey: no target.", 11, fill="#555")
-    svg.y += 10
-    values = [r for _, r, _ in rows] + [t for _, _, t in rows if t]
+    legend(svg, LEFT, svg.y, [(WITH_COLOR, "with the index"), (WITHOUT_COLOR, "without (NOT INDEXED)"),
+                              (SCAN_COLOR, "the plan uses no index (scan)")])
+    times = [r.time_us for q in queries for r in q.variants.values() if r.time_us > 0] or [1.0]
+    lo = 10 ** math.floor(math.log10(min(times) * 0.95))
+    hi = 10 ** math.ceil(math.log10(max(times) * 1.05))
+    top = svg.y + 10
+    bottom = top + INDEX_ROW * len(queries) + 6
+    x = log_axis(svg, lo, hi, top, bottom, time_tick)
+    for i, q in enumerate(queries):
+        y = top + 6 + i * INDEX_ROW
+        svg.text(LEFT - 8, y + 11, q.query, 12, "end")
+        if q.scan:
+            run = q.with_run
+            plan, detail = q.plan("scan")
+            svg.text(LEFT - 8, y + 22, "no index: " + plan, 9, "end", fill="#a33")
+            svg.rect(LEFT, y + 7, x(run.time_us) - LEFT, 11, SCAN_COLOR, f"{q.query}: {detail}")
+            svg.text(x(run.time_us) + 4, y + 16, br.human_us(run.time_us), 10, halo=True)
+            svg.text(WIDTH - 20, y + 16, "scan", 11, "end", fill="#a33")
+            continue
+        w, wo = q.with_run, q.without_run
+        svg.text(LEFT - 8, y + 22, q.index.split(" (")[0], 9, "end", fill="#777")
+        _, with_detail = q.plan("with_index")
+        _, without_detail = q.plan("without_index")
+        svg.rect(LEFT, y + 2, x(w.time_us) - LEFT, 10, WITH_COLOR, f"{q.query} with the index: {with_detail}")
+        svg.text(x(w.time_us) + 4, y + 11, br.human_us(w.time_us), 10, halo=True)
+        svg.rect(LEFT, y + 13, x(wo.time_us) - LEFT, 10, WITHOUT_COLOR, f"{q.query} without: {without_detail}")
+        svg.text(x(wo.time_us) + 4, y + 22, br.human_us(wo.time_us), 10, halo=True)
+        svg.text(WIDTH - 20, y + 17, br.human_speedup(q.speedup), 12, "end", weight="bold")
+    svg.y = bottom + 22
+    failed = [q for q in section.queries if q.error]
+    for q in failed:
+        svg.y += 14
+        svg.text(LEFT, svg.y, f"{q.query}: error: {q.error}", 11, fill="#a33")
+    svg.end_group()
+
+
+def ratio_panel(svg, report):
+    rows = [r for r in report.comparisons if r.counters.get("ratio", 0) > 0]
+    if not rows:
+        raise br.ReportError("comparison results without a positive ratio: nothing to draw")
+    svg.group("ratios")
+    svg.y += 30
+    engine = br.ENGINE_TITLES.get(report.context("engine", "sqlite"), "SQLite")
+    svg.text(20, svg.y, f"strata / raw {engine} baseline, same work in the same run (log scale; lower is better)",
+             15, weight="bold")
+    svg.y += 17
+    svg.text(20, svg.y, "Bar: measured ratio. Black tick: target. Green: target met; red: missed, with what strata "
+             "does on top of the baseline; grey: no target.", 11, fill="#555")
+    svg.y += 8
+    values = [r.counters["ratio"] for r in rows] + [r.counters.get("target") for r in rows if r.counters.get("target")]
     lo = 10 ** math.floor(math.log10(min(values) * 0.95))
     hi = 10 ** math.ceil(math.log10(max(values) * 1.05))
     top = svg.y + 8
-    bottom = top + ROW * len(rows) + 6
+    missed = lambda r: r.counters.get("target") and r.counters["ratio"] > r.counters["target"]
+    captions = [bool(missed(r) and r.fields.get("extra")) for r in rows]
+    bottom = top + ROW * len(rows) + 14 * sum(captions) + 6
     x = log_axis(svg, lo, hi, top, bottom, lambda v: f"{v:g}x")
     svg.line(x(1), top, x(1), bottom, "#888", 1, "4,3")
-    for i, (name, ratio, target) in enumerate(rows):
-        y = top + 6 + i * ROW
-        svg.text(LEFT - 8, y + 14, name, 11, "end")
+    y = top + 6
+    for r, caption in zip(rows, captions):
+        ratio, target = r.counters["ratio"], r.counters.get("target", 0)
+        svg.text(LEFT - 8, y + 11, r.name.short(), 11, "end")
+        vs = r.fields.get("vs", "")
+        svg.text(LEFT - 8, y + 22, "vs " + (vs if len(vs) <= 56 else vs[:53] + "..."), 9, "end", fill="#777")
         color = "#999" if not target else ("#3a9d5d" if ratio <= target else "#d0453a")
         x0 = x(lo)
-        svg.rect(x0, y + 2, x(ratio) - x0, ROW - 6, color)
+        svg.rect(x0, y + 2, x(ratio) - x0, ROW - 6, color, f"{r.name.short()} vs {r.fields.get('vs', '')}")
         if target:
             svg.line(x(target), y, x(target), y + ROW - 2, "#000", 2)
         verdict = "" if not target else (" (target " + f"{target:g}x" + (", met)" if ratio <= target else ", missed)"))
-        svg.text(max(x(ratio), x(target) if target else 0) + 6, y + 14, f"{ratio:.2f}x{verdict}", 11)
-    svg.y = bottom + 24
+        svg.text(max(x(ratio), x(target) if target else 0) + 6, y + 14, f"{ratio:.2f}x{verdict}", 11, halo=True)
+        y += ROW
+        if caption:
+            svg.text(LEFT, y + 4, "missed; strata's extra work: " + r.fields["extra"], 10, fill="#a33", halo=True)
+            y += 14
+    svg.y = bottom + 22
+    svg.end_group()
 
 
 def main(argv):
     if len(argv) < 2:
-        sys.exit("usage: chart.py OUT.svg RESULT.json...")
-    data = load(argv[1:])
+        sys.exit("usage: chart.py OUT.svg RESULT[.json]...")
+    report = br.collect(argv[1:])
+    if not report.index and not report.comparisons:
+        raise br.ReportError("neither index nor comparison results: nothing to draw")
     svg = Svg()
-    index_section(svg, data)
-    ratio_section(svg, data)
+    title(svg, report)
+    for section in report.index:
+        index_panel(svg, section)
+    if report.comparisons:
+        ratio_panel(svg, report)
     with open(argv[0], "w") as f:
         f.write(svg.render())
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    try:
+        main(sys.argv[1:])
+    except br.ReportError as e:
+        sys.exit(f"chart.py: error: {e}")

@@ -503,6 +503,50 @@ Status Exec(sqlite::Database& db, const std::string& sql, const std::string& wha
   return Status::Ok();
 }
 
+// Progress on standard error while the data is generated: a line per step
+// (its rows and seconds), and one every 10 seconds while a long step runs
+// (SQLite's progress handler; a fill of 1,000,000 rows is one statement).
+class Progress {
+ public:
+  using Clock = std::chrono::steady_clock;
+  explicit Progress(size_t steps) : steps_(steps) {}
+
+  void Begin(std::string step) {
+    step_ = std::move(step);
+    step_start_ = last_line_ = Clock::now();
+  }
+  // `rows` < 0: the step inserts no rows.
+  void End(int64_t rows) {
+    const Clock::time_point now = Clock::now();
+    ++done_;
+    const std::string what = rows < 0 ? step_ : fmt::format("{:<22} {:>10} rows", step_, rows);
+    std::cerr << fmt::format("  [{:>2}/{}] {:<44} {:6.2f} s  ({:.0f} s in all)\n", done_, steps_,
+                             what, Seconds(step_start_, now), Seconds(start_, now));
+    last_line_ = now;
+  }
+  static int Tick(void* self) {
+    auto* p = static_cast<Progress*>(self);
+    const Clock::time_point now = Clock::now();
+    if (Seconds(p->last_line_, now) >= 10) {
+      std::cerr << fmt::format("          {} still running: {:.0f} s so far ({:.0f} s in all)\n", p->step_,
+                               Seconds(p->step_start_, now), Seconds(p->start_, now));
+      p->last_line_ = now;
+    }
+    return 0;
+  }
+
+ private:
+  static double Seconds(Clock::time_point from, Clock::time_point to) {
+    return std::chrono::duration<double>(to - from).count();
+  }
+  size_t steps_;
+  size_t done_ = 0;
+  std::string step_;
+  Clock::time_point start_ = Clock::now();
+  Clock::time_point step_start_ = start_;
+  Clock::time_point last_line_ = start_;
+};
+
 Status Generate(const Schema& schema, double scale, const std::string& path,
                 std::vector<std::pair<std::string, int64_t>>& row_counts) {
   const Sizes sizes = SizesFor(scale);
@@ -549,30 +593,34 @@ Status Generate(const Schema& schema, double scale, const std::string& path,
     for (const std::string& name : names)
       if (Status s = Exec(db, "DROP INDEX " + sqlite::QuoteIdentifier(name), "drop index"); !s.ok()) return s;
   }
-  auto step_start = std::chrono::steady_clock::now();
-  auto lap = [&step_start](const std::string& what) {
-    const auto now = std::chrono::steady_clock::now();
-    std::cerr << fmt::format("  {:<22} {:6.2f} s\n", what, std::chrono::duration<double>(now - step_start).count());
-    step_start = now;
-  };
-  for (const auto& [table, sql] : FillStatements(sizes)) {
+  const std::vector<std::pair<std::string, std::string>> fills = FillStatements(sizes);
+  const bool verify = scale <= 0.1;
+  Progress progress(fills.size() + index_sql.size() + (verify ? 1 : 0));
+  sqlite3_progress_handler(db.handle(), 1'000'000, &Progress::Tick, &progress);
+  for (const auto& [table, sql] : fills) {
+    progress.Begin(table);
     if (Status s = Exec(db, sql, "fill " + table); !s.ok()) return s;
-    lap(table);
+    progress.End(sqlite3_changes64(db.handle()));
   }
   for (const std::string& sql : index_sql) {
+    std::string name = sql.substr(13, sql.find(' ', 13) - 13);  // CREATE INDEX "name" ON ...
+    if (name.size() > 2 && name.front() == '"') name = name.substr(1, name.size() - 2);
+    progress.Begin("index " + name);
     if (Status s = Exec(db, sql, "create index"); !s.ok()) return s;
-    lap(sql.substr(13, sql.find(' ', 13) - 13));
+    progress.End(-1);
   }
   if (Status s = Exec(db, "COMMIT", "commit"); !s.ok()) return s;
 
   // Every foreign key holds: the data is consistent by construction, which
   // the small scales (CI) verify; at full size the check would cost 7 s.
-  if (scale <= 0.1) {
+  if (verify) {
+    progress.Begin("foreign_key_check");
     Result<int64_t> orphans = db.QueryInt("SELECT count(*) FROM pragma_foreign_key_check");
     if (!orphans.ok()) return orphans.status();
     if (*orphans != 0) return Status::Database(fmt::format("generated data has {} orphaned rows", *orphans));
-    lap("foreign_key_check");
+    progress.End(-1);
   }
+  sqlite3_progress_handler(db.handle(), 0, nullptr, nullptr);
 
   row_counts.clear();
   for (const Table& table : schema.tables) {
@@ -587,7 +635,7 @@ Status Generate(const Schema& schema, double scale, const std::string& path,
 
 std::filesystem::path DefaultDataDir() {
   if (const char* dir = std::getenv("STRATA_BENCH_DATA_DIR"); dir && *dir) return dir;
-  return std::filesystem::path(STRATA_SOURCE_DIR) / "bench" / "data";
+  return std::filesystem::current_path() / "bench-data";
 }
 
 std::string DataHash(const VersionedSchema& schema, double scale) {
@@ -624,6 +672,9 @@ Result<ChefSocialData> ChefSocialDatabase(const VersionedSchema& schema, double 
   std::filesystem::remove(meta_path, ec);
   const std::string temp = db_path.string() + fmt::format(".tmp{}", getpid());
   std::filesystem::remove(temp, ec);
+  const Sizes sizes = SizesFor(scale);
+  std::cerr << fmt::format("generating {} at scale {}: {} users, {} conversations, {} content rows, ...\n",
+                           data.path, ScaleText(scale), sizes.users, sizes.conversations, sizes.content);
   const auto start = std::chrono::steady_clock::now();
   Status s = Generate(schema.Latest(), scale, temp, data.row_counts);
   if (!s.ok()) {

@@ -34,8 +34,9 @@ struct ChefSocialData {
   std::vector<std::pair<std::string, int64_t>> row_counts;  // per table, by name
 };
 
-// The folder that holds cached databases: $STRATA_BENCH_DATA_DIR, else
-// bench/data in the source tree.
+// The folder that holds cached databases: $STRATA_BENCH_DATA_DIR (bench/run
+// sets it under its output folder), else bench-data/ in the current working
+// folder.
 std::filesystem::path DefaultDataDir();
 
 // The hash that identifies a generated file's content: the schema's SQL at

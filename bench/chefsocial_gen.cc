@@ -27,7 +27,7 @@ int main(int argc, char** argv) {
   }
   Diagnostics diagnostics;
   std::optional<VersionedSchema> schema =
-      yaml::LoadSchemaDir(std::filesystem::path(STRATA_SOURCE_DIR) / "schema", diagnostics);
+      yaml::LoadSchemaDir(SchemaDir(), diagnostics);
   if (!schema) Fail("schema/ does not load");
   ChefSocialData data = Must(ChefSocialDatabase(*schema, Scale(), DefaultDataDir()), "ChefSocial data");
   int64_t total = 0;

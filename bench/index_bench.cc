@@ -16,9 +16,13 @@
 // BM_Query/<name>/scan. Each iteration runs the query once with each of its
 // (up to 16) parameter sets and reads every row; the reported time is per
 // query (manual time: the iteration's time divided by the number of sets),
-// so both variants average over the same values. The label is the index and
-// the plan text; counters: rows (per query), and on without_index the
-// speedup (time without / time with), with_us and without_us. Parameter
+// so both variants average over the same values. The label holds the plan
+// as fields separated by " | ": "index: <the index the plan uses>" (on
+// without_index "bypassed: ..."; on a scan "index: none"), "plan: <strata's
+// classification of the plan>" (QueryPlan::Classification, as
+// `strata explain` prints it) and "detail: <EXPLAIN QUERY PLAN's rows>".
+// Counters: rows (per query), and on without_index the speedup (time
+// without / time with), with_us and without_us. Parameter
 // values are sampled from the data: user-facing queries get users drawn from
 // rows of their activity tables, so the busy users come up as often as they
 // would in traffic. An automatic index used in place of a declared index
@@ -35,6 +39,7 @@
 #include "bench_util.h"
 #include "chefsocial_data.h"
 #include "sqlite/database.h"
+#include "sqlite/explain.h"
 #include "sqlite/sql_writer.h"
 #include "yaml/loader.h"
 
@@ -119,6 +124,7 @@ struct PlanLine {
 
 struct Plan {
   std::string text;  // the detail lines joined with "; "
+  std::string classification;  // as `strata explain` prints it
   std::vector<PlanLine> lines;
   std::vector<std::string> Indexes() const {
     std::vector<std::string> out;
@@ -128,17 +134,25 @@ struct Plan {
   }
 };
 
-Plan ExplainQueryPlan(sqlite::Database& db, const std::string& sql) {
+// `tables`: the names of the schema's tables, which plan rows may name
+// through an alias.
+Plan ExplainPlan(sqlite::Database& db, const std::string& sql, const std::vector<std::string>& tables) {
   static const std::regex kLine(R"(^(?:SCAN|SEARCH) (\S+)(?: USING (?:COVERING )?INDEX (\S+))?)");
-  sqlite::Statement st = Must(db.Prepare("EXPLAIN QUERY PLAN " + sql), "EXPLAIN QUERY PLAN " + sql);
+  QueryPlan classified;
+  classified.steps = Must(sqlite::ExplainQueryPlan(db, sql, tables), "EXPLAIN QUERY PLAN " + sql);
   Plan plan;
-  while (Must(st.Step(), "plan row")) {
-    const std::string detail = st.Text(3);
-    plan.text += (plan.text.empty() ? "" : "; ") + detail;
+  plan.classification = classified.Classification();
+  for (const PlanStep& step : classified.steps) {
+    plan.text += (plan.text.empty() ? "" : "; ") + step.detail;
     std::smatch m;
-    if (std::regex_search(detail, m, kLine)) plan.lines.push_back({m[1].str(), m[2].str()});
+    if (std::regex_search(step.detail, m, kLine)) plan.lines.push_back({m[1].str(), m[2].str()});
   }
   return plan;
+}
+
+// The label of a run: "<key>: <index> | plan: <classification> | detail: <rows>".
+std::string PlanLabel(const std::string& key, const std::string& index, const Plan& plan) {
+  return fmt::format("{}: {} | plan: {} | detail: {}", key, index, plan.classification, plan.text);
 }
 
 // `sql` with NOT INDEXED after each FROM/JOIN table whose name or alias is
@@ -278,7 +292,7 @@ void BM_Query(benchmark::State& state, size_t case_index, Variant variant) {
   switch (variant) {
     case Variant::kWithIndex:
       f.with_seconds[c.name] = seconds;
-      state.SetLabel(c.index_text + " | " + c.with.text);
+      state.SetLabel(PlanLabel("index", c.index_text, c.with));
       break;
     case Variant::kWithoutIndex: {
       double with = 0;
@@ -291,11 +305,11 @@ void BM_Query(benchmark::State& state, size_t case_index, Variant variant) {
       state.counters["with_us"] = with * 1e6;
       state.counters["without_us"] = seconds * 1e6;
       state.counters["speedup"] = with > 0 ? seconds / with : 0;
-      state.SetLabel("without " + c.index_text + " | " + c.without.text);
+      state.SetLabel(PlanLabel("bypassed", c.index_text, c.without));
       break;
     }
     case Variant::kScan:
-      state.SetLabel("no index | " + c.with.text);
+      state.SetLabel(PlanLabel("index", "none", c.with));
       break;
   }
 }
@@ -319,7 +333,7 @@ void Setup(double min_time) {
   Fixture& f = GetFixture();
   Diagnostics diagnostics;
   std::optional<VersionedSchema> schema =
-      yaml::LoadSchemaDir(std::filesystem::path(STRATA_SOURCE_DIR) / "schema", diagnostics);
+      yaml::LoadSchemaDir(SchemaDir(), diagnostics);
   if (!schema) Fail("schema/ does not load");
   f.data = Must(ChefSocialDatabase(*schema, Scale(), DefaultDataDir()), "ChefSocial data");
   f.db.emplace(Must(sqlite::Database::Open(f.data.path, sqlite::Database::Mode::kReadOnly), "open " + f.data.path));
@@ -333,16 +347,18 @@ void Setup(double min_time) {
   benchmark::AddCustomContext("chefsocial_generate_seconds", fmt::format("{:.1f}", f.data.generate_seconds));
   benchmark::AddCustomContext("chefsocial_reused", f.data.reused ? "true" : "false");
 
+  std::vector<std::string> tables;
+  for (const Table& t : schema->Latest().tables) tables.push_back(t.name);
   for (const Query& q : schema->Latest().queries) {
     Case c{.name = q.name, .sql = q.sql};
-    c.with = ExplainQueryPlan(*f.db, c.sql);
+    c.with = ExplainPlan(*f.db, c.sql, tables);
     const std::vector<std::string> indexes = c.with.Indexes();
     if (!indexes.empty()) {
       std::set<std::string> aliases;
       for (const PlanLine& l : c.with.lines)
         if (!l.index.empty()) aliases.insert(l.alias);
       c.bypass_sql = WithoutIndexes(c.sql, aliases);
-      c.without = ExplainQueryPlan(*f.db, c.bypass_sql);
+      c.without = ExplainPlan(*f.db, c.bypass_sql, tables);
       for (const std::string& index : indexes)
         c.index_text += (c.index_text.empty() ? "" : " + ") + DescribeIndex(*f.db, index);
     }
@@ -386,6 +402,7 @@ int main(int argc, char** argv) {
   const double min_time = MinTimeFlag(argc, argv);
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  AddRunContext("index");
   Setup(min_time);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "bench_util.h"
 #include "sqlite/create.h"
 #include "sqlite/database.h"
 #include "sqlite/sql_writer.h"
@@ -16,7 +17,7 @@ using namespace strata;
 
 VersionedSchema LoadChefSocial() {
   Diagnostics d;
-  return *yaml::LoadSchemaDir(std::filesystem::path(STRATA_SOURCE_DIR) / "schema", d);
+  return *yaml::LoadSchemaDir(bench::SchemaDir(), d);
 }
 
 void BM_LoadAndValidateChefSocial(benchmark::State& state) {
@@ -44,4 +45,4 @@ BENCHMARK(BM_CreateSchema_RawSqlite)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 
-BENCHMARK_MAIN();
+STRATA_BENCHMARK_MAIN("timing");

@@ -1,18 +1,25 @@
 #!/usr/bin/env python3
-"""Prints markdown tables of Google Benchmark JSON files.
+"""Prints the benchmark report as markdown, from Google Benchmark JSON files.
 
-Comparison benchmarks report strata_ms, baseline_ms, ratio and target as
-counters (see bench_util.h); every other counter is listed as a detail.
-index_bench's BM_Query/<query>/<variant> benchmarks get a table of their
-own: time per query with and without the index the plan uses, the speedup
-and the plans. Arguments are result files with or without the .json suffix.
+  summarize.py RESULT[.json]...
+
+Sections (see bench_results.py for how results are sorted into them):
+  - one table per engine of index_bench's declared queries: the index the
+    plan uses, the time per query with and without it, the speedup and both
+    plans (strata's classification, then EXPLAIN QUERY PLAN's rows);
+  - strata against its raw baseline (counters strata_ms, baseline_ms, ratio,
+    target), with what strata does on top of the baseline next to a missed
+    target;
+  - plain timings.
+Every figure is labelled with the scale the run used. Exits with status 1
+and a message when a file's section comes out empty or a name does not read.
 """
-import json
+import os
 import sys
 
+import bench_results as br
+
 MAIN = ("strata_ms", "baseline_ms", "ratio", "target")
-SKIP = ("real_time", "cpu_time", "iterations", "repetitions", "repetition_index", "threads",
-        "family_index", "per_family_instance_index")
 
 
 def fmt(v):
@@ -23,83 +30,134 @@ def fmt(v):
     return str(v)
 
 
-def us(v):
-    return f"{v:,.0f}" if v >= 100 else f"{v:.3g}"
+def cell(text):
+    return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def load(path):
-    if not path.endswith(".json"):
-        path += ".json"
-    with open(path) as f:
-        return json.load(f)
+def header(report):
+    parts = [f"Scale {br.scale_text(report)} (`STRATA_BENCH_SCALE`)"]
+    if report.context("strata_commit"):
+        parts.append(f"commit {report.context('strata_commit')}")
+    if report.context("date"):
+        parts.append(report.context("date")[:16].replace("T", " "))
+    cpus = report.context("num_cpus")
+    if cpus:
+        parts.append(f"{cpus} CPUs")
+    load = report.context("load_avg")
+    if load:
+        parts.append("load average at start " + " ".join(f"{v:.2f}" for v in load))
+    print("# Benchmark results\n")
+    print(", ".join(parts) + ".")
+    print("Each speedup and ratio divides two figures measured in the same run, one after the other; "
+          "on a busy machine the absolute times move more than the ratios.\n")
 
 
-def index_queries(data):
-    """{query: {variant: benchmark}} of index_bench's results, in run order."""
-    out = {}
-    for b in data["benchmarks"]:
-        parts = b["name"].replace("/manual_time", "").split("/")
-        if len(parts) == 3 and parts[0] == "BM_Query":
-            out.setdefault(parts[1], {})[parts[2]] = b
-    return out
+def data_line(ctx):
+    if "chefsocial_rows" not in ctx:
+        return ""
+    size = float(ctx.get("chefsocial_size_mb", 0))
+    return (f"ChefSocial data at scale {ctx.get('chefsocial_scale', '?')}: {int(ctx['chefsocial_rows']):,} rows, "
+            f"{size:,.0f} MiB (`{os.path.basename(ctx.get('chefsocial_db', ''))}`, generated in "
+            f"{ctx.get('chefsocial_generate_seconds', '?')} s).")
 
 
-def to_us(b):
-    scale = {"ns": 1e-3, "us": 1.0, "ms": 1e3, "s": 1e6}[b["time_unit"]]
-    return b["real_time"] * scale
+def rows_text(v):
+    return f"{v:,.0f}" if v == int(v) else f"{v:,.1f}"
 
 
-def print_index_table(data):
-    ctx = data.get("context", {})
-    if "chefsocial_rows" in ctx:
-        print(f"ChefSocial data: scale {ctx['chefsocial_scale']}, {int(ctx['chefsocial_rows']):,} rows, "
-              f"{ctx['chefsocial_size_mb']} MiB, generated in {ctx['chefsocial_generate_seconds']} s "
-              f"({'cached file reused' if ctx.get('chefsocial_reused') == 'true' else 'generated in this run'}).\n")
-    print("| query | index used by the plan | with index (us) | without (us) | speedup | rows | plan with index | plan without |")
+def print_index_section(section):
+    print(f"## Index plans, {section.title} (`index_bench`)\n")
+    line = data_line(section.context)
+    if line:
+        print(line + "\n")
+    print("Time per query with the index its plan uses and with `NOT INDEXED` on those tables, same file, same "
+          "parameter values; a plan that uses no index is timed once.\n")
+    print("| query | index the plan uses | with index | without | speedup | rows per query | "
+          "plan with the index | plan without |")
     print("| --- | --- | ---: | ---: | ---: | ---: | --- | --- |")
-    for query, variants in index_queries(data).items():
-        if "scan" in variants:
-            b = variants["scan"]
-            plan = b.get("label", "").split(" | ", 1)[-1]
-            print(f"| {query} | none (scan) | | {us(to_us(b))} | | {fmt(b.get('rows', 0))} | {plan} | |")
+    for q in section.queries:
+        w = q.with_run
+        rows = rows_text(w.counters.get("rows", 0))
+        if q.error:
+            print(f"| {q.query} | error: {cell(q.error)} | | | | | | |")
+        elif q.scan:
+            plan, _ = q.plan("scan")
+            print(f"| {q.query} | none (the plan scans) | | {br.human_us(w.time_us)} | | {rows} | | {cell(plan)} |")
+        else:
+            plan_with, _ = q.plan("with_index")
+            plan_without, _ = q.plan("without_index")
+            print(f"| {q.query} | {cell(q.index)} | {br.human_us(w.time_us)} | {br.human_us(q.without_run.time_us)} | "
+                  f"{br.human_speedup(q.speedup)} | {rows} | {cell(plan_with)} | {cell(plan_without)} |")
+    print()
+    print("<details><summary>EXPLAIN QUERY PLAN, verbatim</summary>\n")
+    print("| query | with the index | without |")
+    print("| --- | --- | --- |")
+    for q in section.queries:
+        if q.error:
             continue
-        w, wo = variants.get("with_index"), variants.get("without_index")
-        if not w or not wo:
+        _, with_detail = q.plan("scan" if q.scan else "with_index")
+        _, without_detail = q.plan("without_index")
+        if q.scan:
+            with_detail, without_detail = "", with_detail
+        print(f"| {q.query} | {cell(with_detail)} | {cell(without_detail)} |")
+    print("\n</details>\n")
+
+
+def verdict(run):
+    target = run.counters.get("target", 0)
+    if run.error:
+        return f"error: {run.error}"
+    if not target:
+        return ""
+    if run.counters["ratio"] <= target:
+        return "met"
+    extra = run.fields.get("extra")
+    return f"**missed**; strata's extra work: {extra}" if extra else "**missed**"
+
+
+def print_comparisons(report):
+    engine = br.ENGINE_TITLES.get(report.context("engine", "sqlite"), "SQLite")
+    print(f"## strata against raw {engine}, same run\n")
+    print("`ratio` is strata's time / the baseline's; `target` the ratio aimed for.\n")
+    print("| benchmark | baseline | strata ms | baseline ms | ratio | target | verdict | details |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | --- | --- |")
+    for r in report.comparisons:
+        c = r.counters
+        details = ", ".join(f"{k}={fmt(v)}" for k, v in c.items() if k not in MAIN)
+        target = c.get("target", 0)
+        if r.error and "ratio" not in c:
+            print(f"| {r.name.short()} | {cell(r.fields.get('vs', ''))} | | | | | {cell(verdict(r))} | |")
             continue
-        index, plan_with = (w.get("label", "").split(" | ", 1) + [""])[:2]
-        plan_without = wo.get("label", "").split(" | ", 1)[-1]
-        print(f"| {query} | {index} | {us(to_us(w))} | {us(to_us(wo))} | {wo.get('speedup', 0):,.1f}x | "
-              f"{fmt(w.get('rows', 0))} | {plan_with} | {plan_without} |")
+        print(f"| {r.name.short()} | {cell(r.fields.get('vs', ''))} | {fmt(c['strata_ms'])} | {fmt(c['baseline_ms'])} | "
+              f"{c['ratio']:.3f} | {fmt(target) if target else '-'} | {cell(verdict(r))} | {cell(details)} |")
+    print()
+
+
+def print_timings(report):
+    print("## Other timings\n")
+    print("| benchmark | time | details |")
+    print("| --- | ---: | --- |")
+    for r in report.timings:
+        details = ", ".join(f"{k}={fmt(v)}" for k, v in r.counters.items())
+        if r.error:
+            details = f"error: {r.error}"
+        print(f"| {r.name.short()} | {br.human_us(r.time_us)} | {cell(details)} |")
     print()
 
 
 def main(paths):
-    comparisons = []
-    for path in paths:
-        data = load(path)
-        if index_queries(data):
-            print_index_table(data)
-            continue
-        comparisons.append(data)
-    if not comparisons:
-        return
-    print("| benchmark | strata ms | baseline ms | ratio | target | verdict | details |")
-    print("| --- | ---: | ---: | ---: | ---: | --- | --- |")
-    for data in comparisons:
-        for b in data["benchmarks"]:
-            name = b["name"].replace("/manual_time", "")
-            if "ratio" not in b:
-                print(f"| {name} | {fmt(b['real_time'])} {b['time_unit']} | | | | | |")
-                continue
-            target = b.get("target", 0)
-            verdict = "" if not target else ("met" if b["ratio"] <= target else "MISSED")
-            details = ", ".join(f"{k}={fmt(v)}" for k, v in b.items()
-                                if k not in MAIN and isinstance(v, (int, float)) and k not in SKIP)
-            if b.get("label"):
-                details = b["label"] + "; " + details
-            print(f"| {name} | {fmt(b['strata_ms'])} | {fmt(b['baseline_ms'])} | {b['ratio']:.3f} | "
-                  f"{fmt(target) if target else '-'} | {verdict} | {details} |")
+    report = br.collect(paths)
+    header(report)
+    for section in report.index:
+        print_index_section(section)
+    if report.comparisons:
+        print_comparisons(report)
+    if report.timings:
+        print_timings(report)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    try:
+        main(sys.argv[1:])
+    except br.ReportError as e:
+        sys.exit(f"summarize.py: error: {e}")

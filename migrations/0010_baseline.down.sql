@@ -3,6 +3,13 @@
 --   sqlite3 -bail chefsocial.db < 0010_baseline.down.sql
 -- Foreign keys are switched off outside the transaction; every check below is verified
 -- before COMMIT, and any failure rolls the whole file back.
+-- strata: own-transaction
+-- changes: drop table "content" (its rows are lost)
+-- changes: drop table "conversations" (its rows are lost)
+-- changes: drop table "features" (its rows are lost)
+-- changes: drop table "usage_tracking" (its rows are lost)
+-- changes: drop table "user_features" (its rows are lost)
+-- changes: drop table "users" (its rows are lost)
 -- DESTRUCTIVE: drop table "content"
 -- DESTRUCTIVE: drop table "conversations"
 -- DESTRUCTIVE: drop table "features"

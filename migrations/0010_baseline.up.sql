@@ -3,6 +3,13 @@
 --   sqlite3 -bail chefsocial.db < 0010_baseline.up.sql
 -- Foreign keys are switched off outside the transaction; every check below is verified
 -- before COMMIT, and any failure rolls the whole file back.
+-- strata: own-transaction
+-- changes: create table "content"
+-- changes: create table "conversations"
+-- changes: create table "features"
+-- changes: create table "usage_tracking"
+-- changes: create table "user_features"
+-- changes: create table "users"
 
 PRAGMA foreign_keys = OFF;
 PRAGMA legacy_alter_table = OFF;

@@ -3,6 +3,12 @@
 --   sqlite3 -bail chefsocial.db < 0020_phase1.down.sql
 -- Foreign keys are switched off outside the transaction; every check below is verified
 -- before COMMIT, and any failure rolls the whole file back.
+-- strata: own-transaction
+-- changes: drop index "idx_content_user_id"
+-- changes: drop index "idx_conversations_user_id"
+-- changes: rebuild "usage_tracking": dropping a UNIQUE constraint cannot use ALTER TABLE; the values of "vid...
+-- changes: drop index "idx_user_features_lookup"
+-- changes: drop index "idx_users_email"
 -- DESTRUCTIVE: drop column "usage_tracking"."videos_created"
 -- DESTRUCTIVE: drop column "usage_tracking"."api_calls_made"
 -- DESTRUCTIVE: drop column "usage_tracking"."extra_locations"

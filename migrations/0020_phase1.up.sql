@@ -3,6 +3,13 @@
 --   sqlite3 -bail chefsocial.db < 0020_phase1.up.sql
 -- Foreign keys are switched off outside the transaction; every check below is verified
 -- before COMMIT, and any failure rolls the whole file back.
+-- strata: own-transaction
+-- changes: data fix "merge_duplicate_months": The live database has no UNIQUE(user_id, month_year), so the a...
+-- changes: add index "idx_content_user_id"
+-- changes: add index "idx_conversations_user_id"
+-- changes: rebuild "usage_tracking": a column with an expression default cannot be added with ALTER TABLE
+-- changes: add index "idx_user_features_lookup"
+-- changes: add index "idx_users_email"
 
 PRAGMA foreign_keys = OFF;
 PRAGMA legacy_alter_table = OFF;

@@ -3,6 +3,10 @@
 --   sqlite3 -bail chefsocial.db < 0030_phase2.down.sql
 -- Foreign keys are switched off outside the transaction; every check below is verified
 -- before COMMIT, and any failure rolls the whole file back.
+-- strata: own-transaction
+-- changes: drop table "admin_users" (its rows are lost)
+-- changes: drop table "audit_logs" (its rows are lost)
+-- changes: drop table "user_sessions" (its rows are lost)
 -- DESTRUCTIVE: drop table "admin_users"
 -- DESTRUCTIVE: drop table "audit_logs"
 -- DESTRUCTIVE: drop table "user_sessions"

@@ -3,6 +3,10 @@
 --   sqlite3 -bail chefsocial.db < 0030_phase2.up.sql
 -- Foreign keys are switched off outside the transaction; every check below is verified
 -- before COMMIT, and any failure rolls the whole file back.
+-- strata: own-transaction
+-- changes: create table "admin_users"
+-- changes: create table "audit_logs"
+-- changes: create table "user_sessions"
 
 PRAGMA foreign_keys = OFF;
 PRAGMA legacy_alter_table = OFF;

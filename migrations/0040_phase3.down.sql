@@ -3,6 +3,12 @@
 --   sqlite3 -bail chefsocial.db < 0040_phase3.down.sql
 -- Foreign keys are switched off outside the transaction; every check below is verified
 -- before COMMIT, and any failure rolls the whole file back.
+-- strata: own-transaction
+-- changes: drop table "content_calendar" (its rows are lost)
+-- changes: drop table "notifications" (its rows are lost)
+-- changes: drop table "team_members" (its rows are lost)
+-- changes: drop table "teams" (its rows are lost)
+-- changes: drop table "user_profiles" (its rows are lost)
 -- DESTRUCTIVE: drop table "content_calendar"
 -- DESTRUCTIVE: drop table "notifications"
 -- DESTRUCTIVE: drop table "team_members"

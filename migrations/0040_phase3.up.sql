@@ -3,6 +3,12 @@
 --   sqlite3 -bail chefsocial.db < 0040_phase3.up.sql
 -- Foreign keys are switched off outside the transaction; every check below is verified
 -- before COMMIT, and any failure rolls the whole file back.
+-- strata: own-transaction
+-- changes: create table "content_calendar"
+-- changes: create table "notifications"
+-- changes: create table "team_members"
+-- changes: create table "teams"
+-- changes: create table "user_profiles"
 
 PRAGMA foreign_keys = OFF;
 PRAGMA legacy_alter_table = OFF;

@@ -3,6 +3,18 @@
 --   sqlite3 -bail chefsocial.db < 0050_phase4.down.sql
 -- Foreign keys are switched off outside the transaction; every check below is verified
 -- before COMMIT, and any failure rolls the whole file back.
+-- strata: own-transaction
+-- changes: drop index "idx_audit_logs_created"
+-- changes: drop index "idx_content_user_platform"
+-- changes: drop index "idx_content_scheduled"
+-- changes: drop index "idx_content_viral_score"
+-- changes: drop index "idx_conversations_created"
+-- changes: drop index "idx_usage_month_year"
+-- changes: drop index "idx_users_stripe_customer"
+-- changes: drop index "idx_users_status"
+-- changes: drop table "content_performance" (its rows are lost)
+-- changes: drop table "invoices" (its rows are lost)
+-- changes: drop table "subscriptions" (its rows are lost)
 -- DESTRUCTIVE: drop table "content_performance"
 -- DESTRUCTIVE: drop table "invoices"
 -- DESTRUCTIVE: drop table "subscriptions"

@@ -3,6 +3,18 @@
 --   sqlite3 -bail chefsocial.db < 0050_phase4.up.sql
 -- Foreign keys are switched off outside the transaction; every check below is verified
 -- before COMMIT, and any failure rolls the whole file back.
+-- strata: own-transaction
+-- changes: create table "content_performance"
+-- changes: create table "invoices"
+-- changes: create table "subscriptions"
+-- changes: add index "idx_audit_logs_created"
+-- changes: add index "idx_content_user_platform"
+-- changes: add index "idx_content_scheduled"
+-- changes: add index "idx_content_viral_score"
+-- changes: add index "idx_conversations_created"
+-- changes: add index "idx_usage_month_year"
+-- changes: add index "idx_users_stripe_customer"
+-- changes: add index "idx_users_status"
 
 PRAGMA foreign_keys = OFF;
 PRAGMA legacy_alter_table = OFF;

@@ -98,7 +98,8 @@ void SetupApply(CLI::App& app, Context& ctx) {
     }
     EnableProgress(db);
     Result<ApplyOutcome> outcome =
-        db.Apply({.file_name = "apply", .name = "apply", .up = true, .sql = script.sql, .versioned = false});
+        db.Apply({.file_name = "apply", .name = "apply", .up = true, .sql = script.sql, .versioned = false,
+                  .own_transaction = ReadMigrationFacts(script.sql).own_transaction});
     if (!outcome.ok()) {
       PrintError(outcome.status().message());
       ctx.exit_code = ExitCodeFor(outcome.status());

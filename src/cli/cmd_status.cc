@@ -94,7 +94,7 @@ void SetupPlan(CLI::App& app, Context& ctx) {
     }
     for (const MigrationEntry* m : *pending) {
       std::cout << fmt::format("-- ===== {} (tag \"{}\"){}\n", m->up_file, m->tag,
-                               m->up_destructive.empty() ? "" : " DESTRUCTIVE: needs --allow-destructive");
+                               m->up_facts.destructive.empty() ? "" : " DESTRUCTIVE: needs --allow-destructive");
       std::cout << m->up_sql << "\n";
     }
     std::cerr << fmt::format("{} pending migration(s)\n", pending->size());

@@ -35,16 +35,6 @@ bool BackupTarget(Context& ctx, std::optional<std::string>& target) {
   return true;
 }
 
-// The drift findings of a live database against a tag, as the runner
-// reports them (adoption, baseline, a failed migration).
-SchemaDifferences DifferencesFromTag(const RunContext& run) {
-  return [&run](const Schema& live, int tag) {
-    std::vector<std::string> out;
-    for (const DriftItem& d : DriftAtTag(run, live, tag)) out.push_back(fmt::format("{}: {}", d.table, d.finding));
-    return out;
-  };
-}
-
 void SetupUp(CLI::App& app, Context& ctx) {
   CLI::App* cmd = app.add_subcommand("up", "Apply pending migrations, each in its own transaction");
   AddRunOptions(*cmd, ctx);
@@ -63,7 +53,6 @@ void SetupUp(CLI::App& app, Context& ctx) {
     options.to_version = ctx.to_version;
     options.allow_destructive = ctx.allow_destructive;
     options.single_transaction = ctx.single_transaction;
-    options.differences = DifferencesFromTag(*run);
     Result<std::vector<const MigrationEntry*>> pending = run->runner->Pending(options);
     if (pending.ok() && !pending->empty() && !BackupTarget(ctx, options.backup_to)) return;
     EnableProgress(*run->connection);
@@ -132,7 +121,7 @@ void SetupBaseline(CLI::App& app, Context& ctx) {
       ctx.exit_code = kUsage;
       return;
     }
-    BaselineOptions options{.tag = *tag, .differences = DifferencesFromTag(*run)};
+    BaselineOptions options{.tag = *tag};
     Status s = run->runner->Baseline(options, PrintEvent);
     if (!s.ok()) {
       PrintError(s.message());

@@ -49,6 +49,7 @@ std::unique_ptr<RunContext> OpenRunContext(const CommonOptions& o, bool create, 
     return nullptr;
   }
   ctx.migrations = std::move(migrations.value());
+  ctx.dialect = MakeDialect(DialectOfTarget(o.db));
   Result<std::unique_ptr<Connection>> connection = OpenTarget(o.db, {.create = create});
   if (!connection.ok()) {
     PrintError(connection.status().message());
@@ -56,7 +57,9 @@ std::unique_ptr<RunContext> OpenRunContext(const CommonOptions& o, bool create, 
     return nullptr;
   }
   ctx.connection = std::move(connection.value());
-  ctx.runner = std::make_unique<Runner>(*ctx.connection, ctx.migrations, ctx.schema.project, ctx.files);
+  std::optional<ExpectedSchema> expected;
+  if (need == SchemaNeed::kTables) expected.emplace(ExpectedSchema{ctx.schema, *ctx.dialect});
+  ctx.runner = std::make_unique<Runner>(*ctx.connection, ctx.migrations, ctx.schema.project, ctx.files, expected);
   return owned;
 }
 
@@ -105,12 +108,7 @@ void PruneBackups(const std::string& db, int keep) {
 }
 
 std::vector<DriftItem> DriftAtTag(const RunContext& run, const Schema& live, int tag) {
-  const std::unique_ptr<Dialect> dialect = MakeDialect(run.schema.project.dialect);
-  Schema kept = live;
-  std::erase_if(kept.tables, [&](const Table& t) { return run.schema.project.IgnoresTable(t.name); });
-  DiffOptions rules = dialect->DiffRules();
-  rules.compare_rows = false;
-  return DescribeDrift(Diff(dialect->Normalize(run.schema.At(tag)), dialect->Normalize(kept), {}, rules));
+  return strata::DriftAtTag(*run.dialect, run.schema, live, tag);
 }
 
 void PrintEvent(const RunEvent& e) {

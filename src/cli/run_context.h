@@ -18,6 +18,7 @@ struct RunContext {
   VersionedSchema schema;
   MigrationFiles files;
   std::vector<MigrationEntry> migrations;
+  std::unique_ptr<Dialect> dialect;  // the database's
   std::unique_ptr<Connection> connection;
   std::unique_ptr<Runner> runner;
 };

@@ -40,6 +40,11 @@ struct ScriptRun {
   // False for a script that is not a migration (`strata apply`): run under
   // the same lock and guards, recorded nowhere.
   bool versioned = true;
+  // What the file's head states (see plan/migration_header.h): it begins
+  // and commits its own transaction and records itself; some of its steps
+  // run outside any transaction.
+  bool own_transaction = false;
+  bool outside_transaction = false;
 };
 
 enum class ApplyOutcome { kApplied, kAlreadyDone };

@@ -14,24 +14,11 @@
 #include "dialect/connection.h"
 #include "diff/change.h"
 #include "diff/differ.h"
+#include "plan/migration_header.h"
 #include "plan/plan.h"
 #include "schema/table.h"
 
 namespace strata {
-
-// Identifies one migration file for the header and checks of its script.
-struct MigrationHeader {
-  std::string file_name;  // "0020_phase1.up.sql"
-  int64_t version = 0;
-  std::string name;
-  std::string tag;
-  bool up = true;
-  std::optional<int64_t> previous_version;  // up: the version that must be applied first
-  // False for a script that is not a migration (`diff`, `apply`): no version
-  // guards and no history row; everything else is the same.
-  bool versioned = true;
-  std::string database = "app.db";  // named in the file's "run it as plain SQL" example
-};
 
 struct MigrationOptions {
   bool up = true;  // enters the later tag, so runs the data fixes declared for it

@@ -7,37 +7,19 @@
 #include <fmt/ranges.h>
 
 #include "base/sha256.h"
+#include "diff/differ.h"
 
 namespace strata {
 
-namespace {
-
-std::vector<std::string> HeaderLines(const std::string& sql, std::string_view prefix) {
-  std::vector<std::string> out;
-  for (size_t start = 0; start < sql.size();) {
-    size_t end = sql.find('\n', start);
-    if (end == std::string::npos) end = sql.size();
-    std::string_view line(sql.data() + start, end - start);
-    if (!line.starts_with("--")) break;  // the header ends at the first statement
-    if (line.starts_with(prefix)) out.emplace_back(line.substr(prefix.size()));
-    start = end + 1;
-  }
-  return out;
-}
-
-// The tag named in a generated file's first line: `... tag "phase1"`.
-std::optional<std::string> HeaderTag(const std::string& sql) {
-  if (!sql.starts_with("-- strata migration ")) return std::nullopt;
-  size_t end_of_line = sql.find('\n');
-  size_t at = sql.rfind("tag \"", end_of_line);
-  if (at == std::string::npos) return std::nullopt;
-  size_t close = sql.find('"', at + 5);
-  return sql.substr(at + 5, close - at - 5);
-}
-
-}  // namespace
-
 std::string Checksum(const std::string& sql) { return "sha256:" + Sha256Hex(sql); }
+
+ScriptRun RunOf(const MigrationEntry& m, bool up) {
+  const MigrationFacts& facts = up ? m.up_facts : m.down_facts;
+  const std::string& sql = up ? m.up_sql : m.down_sql;
+  return {.file_name = up ? m.up_file : m.down_file, .version = m.version, .name = m.name, .tag = m.tag, .up = up,
+          .sql = sql, .checksum = Checksum(sql), .own_transaction = facts.own_transaction,
+          .outside_transaction = facts.outside_transaction};
+}
 
 Result<std::vector<MigrationEntry>> LoadMigrations(const MigrationFiles& files, const Project& project) {
   std::map<int64_t, MigrationEntry> by_version;
@@ -52,16 +34,13 @@ Result<std::vector<MigrationEntry>> LoadMigrations(const MigrationFiles& files, 
     e.name = parsed->name;
     (parsed->up ? e.up_file : e.down_file) = name;
     (parsed->up ? e.up_sql : e.down_sql) = content;
-    (parsed->up ? e.up_destructive : e.down_destructive) = HeaderLines(content, "-- DESTRUCTIVE: ");
+    (parsed->up ? e.up_facts : e.down_facts) = ReadMigrationFacts(content);
   }
   std::vector<MigrationEntry> out;
   for (auto& [version, e] : by_version) {
     if (e.up_file.empty())
       return Status::InvalidInput(fmt::format("{} has no up migration", e.down_file));
-    if (std::optional<std::string> tag = HeaderTag(e.up_sql)) {
-      e.tag = *tag;
-      e.generated = true;
-    }
+    e.tag = e.up_facts.tag;
     out.push_back(std::move(e));
   }
   std::string next_tag = project.tags.empty() ? "" : project.tags.back();
@@ -144,14 +123,30 @@ Result<std::vector<const MigrationEntry*>> Runner::Pending(const UpOptions& opti
 
 // A failed migration on a database someone changed by hand: the error also
 // says how it differs from the tag its history records, and where to look.
-strata::Status Runner::WithDrift(const strata::Status& failure, const SchemaDifferences& differences) {
-  if (!differences) return failure;
+std::vector<DriftItem> DriftAtTag(const Dialect& dialect, const VersionedSchema& schema, const Schema& live, int tag) {
+  Schema kept = live;
+  std::erase_if(kept.tables, [&](const Table& t) { return schema.project.IgnoresTable(t.name); });
+  DiffOptions rules = dialect.DiffRules();
+  rules.compare_rows = false;
+  return DescribeDrift(Diff(dialect.Normalize(schema.At(tag)), dialect.Normalize(kept), {}, rules));
+}
+
+std::vector<std::string> Runner::Differences(const Schema& live, int tag) const {
+  if (!expected_) return {"cannot compare without the schema"};
+  std::vector<std::string> out;
+  for (const DriftItem& d : DriftAtTag(expected_->dialect, expected_->schema, live, tag))
+    out.push_back(fmt::format("{}: {}", d.table, d.finding));
+  return out;
+}
+
+strata::Status Runner::WithDrift(const strata::Status& failure) {
+  if (!expected_) return failure;
   Result<std::vector<AppliedMigration>> history = connection_.ReadHistory();
   Result<Schema> live = connection_.Inspect();
   if (!history.ok() || !live.ok() || history->empty()) return failure;
   const std::optional<int> tag = project_.TagIndex(history->back().tag);
   if (!tag) return failure;
-  const std::vector<std::string> found = differences(*live, *tag);
+  const std::vector<std::string> found = Differences(*live, *tag);
   if (found.empty()) return failure;
   return strata::Status::Error(
       failure.code(), fmt::format("{}\nthe database differs from tag \"{}\", where its history says it is ({} "
@@ -165,9 +160,9 @@ strata::Status Runner::Up(const UpOptions& options, const RunListener& listener)
   if (pending->empty()) return Status::Ok();
   if (!options.allow_destructive)
     for (const MigrationEntry* m : *pending)
-      if (!m->up_destructive.empty())
+      if (!m->up_facts.destructive.empty())
         return Status::InvalidInput(fmt::format("{} is destructive ({}); rerun with --allow-destructive", m->up_file,
-                                                m->up_destructive.front()));
+                                                m->up_facts.destructive.front()));
 
   // A live database strata did not create: adopt it if it is the first tag.
   Result<std::vector<AppliedMigration>> history = connection_.ReadHistory();
@@ -180,16 +175,14 @@ strata::Status Runner::Up(const UpOptions& options, const RunListener& listener)
     Result<Schema> live = connection_.Inspect();
     if (!live.ok()) return live.status();
     const std::optional<int> base_tag = project_.TagIndex(base->tag);
-    const std::vector<std::string> why = options.differences && base_tag
-                                              ? options.differences(*live, *base_tag)
-                                              : std::vector<std::string>{"cannot compare"};
+    const std::vector<std::string> why = base_tag ? Differences(*live, *base_tag)
+                                                  : std::vector<std::string>{"its tag is not in the project"};
     if (!why.empty())
       return Status::InvalidInput(fmt::format(
           "the database has tables but no strata history, and its schema is not tag \"{}\": {}; `strata baseline` "
           "adopts a database at a later tag",
           base->tag, fmt::join(why, "; ")));
-    if (strata::Status s = connection_.RecordApplied({base->up_file, base->version, base->name, base->tag, true,
-                                                       base->up_sql, Checksum(base->up_sql)});
+    if (strata::Status s = connection_.RecordApplied(RunOf(*base, true));
         !s.ok())
       return s;
     listener({RunEvent::kAdopted, base->up_file, "the live schema is tag \"" + base->tag + "\"", 0});
@@ -198,7 +191,7 @@ strata::Status Runner::Up(const UpOptions& options, const RunListener& listener)
   std::vector<ScriptRun> runs;
   for (size_t i = first; i < pending->size(); ++i) {
     const MigrationEntry* m = (*pending)[i];
-    runs.push_back({m->up_file, m->version, m->name, m->tag, true, m->up_sql, Checksum(m->up_sql)});
+    runs.push_back(RunOf(*m, true));
     // Every file that cannot run is refused before any runs.
     if (strata::Status s = connection_.Validate(runs.back()); !s.ok()) return s;
   }
@@ -216,7 +209,7 @@ strata::Status Runner::Up(const UpOptions& options, const RunListener& listener)
   for (const ScriptRun& r : runs) {
     listener({RunEvent::kApplying, r.file_name, "", 0});
     Result<ApplyOutcome> outcome = connection_.Apply(r);
-    if (!outcome.ok()) return WithDrift(outcome.status(), options.differences);
+    if (!outcome.ok()) return WithDrift(outcome.status());
     listener({*outcome == ApplyOutcome::kApplied ? RunEvent::kApplied : RunEvent::kSkipped, r.file_name,
               *outcome == ApplyOutcome::kApplied ? "" : "already applied by another run", 0});
   }
@@ -247,10 +240,10 @@ strata::Status Runner::Down(const DownOptions& options, const RunListener& liste
   for (const MigrationEntry* m : targets) {
     if (m->down_file.empty())
       return Status::InvalidInput(fmt::format("{} has no down migration; cannot roll back past it", m->up_file));
-    if (!options.allow_destructive && !m->down_destructive.empty())
+    if (!options.allow_destructive && !m->down_facts.destructive.empty())
       return Status::InvalidInput(fmt::format("{} is destructive ({}); rerun with --allow-destructive", m->down_file,
-                                              m->down_destructive.front()));
-    runs.push_back({m->down_file, m->version, m->name, m->tag, false, m->down_sql, Checksum(m->down_sql)});
+                                              m->down_facts.destructive.front()));
+    runs.push_back(RunOf(*m, false));
     if (strata::Status s = connection_.Validate(runs.back()); !s.ok()) return s;
   }
   if (!runs.empty() && options.backup_to) {
@@ -276,7 +269,7 @@ strata::Status Runner::Baseline(const BaselineOptions& options, const RunListene
         history->back().version));
   Result<Schema> live = connection_.Inspect();
   if (!live.ok()) return live.status();
-  const std::vector<std::string> differences = options.differences(*live, options.tag);
+  const std::vector<std::string> differences = Differences(*live, options.tag);
   const std::string& tag_name = project_.tags[options.tag];
   if (!differences.empty())
     return strata::Status::InvalidInput(fmt::format(
@@ -286,7 +279,7 @@ strata::Status Runner::Baseline(const BaselineOptions& options, const RunListene
   for (const MigrationEntry& m : migrations_) {
     const std::optional<int> tag = project_.TagIndex(m.tag);
     if (!tag || *tag > options.tag) continue;
-    if (strata::Status s = connection_.RecordApplied({m.up_file, m.version, m.name, m.tag, true, m.up_sql, Checksum(m.up_sql)});
+    if (strata::Status s = connection_.RecordApplied(RunOf(m, true));
         !s.ok())
       return s.WithContext(m.up_file);
     listener({RunEvent::kAdopted, m.up_file, "recorded as applied: the live schema is tag \"" + tag_name + "\"", 0});

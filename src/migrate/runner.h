@@ -10,8 +10,12 @@
 #include <vector>
 
 #include "dialect/connection.h"
+#include "dialect/dialect.h"
+#include "diff/drift.h"
 #include "migrate/migration_dir.h"
+#include "plan/migration_header.h"
 #include "schema/project.h"
+#include "schema/versioned.h"
 
 namespace strata {
 
@@ -23,8 +27,8 @@ struct MigrationEntry {
   std::string tag;
   std::string up_file, down_file;
   std::string up_sql, down_sql;
-  bool generated = false;
-  std::vector<std::string> up_destructive, down_destructive;  // "-- DESTRUCTIVE:" header lines
+  MigrationFacts up_facts, down_facts;  // what each file's head states
+  bool generated() const { return up_facts.generated; }
 };
 
 // Builds the ordered list from a migrations folder. A generated file names
@@ -33,6 +37,9 @@ struct MigrationEntry {
 Result<std::vector<MigrationEntry>> LoadMigrations(const MigrationFiles& files, const Project& project);
 
 std::string Checksum(const std::string& sql);
+
+// The run of one of `m`'s files, with what its head states.
+ScriptRun RunOf(const MigrationEntry& m, bool up);
 
 struct StatusEntry {
   const MigrationEntry* entry = nullptr;  // null for a recorded version with no file
@@ -56,10 +63,17 @@ struct RunEvent {
 };
 using RunListener = std::function<void(const RunEvent&)>;
 
-// How a live schema differs from the schema of tag `tag` (one finding per
-// object, as drift phrases them); empty when it is that tag's. The CLI
-// supplies it through the dialect, which knows how to compare.
-using SchemaDifferences = std::function<std::vector<std::string>(const Schema& live, int tag)>;
+// How `live` differs from the schema of `tag`, one finding per object, as
+// `dialect` compares them (both sides normalised); tables the project
+// ignores are left out. Empty when the database is at that tag.
+std::vector<DriftItem> DriftAtTag(const Dialect& dialect, const VersionedSchema& schema, const Schema& live, int tag);
+
+// What the runner compares a live database with: adopting one strata did
+// not create, baselining, and explaining a failed migration.
+struct ExpectedSchema {
+  const VersionedSchema& schema;  // with its tables
+  const Dialect& dialect;
+};
 
 struct UpOptions {
   std::optional<int> tag;              // apply through this tag index
@@ -67,11 +81,6 @@ struct UpOptions {
   bool allow_destructive = false;
   bool single_transaction = false;
   std::optional<std::string> backup_to;  // a backup file to write first
-  // A database with tables but no history is adopted when its schema is the
-  // first tag's (the first migration is recorded, not run); when a migration
-  // fails, the error says how the database differs from where its history
-  // says it is.
-  SchemaDifferences differences;
 };
 
 struct DownOptions {
@@ -86,14 +95,17 @@ struct DownOptions {
 // migrations are recorded as applied, none is run.
 struct BaselineOptions {
   int tag = 0;
-  SchemaDifferences differences;
 };
 
 class Runner {
  public:
+  // With `expected`, a database with tables but no history is adopted when
+  // its schema is the first tag's (the first migration is recorded, not
+  // run), and a failed migration's error says how the database differs from
+  // where its history says it is. Without it, adoption is refused.
   Runner(Connection& connection, const std::vector<MigrationEntry>& migrations, const Project& project,
-         const MigrationFiles& files)
-      : connection_(connection), migrations_(migrations), project_(project), files_(files) {}
+         const MigrationFiles& files, std::optional<ExpectedSchema> expected = std::nullopt)
+      : connection_(connection), migrations_(migrations), project_(project), files_(files), expected_(expected) {}
 
   Result<StatusReport> Status();
   // The files `Up` would run, in order, without running them.
@@ -104,11 +116,14 @@ class Runner {
 
  private:
   strata::Status Verify(const StatusReport& report);
-  strata::Status WithDrift(const strata::Status& failure, const SchemaDifferences& differences);
+  strata::Status WithDrift(const strata::Status& failure);
+  // DriftAtTag as sentences; one that says it cannot compare without `expected`.
+  std::vector<std::string> Differences(const Schema& live, int tag) const;
   Connection& connection_;
   const std::vector<MigrationEntry>& migrations_;
   const Project& project_;
   const MigrationFiles& files_;
+  std::optional<ExpectedSchema> expected_;
 };
 
 }  // namespace strata

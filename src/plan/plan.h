@@ -13,6 +13,8 @@ struct Step {
   std::string comment;            // "rebuild: column type change cannot use ALTER TABLE"
   std::vector<std::string> sql;   // statements, without the trailing ';'
   bool destructive = false;       // can lose data that is in the database
+  // Runs after COMMIT, outside any transaction (PostgreSQL's CREATE INDEX
+  // CONCURRENTLY); written so that running it again finishes the job.
   bool outside_transaction = false;
 };
 

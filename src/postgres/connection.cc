@@ -61,8 +61,6 @@ std::string TransactionObstacle(const SqlStatement& s) {
 
 }  // namespace
 
-bool IsGeneratedFile(std::string_view sql) { return sql.starts_with("-- strata "); }
-
 Result<std::unique_ptr<PostgresConnection>> PostgresConnection::Open(const std::string& target, const OpenOptions& options) {
   Result<PgSession> session = PgSession::Connect(target);
   if (!session.ok()) return session.status();
@@ -134,7 +132,7 @@ void PostgresConnection::Unlock() {
 
 Status PostgresConnection::Run(const ScriptRun& run, const std::vector<SqlStatement>& statements,
                                bool inside_outer_transaction) {
-  const bool managed = IsGeneratedFile(run.sql);
+  const bool managed = run.own_transaction;
   const size_t outside_start = managed ? OutsideTransactionStart(statements) : statements.size();
   const auto started = Clock::now();
   const std::string history = QuoteIdent(kHistoryTable);
@@ -153,8 +151,12 @@ Status PostgresConnection::Run(const ScriptRun& run, const std::vector<SqlStatem
   const auto record_checksum = [&]() -> Status {
     if (!run.versioned || !run.up) return Status::Ok();
     const int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
-    return session_.Exec(fmt::format("UPDATE {} SET checksum = {}, duration_ms = {} WHERE version = {}", history,
-                                     QuoteLiteral(run.checksum), ms, run.version));
+    // A file that manages its own transaction writes its row; one that
+    // does not (hand-written with a strata head) is recorded here.
+    return session_.Exec(fmt::format(
+        "INSERT INTO {0} (version, name, tag, checksum, duration_ms) VALUES ({1}, {2}, {3}, {4}, {5}) "
+        "ON CONFLICT (version) DO UPDATE SET checksum = EXCLUDED.checksum, duration_ms = EXCLUDED.duration_ms",
+        history, run.version, QuoteLiteral(run.name), QuoteLiteral(run.tag), QuoteLiteral(run.checksum), ms));
   };
 
   if (!managed) {
@@ -209,7 +211,8 @@ Result<ApplyOutcome> PostgresConnection::Apply(const ScriptRun& run) {
     if (run.up ? *recorded : !*recorded) {
       // An applied file whose steps after COMMIT failed earlier: those
       // steps are idempotent, so running them again finishes the file.
-      const size_t outside = IsGeneratedFile(run.sql) ? OutsideTransactionStart(statements) : statements.size();
+      const size_t outside = run.own_transaction && run.outside_transaction ? OutsideTransactionStart(statements)
+                                                                            : statements.size();
       if (run.up)
         for (size_t i = outside; i < statements.size(); ++i)
           if (LeadingWords(statements[i].sql, 1) != "SET")
@@ -223,7 +226,7 @@ Result<ApplyOutcome> PostgresConnection::Apply(const ScriptRun& run) {
 }
 
 Status PostgresConnection::Validate(const ScriptRun& run) {
-  if (IsGeneratedFile(run.sql)) return Status::Ok();
+  if (run.own_transaction) return Status::Ok();
   for (const SqlStatement& s : SplitStatements(run.sql))
     if (std::string why = TransactionObstacle(s); !why.empty())
       return Status::InvalidInput(fmt::format(
@@ -235,17 +238,17 @@ Status PostgresConnection::Validate(const ScriptRun& run) {
 
 Status PostgresConnection::ApplyAll(const std::vector<ScriptRun>& runs) {
   for (const ScriptRun& run : runs) {
-    if (!IsGeneratedFile(run.sql)) {
+    if (!run.own_transaction) {
       if (Status s = Validate(run); !s.ok()) return s;
       continue;
     }
     const std::vector<SqlStatement> statements = SplitStatements(run.sql);
     const size_t outside = OutsideTransactionStart(statements);
-    if (outside < statements.size())
+    if (run.outside_transaction || outside < statements.size())
       return Status::InvalidInput(fmt::format(
           "{}:{}: has steps that must run outside a transaction (after its COMMIT), so it cannot be applied in a "
           "single transaction; apply it without --single-transaction",
-          run.file_name, statements[outside].line));
+          run.file_name, outside < statements.size() ? statements[outside].line : 1));
   }
   if (session_.in_transaction()) return Status::Error(StatusCode::kInternal, "a transaction is already open");
   if (Status s = Lock(); !s.ok()) return s;

@@ -1,13 +1,14 @@
 // The PostgreSQL implementation of Connection, over one libpq session.
 //
-// Generated files (their first line is a "-- strata" header) are
-// self-contained: they hold their own BEGIN/COMMIT, version guards and
+// Files whose head says they manage their own transaction (every generated
+// file; see plan/migration_header.h) are self-contained: they hold their own BEGIN/COMMIT, version guards and
 // history row, and may end with steps that must run outside a transaction
 // (CREATE INDEX CONCURRENTLY) after COMMIT. The connection runs them
 // statement by statement, adding the checksum and duration to the history
 // row just before COMMIT. Hand-written files (no header) run inside a
 // transaction the connection opens, and the connection writes their
-// history row. Every file runs under a session advisory lock (kLockKey),
+// history row. Files with steps outside the transaction cannot join
+// ApplyAll's single transaction and are refused by name. Every file runs under a session advisory lock (kLockKey),
 // so concurrent runners apply each migration once.
 #pragma once
 
@@ -59,8 +60,5 @@ class PostgresConnection final : public Connection {
   std::string target_;
   ProgressCallback progress_;
 };
-
-// True for a generated file: it starts with a "-- strata " header line.
-bool IsGeneratedFile(std::string_view sql);
 
 }  // namespace strata::postgres

@@ -530,8 +530,15 @@ struct Planner {
     for (const Change& c : changes)
       if (auto* x = std::get_if<AddView>(&c)) Inside(fmt::format("create view \"{}\"", x->view.name), {x->view.sql});
     for (Step& s : outside) plan.steps.push_back(std::move(s));
-    for (const Change& c : changes)
-      if (IsDestructive(c)) plan.destructive_changes.push_back(Describe(c));
+    // One line each: a table's destructive changes are named one by one.
+    for (const Change& c : changes) {
+      if (const auto* m = std::get_if<::strata::ModifyTable>(&c)) {
+        for (const TableChange& tc : m->changes)
+          if (IsDestructive(tc)) plan.destructive_changes.push_back(Describe(m->to.name, tc));
+      } else if (IsDestructive(c)) {
+        plan.destructive_changes.push_back(OneLine(Describe(c)));
+      }
+    }
   }
 };
 

@@ -43,20 +43,6 @@ bool IsBegin(const std::string& n) { return n == "BEGIN" || n.starts_with("BEGIN
 bool IsCommit(const std::string& n) { return n == "COMMIT" || n == "END" || n.starts_with("COMMIT ") || n.starts_with("END "); }
 bool IsForeignKeysPragma(const std::string& n) { return n.starts_with("PRAGMA FOREIGN_KEYS"); }
 
-// A generated file manages its own transaction and foreign keys, and a
-// migration among them records itself in the history in that transaction.
-bool IsManaged(const std::vector<ScriptStatement>& statements, bool versioned) {
-  bool begins = false, records = !versioned;
-  const std::string history = AsciiUpper(kHistoryTable);
-  for (const ScriptStatement& s : statements) {
-    const std::string n = Normalized(s.sql);
-    begins = begins || n == "BEGIN IMMEDIATE";
-    records = records || ((n.starts_with("INSERT INTO") || n.starts_with("DELETE FROM")) &&
-                          n.find(history) != std::string::npos);
-  }
-  return begins && records;
-}
-
 // Statements that cannot run inside the single transaction of ApplyAll.
 std::string TransactionObstacle(const std::string& n) {
   if (IsBegin(n) || IsCommit(n) || n.starts_with("ROLLBACK") || n.starts_with("SAVEPOINT") ||
@@ -70,8 +56,21 @@ std::string TransactionObstacle(const std::string& n) {
 
 // A hand-written file runs inside strata's transaction: its own BEGIN or
 // COMMIT would end it early (a partial commit, a file never recorded).
-Status RefuseOwnTransaction(const ScriptRun& run, const std::vector<ScriptStatement>& statements, bool managed) {
-  if (managed) return Status::Ok();
+// A file whose head says it manages its own transaction (a generated one)
+// must have the structure it claims: a BEGIN, then a COMMIT.
+Status CheckTransactionStructure(const ScriptRun& run, const std::vector<ScriptStatement>& statements) {
+  if (run.own_transaction) {
+    bool begun = false, committed = false;
+    for (const ScriptStatement& s : statements) {
+      const std::string n = Normalized(s.sql);
+      committed = committed || (begun && IsCommit(n));
+      begun = begun || IsBegin(n);
+    }
+    if (begun && committed) return Status::Ok();
+    return Status::InvalidInput(fmt::format("{}: its head says it manages its own transaction, but it has no "
+                                            "BEGIN followed by COMMIT; restore the generated file or remove the "
+                                            "`-- strata:` line", run.file_name));
+  }
   for (const ScriptStatement& s : statements)
     if (TransactionObstacle(Normalized(s.sql)) == "it manages its own transaction")
       return Status::InvalidInput(fmt::format("{}:{}: a hand-written migration must not manage its own "
@@ -264,8 +263,8 @@ Result<bool> SqliteConnection::IsRecorded(int64_t version) {
 
 Status SqliteConnection::RunStatements(const ScriptRun& run, bool inside_outer_transaction, bool* already_done) {
   const std::vector<ScriptStatement> statements = SplitStatements(run.sql);
-  const bool managed = IsManaged(statements, run.versioned);
-  if (Status s = RefuseOwnTransaction(run, statements, managed); !s.ok()) return s;
+  const bool managed = run.own_transaction;
+  if (Status s = CheckTransactionStructure(run, statements); !s.ok()) return s;
   const auto started = Clock::now();
   const auto fail = [&](const ScriptStatement& s, const Status& status) {
     std::string message = fmt::format("{}:{}: {}\n  statement: {}", run.file_name, s.line,
@@ -354,8 +353,11 @@ Result<ApplyOutcome> SqliteConnection::Apply(const ScriptRun& run) {
 
 Status SqliteConnection::ApplyAll(const std::vector<ScriptRun>& runs) {
   for (const ScriptRun& run : runs) {
+    if (run.outside_transaction)
+      return Status::InvalidInput(fmt::format("{}: cannot run inside a single transaction: some of its steps run "
+                                              "outside any transaction", run.file_name));
+    if (run.own_transaction) continue;
     std::vector<ScriptStatement> statements = SplitStatements(run.sql);
-    if (IsManaged(statements, run.versioned)) continue;
     for (const ScriptStatement& s : statements)
       if (std::string why = TransactionObstacle(Normalized(s.sql)); !why.empty())
         return Status::InvalidInput(fmt::format("{}:{}: cannot run inside a single transaction: {}", run.file_name,
@@ -380,8 +382,7 @@ Status SqliteConnection::ApplyAll(const std::vector<ScriptRun>& runs) {
 }
 
 Status SqliteConnection::Validate(const ScriptRun& run) {
-  const std::vector<ScriptStatement> statements = SplitStatements(run.sql);
-  return RefuseOwnTransaction(run, statements, IsManaged(statements, run.versioned));
+  return CheckTransactionStructure(run, SplitStatements(run.sql));
 }
 
 Status SqliteConnection::RecordApplied(const ScriptRun& run) {

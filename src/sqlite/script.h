@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 
+#include "plan/migration_header.h"
 #include "plan/plan.h"
 #include "schema/table.h"
 
@@ -24,19 +25,7 @@ namespace strata::sqlite {
 
 inline constexpr std::string_view kHistoryTable = "strata_migrations";
 
-struct ScriptInfo {
-  std::string file_name;  // "0020_phase1.up.sql", for messages
-  int64_t version = 0;
-  std::string name;
-  std::string tag;
-  bool up = true;
-  // Up: the generated version that must be applied first. Down: unused.
-  std::optional<int64_t> previous_version;
-  bool versioned = true;  // see MigrationHeader::versioned
-  std::string database = "app.db";
-};
-
-std::string RenderMigrationScript(const Plan& plan, const ScriptInfo& info);
+std::string RenderMigrationScript(const Plan& plan, const MigrationHeader& info);
 
 std::string CreateHistoryTableSql();
 

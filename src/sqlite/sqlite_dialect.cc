@@ -37,7 +37,7 @@ class SqliteDialect final : public Dialect {
   }
 
   std::string RenderMigration(const Plan& plan, const MigrationHeader& h) const override {
-    return RenderMigrationScript(plan, ScriptInfo{h.file_name, h.version, h.name, h.tag, h.up, h.previous_version, h.versioned, h.database});
+    return RenderMigrationScript(plan, h);
   }
 
   std::string RenderChecks(const Schema& schema, std::string_view tag) const override {

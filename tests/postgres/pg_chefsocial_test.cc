@@ -54,7 +54,10 @@ TEST(PgChefSocial, EveryTagIsExpressibleOnPostgres) {
     for (const SchemaProblem& p : dialect->Problems(c.schema.At(tag)))
       ADD_FAILURE() << c.schema.project.tags[tag] << ": " << p.pos.ToString() << ": " << p.message;
   EXPECT_EQ(c.entries.size(), c.schema.project.tags.size());
-  for (const MigrationEntry& e : c.entries) EXPECT_TRUE(e.generated) << e.up_file;
+  for (const MigrationEntry& e : c.entries) {
+    EXPECT_TRUE(e.up_facts.generated) << e.up_file;
+    EXPECT_TRUE(e.up_facts.own_transaction) << e.up_file;
+  }
 }
 
 TEST(PgChefSocial, EveryTagAppliesInOrderWithPsql) {
@@ -112,7 +115,7 @@ TEST(PgChefSocial, SingleTransactionRefusesFilesWithStepsOutsideATransactionByNa
   std::vector<ScriptRun> runs;
   std::string outside_file;
   for (const MigrationEntry& e : c.entries) {
-    runs.push_back({e.up_file, e.version, e.name, e.tag, true, e.up_sql, Checksum(e.up_sql)});
+    runs.push_back(RunOf(e, true));
     if (outside_file.empty() && e.up_sql.find("CONCURRENTLY") != std::string::npos) outside_file = e.up_file;
   }
   ASSERT_FALSE(outside_file.empty());
@@ -244,7 +247,7 @@ TEST(PgConnection, AFailedConcurrentBuildLeavesNoInvalidIndexAfterTheRerun) {
 
   Result<std::unique_ptr<postgres::PostgresConnection>> conn = postgres::PostgresConnection::Open(db->url());
   ASSERT_TRUE(conn.ok());
-  const ScriptRun run{"0020_after.up.sql", 20, "after", "after", true, scripts.up, Checksum(scripts.up)};
+  const ScriptRun run = FileRun("0020_after.up.sql", 20, true, scripts.up);
   Result<ApplyOutcome> refused = (*conn)->Apply(run);
   ASSERT_FALSE(refused.ok());
   EXPECT_NE(refused.status().message().find("offending rows: x"), std::string::npos) << refused.status().message();

@@ -80,7 +80,7 @@ std::string Apply(ApplyWith with, const std::string& url, const std::string& fil
   }
   Result<std::unique_ptr<postgres::PostgresConnection>> conn = postgres::PostgresConnection::Open(url);
   if (!conn.ok()) return conn.status().message();
-  Result<ApplyOutcome> r = (*conn)->Apply({file, version, "after", "after", up, sql, Checksum(sql)});
+  Result<ApplyOutcome> r = (*conn)->Apply(FileRun(file, version, up, sql));
   if (!r.ok()) return r.status().message();
   return *r == ApplyOutcome::kApplied ? "" : "not applied: already done";
 }

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "migrate/runner.h"
+#include "plan/migration_header.h"
 #include "postgres/pg.h"
 #include "test_util.h"
 
@@ -15,6 +17,13 @@ namespace strata::testing {
 bool PgRequired() {
   const char* ci = std::getenv("CI");
   return ci && std::string(ci) == "true";
+}
+
+ScriptRun FileRun(const std::string& file, int64_t version, bool up, const std::string& sql) {
+  const MigrationFacts facts = ReadMigrationFacts(sql);
+  return {.file_name = file, .version = version, .name = "after", .tag = facts.tag.empty() ? "after" : facts.tag, .up = up,
+          .sql = sql, .checksum = Checksum(sql), .own_transaction = facts.own_transaction,
+          .outside_transaction = facts.outside_transaction};
 }
 
 std::string WithDatabase(const std::string& url, const std::string& name) {

@@ -9,6 +9,8 @@
 
 #include <gtest/gtest.h>
 
+#include "dialect/connection.h"
+
 namespace strata::testing {
 
 // A database created as strata_test_<random> and dropped at the end.
@@ -32,6 +34,9 @@ class TestDatabase {
 };
 
 bool PgRequired();  // CI=true
+
+// A migration file to apply, with what its head states (as the runner reads it).
+ScriptRun FileRun(const std::string& file, int64_t version, bool up, const std::string& sql);
 
 // `url` pointing at database `name` instead.
 std::string WithDatabase(const std::string& url, const std::string& name);
