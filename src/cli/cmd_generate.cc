@@ -13,40 +13,85 @@ namespace strata::cli {
 
 namespace {
 
-void PrintJson(const GenerateResult& result, const std::vector<std::string>& stale, bool check) {
+// One dialect's share of `generate`: its folders and what the schema implies.
+struct DialectOutput {
+  std::string dialect;
+  std::string migrations_dir, checks_dir;
+  GenerateResult result;
+  MigrationFiles checks;
+  MigrationFiles existing, existing_checks;
+  std::vector<std::string> stale;
+  MigrationFiles changed, changed_checks;
+};
+
+std::string Under(const std::string& dir, const std::string& folder) {
+  return folder.empty() ? dir : (std::filesystem::path(dir) / folder).string();
+}
+
+MigrationFiles ChangedFiles(const MigrationFiles& wanted, const MigrationFiles& present) {
+  MigrationFiles changed;
+  for (const auto& [name, content] : wanted)
+    if (auto it = present.find(name); it == present.end() || it->second != content) changed[name] = content;
+  return changed;
+}
+
+void PrintJson(const std::vector<DialectOutput>& outputs, bool check) {
+  bool ok = true;
+  for (const DialectOutput& d : outputs) ok = ok && d.stale.empty();
   JsonWriter json;
-  json.BeginObject().Key("ok").Bool(stale.empty()).Key("check").Bool(check);
+  json.BeginObject().Key("ok").Bool(!check || ok).Key("check").Bool(check);
   json.Key("migrations").BeginArray();
-  for (const GeneratedMigration& m : result.migrations) {
-    json.BeginObject().Key("tag").String(m.tag).Key("up").String(m.up_file).Key("down").String(m.down_file);
-    const auto list = [&](const char* key, const std::vector<std::string>& items) {
-      json.Key(key).BeginArray();
-      for (const std::string& i : items) json.String(i);
-      json.EndArray();
-    };
-    list("changes", m.changes);
-    list("destructive", m.destructive);
-    list("irreversible", m.irreversible);
-    json.EndObject();
-  }
+  for (const DialectOutput& d : outputs)
+    for (const GeneratedMigration& m : d.result.migrations) {
+      json.BeginObject().Key("dialect").String(d.dialect).Key("tag").String(m.tag);
+      json.Key("up").String(m.up_file).Key("down").String(m.down_file);
+      const auto list = [&](const char* key, const std::vector<std::string>& items) {
+        json.Key(key).BeginArray();
+        for (const std::string& i : items) json.String(i);
+        json.EndArray();
+      };
+      list("changes", m.changes);
+      list("destructive", m.destructive);
+      list("irreversible", m.irreversible);
+      json.EndObject();
+    }
   json.EndArray().Key("out_of_date").BeginArray();
-  for (const std::string& s : stale) json.String(s);
+  for (const DialectOutput& d : outputs)
+    for (const std::string& s : d.stale) json.String(s);
   json.EndArray().EndObject();
   std::cout << json.str() << "\n";
 }
 
-void PrintText(const GenerateResult& result) {
-  for (const GeneratedMigration& m : result.migrations) {
-    std::cout << fmt::format("{} / {}: {} change(s)\n", m.up_file, m.down_file, m.changes.size());
-    for (const std::string& d : m.destructive) std::cout << "  destructive: " << d << "\n";
-    for (const std::string& d : m.irreversible) std::cout << "  down loses data: " << d << "\n";
+// Only the tags whose files this run wrote: an unchanged tag is silent.
+void PrintText(const DialectOutput& d) {
+  for (const GeneratedMigration& m : d.result.migrations) {
+    if (!d.changed.contains(m.up_file) && !d.changed.contains(m.down_file)) continue;
+    std::cout << fmt::format("{} / {}: {} change(s)\n", Under(d.migrations_dir, m.up_file), m.down_file,
+                             m.changes.size());
+    for (const std::string& x : m.destructive) std::cout << "  destructive: " << x << "\n";
+    for (const std::string& x : m.irreversible) std::cout << "  down loses data: " << x << "\n";
   }
+  std::cout << fmt::format("{}: {} file(s) written; {}: {} file(s) written\n", d.migrations_dir, d.changed.size(),
+                           d.checks_dir, d.changed_checks.size());
+}
+
+Status WriteOutput(const DialectOutput& d) {
+  Status written = WriteMigrationFiles(d.migrations_dir, d.changed);
+  if (written.ok()) written = WriteMigrationFiles(d.checks_dir, d.changed_checks);
+  // checks/ holds only what the schema produces: a file for a tag that no
+  // longer exists would be run by nobody and mislead its reader.
+  for (const auto& [name, content] : d.existing_checks) {
+    std::error_code ec;
+    if (written.ok() && !d.checks.count(name) && !std::filesystem::remove(std::filesystem::path(d.checks_dir) / name, ec))
+      written = Status::IOError(fmt::format("cannot remove {}/{}: {}", d.checks_dir, name, ec.message()));
+  }
+  return written;
 }
 
 }  // namespace
 
 void SetupGenerate(CLI::App& app, Context& ctx) {
-  CLI::App* cmd = app.add_subcommand("generate", "Write the migrations that schema/ implies");
+  CLI::App* cmd = app.add_subcommand("generate", "Write the migrations that schema/ implies, for every dialect");
   AddSchemaOption(*cmd, ctx.options);
   AddMigrationsOption(*cmd, ctx.options);
   AddFormatOption(*cmd, ctx.options);
@@ -59,26 +104,40 @@ void SetupGenerate(CLI::App& app, Context& ctx) {
       ctx.exit_code = kUsage;
       return;
     }
-    std::unique_ptr<Dialect> dialect = MakeDialect(schema->project.dialect);
-    Result<MigrationFiles> existing = ReadMigrationDir(o.migrations_dir);
-    Result<MigrationFiles> existing_checks = ReadMigrationDir(o.checks_dir);
-    for (const Status& s : {existing.status(), existing_checks.status()}) {
-      if (s.ok()) continue;
-      PrintError(s.message());
-      ctx.exit_code = ExitCodeFor(s);
-      return;
+    std::vector<DialectOutput> outputs;
+    for (const std::string& name : schema->project.dialects) {
+      DialectOutput d;
+      d.dialect = name;
+      d.migrations_dir = Under(o.migrations_dir, schema->project.DialectFolder(name));
+      d.checks_dir = Under(o.checks_dir, schema->project.DialectFolder(name));
+      Result<MigrationFiles> existing = ReadMigrationDir(d.migrations_dir);
+      Result<MigrationFiles> existing_checks = ReadMigrationDir(d.checks_dir);
+      for (const Status& s : {existing.status(), existing_checks.status()}) {
+        if (s.ok()) continue;
+        PrintError(s.message());
+        ctx.exit_code = ExitCodeFor(s);
+        return;
+      }
+      d.existing = std::move(*existing);
+      d.existing_checks = std::move(*existing_checks);
+      const std::unique_ptr<Dialect> dialect = MakeDialect(name);
+      d.result = GenerateMigrations(*schema, *dialect, d.existing);
+      d.checks = GenerateChecks(*schema, *dialect);
+      for (const std::string& s : OutOfDateFiles(d.result.files, d.existing)) d.stale.push_back(Under(d.migrations_dir, s));
+      for (const std::string& s : OutOfDateFiles(d.checks, d.existing_checks, true)) d.stale.push_back(Under(d.checks_dir, s));
+      d.changed = ChangedFiles(d.result.files, d.existing);
+      d.changed_checks = ChangedFiles(d.checks, d.existing_checks);
+      outputs.push_back(std::move(d));
     }
-    GenerateResult result = GenerateMigrations(*schema, *dialect, *existing);
-    const MigrationFiles checks = GenerateChecks(*schema, *dialect);
-    std::vector<std::string> stale;
-    for (const std::string& s : OutOfDateFiles(result.files, *existing)) stale.push_back(o.migrations_dir + "/" + s);
-    for (const std::string& s : OutOfDateFiles(checks, *existing_checks, true)) stale.push_back(o.checks_dir + "/" + s);
     if (ctx.check) {
+      std::vector<std::string> stale;
+      for (const DialectOutput& d : outputs) stale.insert(stale.end(), d.stale.begin(), d.stale.end());
       if (o.format == Format::kJson) {
-        PrintJson(result, stale, true);
+        PrintJson(outputs, true);
       } else if (stale.empty()) {
-        std::cout << fmt::format("{}, {}: up to date ({} migrations, {} check files)\n", o.migrations_dir,
-                                 o.checks_dir, result.migrations.size(), checks.size());
+        for (const DialectOutput& d : outputs)
+          std::cout << fmt::format("{}, {}: up to date ({} migrations, {} check files)\n", d.migrations_dir,
+                                   d.checks_dir, d.result.migrations.size(), d.checks.size());
       } else {
         std::cout << fmt::format("not what {} produces; run `strata generate`:\n", o.schema_dir);
         for (const std::string& s : stale) std::cout << "  " << s << "\n";
@@ -86,34 +145,17 @@ void SetupGenerate(CLI::App& app, Context& ctx) {
       ctx.exit_code = stale.empty() ? kOk : kFindings;
       return;
     }
-    const auto changed_files = [](const MigrationFiles& wanted, const MigrationFiles& present) {
-      MigrationFiles changed;
-      for (const auto& [name, content] : wanted)
-        if (auto it = present.find(name); it == present.end() || it->second != content) changed[name] = content;
-      return changed;
-    };
-    const MigrationFiles changed = changed_files(result.files, *existing);
-    const MigrationFiles changed_checks = changed_files(checks, *existing_checks);
-    Status written = WriteMigrationFiles(o.migrations_dir, changed);
-    if (written.ok()) written = WriteMigrationFiles(o.checks_dir, changed_checks);
-    // checks/ holds only what the schema produces: a file for a tag that no
-    // longer exists would be run by nobody and mislead its reader.
-    for (const auto& [name, content] : *existing_checks) {
-      std::error_code ec;
-      if (written.ok() && !checks.count(name) && !std::filesystem::remove(std::filesystem::path(o.checks_dir) / name, ec))
-        written = Status::IOError(fmt::format("cannot remove {}/{}: {}", o.checks_dir, name, ec.message()));
-    }
-    if (!written.ok()) {
-      PrintError(written.message());
-      ctx.exit_code = ExitCodeFor(written);
-      return;
+    for (const DialectOutput& d : outputs) {
+      if (Status written = WriteOutput(d); !written.ok()) {
+        PrintError(written.message());
+        ctx.exit_code = ExitCodeFor(written);
+        return;
+      }
     }
     if (o.format == Format::kJson) {
-      PrintJson(result, {}, false);
+      PrintJson(outputs, false);
     } else {
-      PrintText(result);
-      std::cout << fmt::format("{}: {} file(s) written; {}: {} file(s) written\n", o.migrations_dir, changed.size(),
-                               o.checks_dir, changed_checks.size());
+      for (const DialectOutput& d : outputs) PrintText(d);
     }
     ctx.exit_code = kOk;
   });

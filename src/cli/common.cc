@@ -56,32 +56,50 @@ void Report(const Diagnostics& diagnostics, Format format) {
 
 }  // namespace
 
+// The loader keeps the dialect names; which exist is known here.
+void CheckDialectNames(const Project& project, Diagnostics& diagnostics) {
+  for (const std::string& name : project.dialects)
+    if (!MakeDialect(name))
+      diagnostics.Add({project.dialects_pos, Severity::kError,
+                       fmt::format("unknown dialect \"{}\"; this strata supports {}", EscapedForMessage(name),
+                                   JoinQuoted(KnownDialects()))});
+}
+
 std::optional<VersionedSchema> LoadSchemaOrReport(const CommonOptions& o) {
   Diagnostics diagnostics;
   std::optional<VersionedSchema> schema = yaml::LoadSchemaDir(o.schema_dir, diagnostics);
+  if (schema) CheckDialectNames(schema->project, diagnostics);
   Report(diagnostics, o.format);
+  if (diagnostics.has_errors()) return std::nullopt;
   return schema;
 }
 
 bool DialectAcceptsOrReport(const VersionedSchema& schema) {
-  std::unique_ptr<Dialect> dialect = MakeDialect(schema.project.dialect);
   bool ok = true;
   std::set<std::string> seen;  // a problem of several tags is printed once
-  for (int tag = 0; tag <= schema.project.last_tag(); ++tag)
-    for (const SchemaProblem& problem : dialect->Problems(schema.At(tag))) {
-      const std::string where = problem.pos.known() ? problem.pos.ToString() + ": " : "";
-      const std::string line = fmt::format("{}error: schema at tag \"{}\": {}", where, schema.project.tags[tag], problem.message);
-      if (seen.insert(where + problem.message).second) std::cerr << (where.empty() ? "strata: " : "") << line << "\n";
-      ok = false;
-    }
+  for (const std::string& name : schema.project.dialects) {
+    std::unique_ptr<Dialect> dialect = MakeDialect(name);
+    // Only a project of several dialects says which one refuses.
+    const std::string which = schema.project.dialects.size() > 1 ? fmt::format("{}: ", name) : "";
+    for (int tag = 0; tag <= schema.project.last_tag(); ++tag)
+      for (const SchemaProblem& problem : dialect->Problems(schema.At(tag))) {
+        const std::string where = problem.pos.known() ? problem.pos.ToString() + ": " : "";
+        const std::string line = fmt::format("{}error: {}schema at tag \"{}\": {}", where, which,
+                                             schema.project.tags[tag], problem.message);
+        if (seen.insert(where + which + problem.message).second)
+          std::cerr << (where.empty() ? "strata: " : "") << line << "\n";
+        ok = false;
+      }
+  }
   return ok;
 }
 
 std::optional<VersionedSchema> LoadProjectOrReport(const CommonOptions& o) {
   Diagnostics diagnostics;
   std::optional<Project> project = yaml::LoadProjectDir(o.schema_dir, diagnostics);
+  if (project) CheckDialectNames(*project, diagnostics);
   Report(diagnostics, o.format);
-  if (!project) return std::nullopt;
+  if (!project || diagnostics.has_errors()) return std::nullopt;
   VersionedSchema schema;
   schema.project = std::move(*project);
   return schema;

@@ -8,10 +8,30 @@
 
 namespace strata::cli {
 
+namespace {
+
+// The one registration point: a dialect's name and its factory.
+struct Registration {
+  std::string_view name;
+  std::unique_ptr<Dialect> (*make)();
+};
+constexpr Registration kDialects[] = {
+    {"sqlite", sqlite::MakeDialect},
+    {"postgres", postgres::MakeDialect},
+};
+
+}  // namespace
+
 std::unique_ptr<Dialect> MakeDialect(std::string_view name) {
-  if (name == "sqlite") return sqlite::MakeDialect();
-  if (name == "postgres") return postgres::MakeDialect();
+  for (const Registration& r : kDialects)
+    if (r.name == name) return r.make();
   return nullptr;
+}
+
+std::vector<std::string> KnownDialects() {
+  std::vector<std::string> out;
+  for (const Registration& r : kDialects) out.emplace_back(r.name);
+  return out;
 }
 
 std::string_view DialectOfTarget(std::string_view target) {

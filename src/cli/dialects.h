@@ -2,7 +2,9 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "dialect/dialect.h"
 
@@ -10,6 +12,7 @@ namespace strata::cli {
 
 // Null when the name is not a known dialect.
 std::unique_ptr<Dialect> MakeDialect(std::string_view name);
+std::vector<std::string> KnownDialects();
 
 // The dialect a database target speaks: a postgres:// or postgresql:// URL
 // is "postgres", anything else names an SQLite file.

@@ -1,4 +1,3 @@
-#include "base/file_io.h"
 #include "cli/run_context.h"
 
 #include <unistd.h>
@@ -12,6 +11,8 @@
 
 #include <fmt/format.h>
 
+#include "base/file_io.h"
+#include "base/strings.h"
 #include "cli/commands.h"
 #include "cli/dialects.h"
 #include "cli/exit_code.h"
@@ -28,14 +29,25 @@ std::unique_ptr<RunContext> OpenRunContext(const CommonOptions& o, bool create, 
     return nullptr;
   }
   ctx.schema = std::move(*schema);
-  std::error_code error;
-  // Applying from a folder that is not there would create an empty database.
-  if (create && !std::filesystem::is_directory(o.migrations_dir, error)) {
-    PrintError(fmt::format("migrations folder \"{}\" not found; run `strata generate` first", o.migrations_dir));
+  const std::string_view dialect = DialectOfTarget(o.db);
+  if (!ctx.schema.project.GeneratesFor(dialect)) {
+    PrintError(fmt::format("{} is a {} database, and the project generates migrations for {} only; add {} to "
+                           "`dialects:` in project.yaml and run `strata generate`",
+                           RedactedTarget(o.db), dialect, JoinQuoted(ctx.schema.project.dialects), dialect));
     exit_code = kUsage;
     return nullptr;
   }
-  Result<MigrationFiles> files = ReadMigrationDir(o.migrations_dir);
+  const std::string folder = ctx.schema.project.DialectFolder(dialect);
+  const std::string migrations_dir =
+      folder.empty() ? o.migrations_dir : (std::filesystem::path(o.migrations_dir) / folder).string();
+  std::error_code error;
+  // Applying from a folder that is not there would create an empty database.
+  if (create && !std::filesystem::is_directory(migrations_dir, error)) {
+    PrintError(fmt::format("migrations folder \"{}\" not found; run `strata generate` first", migrations_dir));
+    exit_code = kUsage;
+    return nullptr;
+  }
+  Result<MigrationFiles> files = ReadMigrationDir(migrations_dir);
   if (!files.ok()) {
     PrintError(files.status().message());
     exit_code = ExitCodeFor(files.status());

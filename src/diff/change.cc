@@ -31,6 +31,21 @@ int AffinityRank(const std::string& type) {
 
 }  // namespace
 
+std::vector<ConflictChange> ConflictChanges(const Column& from, const Column& to) {
+  std::vector<ConflictChange> out;
+  if (from.primary_key && to.primary_key && from.primary_key_on_conflict != to.primary_key_on_conflict)
+    out.push_back({"PRIMARY KEY", from.primary_key_on_conflict, to.primary_key_on_conflict});
+  if (!from.nullable && !to.nullable && from.not_null_on_conflict != to.not_null_on_conflict)
+    out.push_back({"NOT NULL", from.not_null_on_conflict, to.not_null_on_conflict});
+  if (from.unique && to.unique && from.unique_on_conflict != to.unique_on_conflict)
+    out.push_back({"UNIQUE", from.unique_on_conflict, to.unique_on_conflict});
+  return out;
+}
+
+std::string OnConflictSuffix(ConflictResolution r) {
+  return r == ConflictResolution::kAbort ? "" : fmt::format(" ON CONFLICT {}", ConflictResolutionName(r));
+}
+
 std::string Describe(const std::string& table, const TableChange& change) {
   struct Visitor {
     const std::string& t;
@@ -50,14 +65,21 @@ std::string Describe(const std::string& table, const TableChange& change) {
       if (c.aspects & kColumnCheck) what.push_back("check");
       if (c.aspects & kColumnCollation) what.push_back("collation");
       if (c.aspects & kColumnGenerated) what.push_back(c.to.generated ? "generated as (" + c.to.generated->expr + ")" : "no longer generated");
+      for (const ConflictChange& cc : ConflictChanges(c.from, c.to))
+        what.push_back(fmt::format("{} ON CONFLICT {} -> {}", cc.constraint, ConflictResolutionName(cc.from),
+                                   ConflictResolutionName(cc.to)));
       std::string list;
       for (const std::string& w : what) list += (list.empty() ? "" : ", ") + w;
       return fmt::format("alter column \"{}\".\"{}\" ({})", t, c.to.name, list);
     }
     std::string operator()(const AddIndex& c) const { return fmt::format("add index \"{}\" on \"{}\"", c.index.name, t); }
     std::string operator()(const DropIndex& c) const { return fmt::format("drop index \"{}\" on \"{}\"", c.index.name, t); }
-    std::string operator()(const AddUnique& c) const { return fmt::format("add unique {} on \"{}\"", Cols(c.unique.columns), t); }
-    std::string operator()(const DropUnique& c) const { return fmt::format("drop unique {} on \"{}\"", Cols(c.unique.columns), t); }
+    std::string operator()(const AddUnique& c) const {
+      return fmt::format("add unique {}{} on \"{}\"", Cols(c.unique.columns), OnConflictSuffix(c.unique.on_conflict), t);
+    }
+    std::string operator()(const DropUnique& c) const {
+      return fmt::format("drop unique {}{} on \"{}\"", Cols(c.unique.columns), OnConflictSuffix(c.unique.on_conflict), t);
+    }
     std::string operator()(const AddForeignKey& c) const {
       return fmt::format("add foreign key \"{}\"{} -> \"{}\"", t, Cols(c.foreign_key.columns), c.foreign_key.ref_table);
     }
@@ -67,7 +89,8 @@ std::string Describe(const std::string& table, const TableChange& change) {
     std::string operator()(const AddCheck& c) const { return fmt::format("add check ({}) on \"{}\"", c.check.expr, t); }
     std::string operator()(const DropCheck& c) const { return fmt::format("drop check ({}) on \"{}\"", c.check.expr, t); }
     std::string operator()(const ChangePrimaryKey& c) const {
-      return fmt::format("change primary key of \"{}\" {} -> {}", t, Cols(c.from), Cols(c.to));
+      return fmt::format("change primary key of \"{}\" {}{} -> {}{}", t, Cols(c.from), OnConflictSuffix(c.from_on_conflict),
+                         Cols(c.to), OnConflictSuffix(c.to_on_conflict));
     }
     std::string operator()(const ChangeTableOptions&) const { return fmt::format("change table options of \"{}\"", t); }
     std::string operator()(const AddTrigger& c) const { return fmt::format("add trigger \"{}\" on \"{}\"", c.trigger.name, t); }

@@ -23,6 +23,9 @@ enum ColumnAspect : unsigned {
   kColumnCheck = 1u << 6,
   kColumnCollation = 1u << 7,
   kColumnGenerated = 1u << 8,  // became, stopped being, or changed as a generated column
+  // The ON CONFLICT resolution of a PRIMARY KEY, NOT NULL or UNIQUE that the
+  // column has on both sides (one added or dropped is its own aspect).
+  kColumnOnConflict = 1u << 9,
 };
 
 struct AddColumn { Column column; };
@@ -41,7 +44,13 @@ struct AddForeignKey { ForeignKey foreign_key; };
 struct DropForeignKey { ForeignKey foreign_key; };
 struct AddCheck { CheckConstraint check; };
 struct DropCheck { CheckConstraint check; };
-struct ChangePrimaryKey { std::vector<std::string> from; std::vector<std::string> to; };
+// A table-level primary key that changed its columns or its ON CONFLICT clause.
+struct ChangePrimaryKey {
+  std::vector<std::string> from;
+  std::vector<std::string> to;
+  ConflictResolution from_on_conflict = ConflictResolution::kAbort;
+  ConflictResolution to_on_conflict = ConflictResolution::kAbort;
+};
 struct ChangeTableOptions {};  // WITHOUT ROWID or STRICT switched
 struct AddTrigger { Trigger trigger; };
 struct DropTrigger { Trigger trigger; };
@@ -70,6 +79,18 @@ struct AddView { View view; };
 struct DropView { View view; };
 
 using Change = std::variant<AddTable, DropTable, RenameTable, ModifyTable, AddView, DropView>;
+
+// One constraint of a column whose ON CONFLICT resolution differs between
+// two versions of the column that both declare it (kColumnOnConflict).
+struct ConflictChange {
+  std::string_view constraint;  // "PRIMARY KEY", "NOT NULL", "UNIQUE"
+  ConflictResolution from;
+  ConflictResolution to;
+};
+std::vector<ConflictChange> ConflictChanges(const Column& from, const Column& to);
+
+// " ON CONFLICT REPLACE" after a key's columns, "" for ABORT.
+std::string OnConflictSuffix(ConflictResolution r);
 
 // A short human description: "add column \"users\".\"nickname\"".
 std::string Describe(const Change& change);

@@ -56,6 +56,10 @@ unsigned ColumnDifference(const Column& a, const Column& b, const DiffOptions& o
       (a.generated && (a.generated->stored != b.generated->stored ||
                        !SameSql(options, a.generated->expr, b.generated->expr))))
     aspects |= kColumnGenerated;
+  if ((a.primary_key && b.primary_key && a.primary_key_on_conflict != b.primary_key_on_conflict) ||
+      (!a.nullable && !b.nullable && a.not_null_on_conflict != b.not_null_on_conflict) ||
+      (a.unique && b.unique && a.unique_on_conflict != b.unique_on_conflict))
+    aspects |= kColumnOnConflict;
   return aspects;
 }
 
@@ -70,7 +74,7 @@ std::vector<std::string> Lower(const std::vector<std::string>& v) {
 // Elements without a name (unique, foreign key, check) are identified by
 // their content, so a changed one is a drop plus an add.
 bool SameUnique(const UniqueConstraint& a, const UniqueConstraint& b) {
-  return Lower(a.columns) == Lower(b.columns);
+  return Lower(a.columns) == Lower(b.columns) && a.on_conflict == b.on_conflict;
 }
 bool SameForeignKey(const ForeignKey& a, const ForeignKey& b) {
   return Lower(a.columns) == Lower(b.columns) && EqualsIgnoreCase(a.ref_table, b.ref_table) &&
@@ -188,8 +192,12 @@ std::vector<TableChange> DiffTable(const Table& from, const Table& to, const Ren
     if (!matched[AsciiLower(c.name)]) out.push_back(DropColumn{c});
   out.insert(out.end(), column_changes.begin(), column_changes.end());
 
-  if (Lower(from.primary_key) != Lower(to.primary_key))
-    out.push_back(ChangePrimaryKey{from.primary_key, to.primary_key});
+  // A resolution means something only while the key is declared.
+  const auto pk_on_conflict = [](const Table& t) {
+    return t.primary_key.empty() ? ConflictResolution::kAbort : t.primary_key_on_conflict;
+  };
+  if (Lower(from.primary_key) != Lower(to.primary_key) || pk_on_conflict(from) != pk_on_conflict(to))
+    out.push_back(ChangePrimaryKey{from.primary_key, to.primary_key, pk_on_conflict(from), pk_on_conflict(to)});
   if (from.without_rowid != to.without_rowid || from.strict != to.strict)
     out.push_back(ChangeTableOptions{});
   DiffSet(from.uniques, to.uniques, SameUnique, out, [](auto& u) { return TableChange{AddUnique{u}}; },

@@ -34,12 +34,19 @@ std::string Finding(const TableChange& change) {
                                            : fmt::format("is generated as ({}){} instead of ({}){}", c.to.generated->expr,
                                                          c.to.generated->stored ? " STORED" : "", c.from.generated->expr,
                                                          c.from.generated->stored ? " STORED" : ""));
+      for (const ConflictChange& cc : ConflictChanges(c.from, c.to))
+        what.push_back(fmt::format("{} is ON CONFLICT {} instead of {}", cc.constraint, ConflictResolutionName(cc.to),
+                                   ConflictResolutionName(cc.from)));
       return fmt::format("column \"{}\": {}", c.to.name, fmt::join(what, "; "));
     }
     std::string operator()(const AddIndex& c) const { return fmt::format("extra index \"{}\"", c.index.name); }
     std::string operator()(const DropIndex& c) const { return fmt::format("index \"{}\" is missing or differs", c.index.name); }
-    std::string operator()(const AddUnique& c) const { return fmt::format("extra UNIQUE {}", Columns(c.unique.columns)); }
-    std::string operator()(const DropUnique& c) const { return fmt::format("UNIQUE {} is missing", Columns(c.unique.columns)); }
+    std::string operator()(const AddUnique& c) const {
+      return fmt::format("extra UNIQUE {}{}", Columns(c.unique.columns), OnConflictSuffix(c.unique.on_conflict));
+    }
+    std::string operator()(const DropUnique& c) const {
+      return fmt::format("UNIQUE {}{} is missing", Columns(c.unique.columns), OnConflictSuffix(c.unique.on_conflict));
+    }
     std::string operator()(const AddForeignKey& c) const {
       return fmt::format("extra foreign key {} -> \"{}\"", Columns(c.foreign_key.columns), c.foreign_key.ref_table);
     }
@@ -50,7 +57,8 @@ std::string Finding(const TableChange& change) {
     std::string operator()(const AddCheck& c) const { return fmt::format("extra CHECK ({})", c.check.expr); }
     std::string operator()(const DropCheck& c) const { return fmt::format("CHECK ({}) is missing", c.check.expr); }
     std::string operator()(const ChangePrimaryKey& c) const {
-      return fmt::format("primary key is {} instead of {}", Columns(c.to), Columns(c.from));
+      return fmt::format("primary key is {}{} instead of {}{}", Columns(c.to), OnConflictSuffix(c.to_on_conflict),
+                         Columns(c.from), OnConflictSuffix(c.from_on_conflict));
     }
     std::string operator()(const ChangeTableOptions&) const { return "WITHOUT ROWID or STRICT differs"; }
     std::string operator()(const AddTrigger& c) const { return fmt::format("extra trigger \"{}\"", c.trigger.name); }
@@ -84,9 +92,9 @@ std::string Shape(const ForeignKey& fk) {
 
 bool Same(const std::string& a, const std::string& b) { return AsciiLower(a) == AsciiLower(b); }
 
-// A changed index, trigger or foreign key reaches the drift as a drop of the
-// expected one and an add of the live one: one finding saying how they
-// differ, not two.
+// A changed index, trigger, foreign key or UNIQUE constraint reaches the
+// drift as a drop of the expected one and an add of the live one: one
+// finding saying how they differ, not two.
 std::vector<std::string> TableFindings(const std::vector<TableChange>& changes) {
   std::vector<std::string> out;
   std::vector<bool> paired(changes.size(), false);
@@ -100,6 +108,8 @@ std::vector<std::string> TableFindings(const std::vector<TableChange>& changes) 
       const auto* at = std::get_if<AddTrigger>(&changes[j]);
       const auto* df = std::get_if<DropForeignKey>(&changes[i]);
       const auto* af = std::get_if<AddForeignKey>(&changes[j]);
+      const auto* du = std::get_if<DropUnique>(&changes[i]);
+      const auto* au = std::get_if<AddUnique>(&changes[j]);
       std::string finding;
       if (di && ai && Same(di->index.name, ai->index.name))
         finding = fmt::format("index \"{}\" is {} instead of {}", ai->index.name, Shape(ai->index), Shape(di->index));
@@ -108,6 +118,9 @@ std::vector<std::string> TableFindings(const std::vector<TableChange>& changes) 
       else if (df && af && Columns(df->foreign_key.columns) == Columns(af->foreign_key.columns))
         finding = fmt::format("foreign key {} is {} instead of {}", Columns(af->foreign_key.columns),
                               Shape(af->foreign_key), Shape(df->foreign_key));
+      else if (du && au && Columns(du->unique.columns) == Columns(au->unique.columns))
+        finding = fmt::format("UNIQUE {} is ON CONFLICT {} instead of {}", Columns(au->unique.columns),
+                              ConflictResolutionName(au->unique.on_conflict), ConflictResolutionName(du->unique.on_conflict));
       if (finding.empty()) continue;
       paired[i] = paired[j] = true;
       out.push_back(std::move(finding));

@@ -17,4 +17,12 @@ std::optional<int> Project::TagIndex(std::string_view tag) const {
   return std::nullopt;
 }
 
+bool Project::GeneratesFor(std::string_view dialect_name) const {
+  return std::find(dialects.begin(), dialects.end(), dialect_name) != dialects.end();
+}
+
+std::string Project::DialectFolder(std::string_view dialect_name) const {
+  return dialect_name == dialect ? "" : std::string(dialect_name);
+}
+
 }  // namespace strata

@@ -15,6 +15,17 @@ std::string_view FkActionName(FkAction a) {
   return "NO ACTION";
 }
 
+std::string_view ConflictResolutionName(ConflictResolution r) {
+  switch (r) {
+    case ConflictResolution::kAbort: return "ABORT";
+    case ConflictResolution::kRollback: return "ROLLBACK";
+    case ConflictResolution::kFail: return "FAIL";
+    case ConflictResolution::kIgnore: return "IGNORE";
+    case ConflictResolution::kReplace: return "REPLACE";
+  }
+  return "ABORT";
+}
+
 const Value* ReferenceRow::Find(const std::string& column) const {
   for (const auto& [name, value] : values)
     if (EqualsIgnoreCase(name, column)) return &value;
@@ -33,6 +44,18 @@ std::vector<std::string> Table::PrimaryKeyColumns() const {
   for (const Column& c : columns)
     if (c.primary_key) out.push_back(c.name);
   return out;
+}
+
+bool Table::HasConflictClause() const {
+  constexpr ConflictResolution kAbort = ConflictResolution::kAbort;
+  if (!primary_key.empty() && primary_key_on_conflict != kAbort) return true;
+  for (const UniqueConstraint& u : uniques)
+    if (u.on_conflict != kAbort) return true;
+  for (const Column& c : columns)
+    if ((c.primary_key && c.primary_key_on_conflict != kAbort) || (!c.nullable && c.not_null_on_conflict != kAbort) ||
+        (c.unique && c.unique_on_conflict != kAbort))
+      return true;
+  return false;
 }
 
 const Table* Schema::FindTable(std::string_view name) const {

@@ -21,6 +21,15 @@ struct Generated {
   friend bool operator==(const Generated&, const Generated&) = default;
 };
 
+// How a PRIMARY KEY, NOT NULL or UNIQUE constraint resolves a row that
+// violates it (SQLite's ON CONFLICT clause): ROLLBACK ends the transaction,
+// ABORT undoes the statement, FAIL stops it keeping what it did, IGNORE
+// skips the row, REPLACE deletes the rows in the way (or, for NOT NULL,
+// writes the column's default). ABORT is what a constraint without a clause
+// does, so the model has one value for both.
+enum class ConflictResolution { kAbort, kRollback, kFail, kIgnore, kReplace };
+std::string_view ConflictResolutionName(ConflictResolution r);  // "ABORT", "REPLACE", ...
+
 struct Column {
   std::string name;
   // The declared type. A known type is canonical upper case ("TEXT",
@@ -33,6 +42,11 @@ struct Column {
   bool primary_key = false;    // column-level PRIMARY KEY
   bool autoincrement = false;  // only with an INTEGER primary key
   bool unique = false;         // column-level UNIQUE
+  // The resolutions of the column's own constraints; each means something
+  // only while its constraint is declared (primary_key, !nullable, unique).
+  ConflictResolution primary_key_on_conflict = ConflictResolution::kAbort;
+  ConflictResolution not_null_on_conflict = ConflictResolution::kAbort;
+  ConflictResolution unique_on_conflict = ConflictResolution::kAbort;
   std::string check;           // column CHECK expression (SQL), "" for none
   std::string collation;       // "" means the default (BINARY)
   std::optional<Generated> generated;
@@ -65,6 +79,7 @@ struct Index {
 
 struct UniqueConstraint {
   std::vector<std::string> columns;
+  ConflictResolution on_conflict = ConflictResolution::kAbort;
   SourcePos pos;
   friend bool operator==(const UniqueConstraint&, const UniqueConstraint&) = default;
 };
@@ -146,6 +161,7 @@ struct Table {
   std::string description;
   std::vector<Column> columns;
   std::vector<std::string> primary_key;  // table-level (composite) PRIMARY KEY
+  ConflictResolution primary_key_on_conflict = ConflictResolution::kAbort;  // of `primary_key`
   std::vector<UniqueConstraint> uniques;
   std::vector<ForeignKey> foreign_keys;
   std::vector<CheckConstraint> checks;
@@ -166,6 +182,8 @@ struct Table {
   const Column* FindColumn(std::string_view name) const;  // case-insensitive, as SQL
   // The primary key columns, whether declared on a column or on the table.
   std::vector<std::string> PrimaryKeyColumns() const;
+  // Whether a declared constraint resolves conflicts otherwise than ABORT.
+  bool HasConflictClause() const;
 
   friend bool operator==(const Table&, const Table&) = default;
 };

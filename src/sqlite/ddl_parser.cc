@@ -60,6 +60,34 @@ bool IsDeferred(const std::vector<Token>& tokens, size_t begin, size_t end) {
   return false;
 }
 
+// The resolution of an ON CONFLICT clause starting at token `i`, or nothing
+// when no clause starts there.
+std::optional<ConflictResolution> ConflictClauseAt(const std::vector<Token>& tokens, size_t i, size_t end) {
+  if (i + 2 >= end || !tokens[i].IsWord("ON") || !tokens[i + 1].IsWord("CONFLICT")) return std::nullopt;
+  const Token& word = tokens[i + 2];
+  if (word.IsWord("ROLLBACK")) return ConflictResolution::kRollback;
+  if (word.IsWord("FAIL")) return ConflictResolution::kFail;
+  if (word.IsWord("IGNORE")) return ConflictResolution::kIgnore;
+  if (word.IsWord("REPLACE")) return ConflictResolution::kReplace;
+  return ConflictResolution::kAbort;
+}
+
+// A table-level PRIMARY KEY or UNIQUE whose column list opens at `open`:
+// each key's first token is its column name (COLLATE and ASC/DESC follow
+// it). `close` is set to the token after the clause.
+ParsedKey ParseKey(const std::vector<Token>& tokens, size_t open, size_t end, size_t& close) {
+  ParsedKey key;
+  ForEachListItem(tokens, open, [&](size_t begin, size_t item_end) {
+    if (begin < item_end) key.columns.push_back(tokens[begin].text);
+  });
+  close = MatchingParen(tokens, open);
+  if (std::optional<ConflictResolution> r = ConflictClauseAt(tokens, close + 1, end)) {
+    key.on_conflict = *r;
+    close += 3;
+  }
+  return key;
+}
+
 // The names in the parenthesised list opening at `open`.
 std::vector<std::string> NameList(const std::vector<Token>& tokens, size_t open, size_t& close) {
   close = MatchingParen(tokens, open);
@@ -83,6 +111,15 @@ void ParseTableConstraint(std::string_view sql, const std::vector<Token>& tokens
       fk.deferred = IsDeferred(tokens, close, end);
       out.foreign_keys.push_back(std::move(fk));
       i = close;
+    } else if (tokens[i].IsWord("PRIMARY") && i + 2 < end && tokens[i + 1].IsWord("KEY") &&
+               tokens[i + 2].IsPunct('(')) {
+      size_t close = 0;
+      out.primary_key = ParseKey(tokens, i + 2, end, close);
+      i = close;
+    } else if (tokens[i].IsWord("UNIQUE") && i + 1 < end && tokens[i + 1].IsPunct('(')) {
+      size_t close = 0;
+      out.uniques.push_back(ParseKey(tokens, i + 1, end, close));
+      i = close;
     } else if (tokens[i].IsPunct('(')) {
       i = MatchingParen(tokens, i);
     } else if (tokens[i].IsWord("CHECK") && i + 1 < end && tokens[i + 1].IsPunct('(')) {
@@ -90,15 +127,39 @@ void ParseTableConstraint(std::string_view sql, const std::vector<Token>& tokens
       out.checks.push_back({name, Parenthesized(sql, tokens, i + 1, close)});
       i = close;
       name.clear();
+      // SQLite accepts ON CONFLICT after a table CHECK and ignores it: a
+      // failed CHECK always aborts. The clause is dropped here.
+      if (ConflictClauseAt(tokens, i + 1, end)) i += 3;
     }
   }
 }
 
 void ParseColumn(std::string_view sql, const std::vector<Token>& tokens, size_t begin, size_t end,
                  ParsedCreateTable& out) {
-  ParsedColumn column{tokens[begin].text, {}, {}, {}};
+  ParsedColumn column{.name = tokens[begin].text};
+  // An ON CONFLICT clause belongs to the constraint just before it. SQLite
+  // also accepts one after NULL (the constraint that allows NULLs) and
+  // ignores it; so does the model (`ignored`).
+  ConflictResolution ignored = ConflictResolution::kAbort;
+  ConflictResolution* last = &ignored;
   for (size_t i = begin + 1; i < end; ++i) {
-    if (tokens[i].IsWord("COLLATE") && i + 1 < end) {
+    if (std::optional<ConflictResolution> r = ConflictClauseAt(tokens, i, end)) {
+      *last = *r;
+      i += 2;
+    } else if (tokens[i].IsWord("PRIMARY") && i + 1 < end && tokens[i + 1].IsWord("KEY")) {
+      last = &column.primary_key_on_conflict;
+      ++i;
+    } else if (tokens[i].IsWord("NOT") && i + 1 < end && tokens[i + 1].IsWord("NULL")) {
+      last = &column.not_null_on_conflict;
+      ++i;
+    } else if (tokens[i].IsWord("UNIQUE")) {
+      last = &column.unique_on_conflict;
+    } else if (tokens[i].IsWord("NULL")) {
+      last = &ignored;
+    } else if (tokens[i].IsWord("CONSTRAINT") && i + 1 < end) {
+      last = &ignored;
+      ++i;  // the constraint's name
+    } else if (tokens[i].IsWord("COLLATE") && i + 1 < end) {
       column.collation = AsciiUpper(tokens[++i].text);
       if (column.collation == "BINARY") column.collation.clear();
     } else if (tokens[i].IsWord("CHECK") && i + 1 < end && tokens[i + 1].IsPunct('(')) {

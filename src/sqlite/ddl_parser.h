@@ -1,13 +1,16 @@
 // What SQLite's pragmas do not report about a table, read from the CREATE
 // TABLE text SQLite stores in sqlite_schema: CHECK constraints (of columns
-// and of the table) and column collations. The text is the user's, so the
+// and of the table), column collations and ON CONFLICT clauses. The text is the user's, so the
 // parser follows SQLite's lexical rules (four quoting styles, both comment
 // styles, nested parentheses) rather than expecting strata's own layout.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "schema/table.h"
 
 namespace strata::sqlite {
 
@@ -16,6 +19,18 @@ struct ParsedColumn {
   std::string collation;  // upper case, "" when none is declared
   std::string check;      // the expression inside CHECK (...), "" for none
   std::string generated;  // the expression of GENERATED ALWAYS AS (...), "" for none
+  // ON CONFLICT of the column's PRIMARY KEY, NOT NULL and UNIQUE (ABORT
+  // when the constraint has no clause or is not there).
+  ConflictResolution primary_key_on_conflict = ConflictResolution::kAbort;
+  ConflictResolution not_null_on_conflict = ConflictResolution::kAbort;
+  ConflictResolution unique_on_conflict = ConflictResolution::kAbort;
+};
+
+// A table-level PRIMARY KEY or UNIQUE constraint: its column names (without
+// COLLATE or ASC/DESC) and its ON CONFLICT resolution.
+struct ParsedKey {
+  std::vector<std::string> columns;
+  ConflictResolution on_conflict = ConflictResolution::kAbort;
 };
 
 // What pragma_foreign_key_list leaves out: whether the key is deferred.
@@ -34,6 +49,8 @@ struct ParsedCreateTable {
   std::vector<ParsedColumn> columns;  // in declared order
   std::vector<ParsedCheck> checks;    // table-level CHECK constraints
   std::vector<ParsedForeignKey> foreign_keys;
+  std::optional<ParsedKey> primary_key;  // a table-level PRIMARY KEY
+  std::vector<ParsedKey> uniques;        // table-level UNIQUE constraints
 };
 
 // One key of CREATE INDEX ... (key, ...): a column name, or an expression

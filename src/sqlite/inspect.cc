@@ -59,14 +59,6 @@ std::string PartialIndexWhere(const std::string& sql) {
 
 namespace {
 
-// The first ON CONFLICT resolution of a table's constraints, "" for none.
-std::string ConflictClause(const std::string& create_sql) {
-  const std::vector<SqlToken> tokens = TokenizeSql(create_sql);
-  for (size_t i = 0; i + 2 < tokens.size(); ++i)
-    if (tokens[i].IsWord("ON") && tokens[i + 1].IsWord("CONFLICT")) return tokens[i + 2].upper;
-  return {};
-}
-
 // AUTOINCREMENT appears as a keyword in the CREATE TABLE text only; the
 // pragmas do not report it.
 bool HasAutoincrement(const std::string& create_sql) {
@@ -174,7 +166,13 @@ FkAction ParseAction(const std::string& text) {
   return FkAction::kNoAction;
 }
 
-// CHECK constraints and collations, which only the stored CREATE text holds.
+bool SameNames(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                    [](const std::string& x, const std::string& y) { return EqualsIgnoreCase(x, y); });
+}
+
+// CHECK constraints, collations and ON CONFLICT clauses, which only the
+// stored CREATE text holds.
 void InspectCreateText(Table& t, const std::string& create_sql) {
   ParsedCreateTable parsed = ParseCreateTable(create_sql);
   for (const ParsedColumn& p : parsed.columns)
@@ -183,14 +181,34 @@ void InspectCreateText(Table& t, const std::string& create_sql) {
         c.collation = p.collation;
         c.check = p.check;
         if (c.generated) c.generated->expr = p.generated;
+        if (c.primary_key) c.primary_key_on_conflict = p.primary_key_on_conflict;
+        if (!c.nullable) c.not_null_on_conflict = p.not_null_on_conflict;
+        if (c.unique) c.unique_on_conflict = p.unique_on_conflict;
       }
+  // A table-level key of one column reads as a column flag (see
+  // InspectColumns and InspectIndexes), and its clause goes with it. SQLite
+  // refuses two clauses that differ for one key, so there is one to keep.
+  if (parsed.primary_key && parsed.primary_key->on_conflict != ConflictResolution::kAbort) {
+    if (!t.primary_key.empty()) {
+      t.primary_key_on_conflict = parsed.primary_key->on_conflict;
+    } else if (parsed.primary_key->columns.size() == 1) {
+      for (Column& c : t.columns)
+        if (c.primary_key) c.primary_key_on_conflict = parsed.primary_key->on_conflict;
+    }
+  }
+  for (const ParsedKey& p : parsed.uniques) {
+    if (p.on_conflict == ConflictResolution::kAbort) continue;
+    if (p.columns.size() == 1) {
+      for (Column& c : t.columns)
+        if (c.unique && EqualsIgnoreCase(c.name, p.columns[0])) c.unique_on_conflict = p.on_conflict;
+    }
+    for (UniqueConstraint& u : t.uniques)
+      if (SameNames(u.columns, p.columns)) u.on_conflict = p.on_conflict;
+  }
   for (ParsedCheck& p : parsed.checks) t.checks.push_back({std::move(p.name), std::move(p.expr), {}});
   for (ForeignKey& fk : t.foreign_keys)
     for (const ParsedForeignKey& p : parsed.foreign_keys)
-      if (EqualsIgnoreCase(p.ref_table, fk.ref_table) && p.columns.size() == fk.columns.size() &&
-          std::equal(p.columns.begin(), p.columns.end(), fk.columns.begin(),
-                     [](const std::string& a, const std::string& b) { return EqualsIgnoreCase(a, b); }))
-        fk.deferred = p.deferred;
+      if (EqualsIgnoreCase(p.ref_table, fk.ref_table) && SameNames(p.columns, fk.columns)) fk.deferred = p.deferred;
   // pragma_index_xinfo reports the collation an index part ends up with,
   // which is the column's (BINARY for an expression) unless the index names
   // another one. An explicit COLLATE BINARY on a NOCASE column used to be
@@ -285,9 +303,19 @@ Table AsInspected(Table t) {
   std::erase_if(t.uniques, [&](const UniqueConstraint& u) {
     if (u.columns.size() != 1) return false;
     for (Column& c : t.columns)
-      if (c.name == u.columns[0]) c.unique = true;
+      if (c.name == u.columns[0]) {
+        c.unique = true;
+        if (u.on_conflict != ConflictResolution::kAbort) c.unique_on_conflict = u.on_conflict;
+      }
     return true;
   });
+  // A resolution without its constraint is no clause in any CREATE text.
+  if (t.primary_key.empty()) t.primary_key_on_conflict = ConflictResolution::kAbort;
+  for (Column& c : t.columns) {
+    if (!c.primary_key) c.primary_key_on_conflict = ConflictResolution::kAbort;
+    if (c.nullable) c.not_null_on_conflict = ConflictResolution::kAbort;
+    if (!c.unique) c.unique_on_conflict = ConflictResolution::kAbort;
+  }
   for (UniqueConstraint& u : t.uniques) u.pos = {};
   for (ForeignKey& fk : t.foreign_keys) fk.pos = {};
   // pragma_foreign_key_list has no stable order across rebuilds; compare as a set.
@@ -353,12 +381,6 @@ Result<Schema> InspectSchema(Database& db, const std::vector<std::string>& ignor
       for (size_t i = 0; i + 1 < tokens.size(); ++i)
         if (tokens[i].IsWord("USING")) module = tokens[i + 1].text;
       schema.unmodelled.push_back({t.name, fmt::format("virtual table (USING {})", module)});
-      continue;
-    }
-    // A conflict clause changes what an INSERT does (REPLACE deletes rows);
-    // the model has no place for it, so a rebuild would drop it silently.
-    if (std::string clause = ConflictClause(create_sql); !clause.empty()) {
-      schema.unmodelled.push_back({t.name, fmt::format("table with a constraint conflict clause (ON CONFLICT {})", clause)});
       continue;
     }
     std::string upper = AsciiUpper(create_sql);

@@ -80,6 +80,7 @@ std::string RebuildReason(const TableChange& change) {
       if (m.aspects & kColumnUnique) return "changing UNIQUE cannot use ALTER TABLE";
       if (m.aspects & kColumnCheck) return "changing a CHECK cannot use ALTER TABLE";
       if (m.aspects & kColumnGenerated) return "changing a generated column cannot use ALTER TABLE";
+      if (m.aspects & kColumnOnConflict) return "changing an ON CONFLICT clause cannot use ALTER TABLE";
       return "changing a collation cannot use ALTER TABLE";
     }
     std::string operator()(const AddUnique&) const { return "adding a UNIQUE constraint cannot use ALTER TABLE"; }
@@ -88,7 +89,10 @@ std::string RebuildReason(const TableChange& change) {
     std::string operator()(const DropForeignKey&) const { return "dropping a foreign key cannot use ALTER TABLE"; }
     std::string operator()(const AddCheck&) const { return "adding a CHECK cannot use ALTER TABLE"; }
     std::string operator()(const DropCheck&) const { return "dropping a CHECK cannot use ALTER TABLE"; }
-    std::string operator()(const ChangePrimaryKey&) const { return "changing the primary key cannot use ALTER TABLE"; }
+    std::string operator()(const ChangePrimaryKey& c) const {
+      return c.from == c.to ? "changing an ON CONFLICT clause cannot use ALTER TABLE"
+                            : "changing the primary key cannot use ALTER TABLE";
+    }
     std::string operator()(const ChangeTableOptions&) const { return "WITHOUT ROWID and STRICT cannot change with ALTER TABLE"; }
     // ALTER TABLE or plain DML can do these (within the obstacles above).
     std::string operator()(const AddColumn&) const { return {}; }
@@ -321,7 +325,8 @@ void PlanRows(const Table& to, const std::vector<TableChange>& changes, Step& st
       std::string set;
       for (const auto& [column, value] : u->to.values)
         set += (set.empty() ? "" : ", ") + QuoteIdentifier(column) + " = " + RenderLiteral(value);
-      step.sql.push_back(fmt::format("UPDATE {} SET {} WHERE {}", QuoteIdentifier(to.name), set, WhereKey(to, u->from)));
+      step.sql.push_back(fmt::format("{} {} SET {} WHERE {}", WriteVerb(to, "UPDATE"), QuoteIdentifier(to.name), set,
+                                     WhereKey(to, u->from)));
     }
   for (const TableChange& c : changes)
     if (const auto* i = std::get_if<InsertRow>(&c)) step.sql.push_back(InsertRowSql(to, i->row));

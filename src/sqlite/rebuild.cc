@@ -90,7 +90,7 @@ void PlanTableRebuild(const Table& from, const std::string& name_before, const T
     step.destructive = true;
   }
   step.sql.push_back(CreateTableSql(to, RebuildTempName(to.name)));
-  step.sql.push_back(fmt::format("INSERT INTO {} ({}) SELECT {} FROM {}", temp, column_list,
+  step.sql.push_back(fmt::format("{} INTO {} ({}) SELECT {} FROM {}", WriteVerb(to, "INSERT"), temp, column_list,
                                  column_list, name));
   // Views that name the table keep naming it: with legacy_alter_table off,
   // the RENAME would first re-check every view and fail on the table the

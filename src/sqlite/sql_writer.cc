@@ -62,12 +62,18 @@ std::string RenderColumnList(const std::vector<std::string>& columns) {
   return out + ")";
 }
 
+// " ON CONFLICT REPLACE", or "" for ABORT (what no clause means).
+static std::string ConflictClause(ConflictResolution r) {
+  return r == ConflictResolution::kAbort ? "" : fmt::format(" ON CONFLICT {}", ConflictResolutionName(r));
+}
+
 std::string ColumnDefinitionSql(const Column& c) {
   std::string out = QuoteIdentifier(c.name);
   if (!c.type.empty()) out += " " + c.type;
-  if (c.primary_key) out += c.autoincrement ? " PRIMARY KEY AUTOINCREMENT" : " PRIMARY KEY";
-  if (!c.nullable) out += " NOT NULL";
-  if (c.unique) out += " UNIQUE";
+  if (c.primary_key)
+    out += " PRIMARY KEY" + ConflictClause(c.primary_key_on_conflict) + (c.autoincrement ? " AUTOINCREMENT" : "");
+  if (!c.nullable) out += " NOT NULL" + ConflictClause(c.not_null_on_conflict);
+  if (c.unique) out += " UNIQUE" + ConflictClause(c.unique_on_conflict);
   if (c.default_value) out += " DEFAULT " + RenderDefault(*c.default_value);
   if (!c.collation.empty()) out += " COLLATE " + c.collation;
   if (!c.check.empty()) out += " CHECK (" + c.check + ")";
@@ -92,8 +98,10 @@ static std::string ForeignKeyClause(const ForeignKey& fk) {
 std::string CreateTableSql(const Table& table, std::string_view name) {
   std::vector<std::string> lines;
   for (const Column& c : table.columns) lines.push_back(ColumnDefinitionSql(c));
-  if (!table.primary_key.empty()) lines.push_back("PRIMARY KEY " + RenderColumnList(table.primary_key));
-  for (const UniqueConstraint& u : table.uniques) lines.push_back("UNIQUE " + RenderColumnList(u.columns));
+  if (!table.primary_key.empty())
+    lines.push_back("PRIMARY KEY " + RenderColumnList(table.primary_key) + ConflictClause(table.primary_key_on_conflict));
+  for (const UniqueConstraint& u : table.uniques)
+    lines.push_back("UNIQUE " + RenderColumnList(u.columns) + ConflictClause(u.on_conflict));
   for (const ForeignKey& fk : table.foreign_keys) lines.push_back(ForeignKeyClause(fk));
   for (const CheckConstraint& ck : table.checks) {
     std::string prefix = ck.name.empty() ? "" : "CONSTRAINT " + QuoteIdentifier(ck.name) + " ";
@@ -132,8 +140,12 @@ std::string InsertRowSql(const Table& table, const ReferenceRow& row) {
     columns.push_back(column);
     values += (values.empty() ? "" : ", ") + RenderLiteral(value);
   }
-  return fmt::format("INSERT INTO {} {} VALUES ({})", QuoteIdentifier(table.name),
+  return fmt::format("{} INTO {} {} VALUES ({})", WriteVerb(table, "INSERT"), QuoteIdentifier(table.name),
                      RenderColumnList(columns), values);
+}
+
+std::string WriteVerb(const Table& table, std::string_view verb) {
+  return table.HasConflictClause() ? fmt::format("{} OR ABORT", verb) : std::string(verb);
 }
 
 std::string CreateTableWithIndexesSql(const Table& table) {

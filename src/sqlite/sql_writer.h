@@ -26,6 +26,14 @@ std::string CreateIndexSql(const Table& table, const Index& index);
 // INSERT of one reference row.
 std::string InsertRowSql(const Table& table, const ReferenceRow& row);
 
+// "INSERT" or "UPDATE" (`verb`) for strata's own writes to the rows of
+// `table` (a rebuild's copy, reference rows), with OR ABORT when a
+// constraint of the table has an ON CONFLICT clause, so that a conflict
+// fails the statement as the migration's checks expect. ROLLBACK would end
+// the transaction while a shell goes on with the script in autocommit, and
+// IGNORE or REPLACE would lose rows without a word.
+std::string WriteVerb(const Table& table, std::string_view verb);
+
 // CREATE TABLE, its indexes and its reference rows, each statement ending
 // in ";\n".
 std::string CreateTableWithIndexesSql(const Table& table);

@@ -144,6 +144,16 @@ std::optional<FkAction> ParseFkAction(const std::string& text) {
   return std::nullopt;
 }
 
+std::optional<ConflictResolution> ParseConflictResolution(const std::string& text) {
+  const std::string word = AsciiLower(text);
+  if (word == "rollback") return ConflictResolution::kRollback;
+  if (word == "abort") return ConflictResolution::kAbort;
+  if (word == "fail") return ConflictResolution::kFail;
+  if (word == "ignore") return ConflictResolution::kIgnore;
+  if (word == "replace") return ConflictResolution::kReplace;
+  return std::nullopt;
+}
+
 // The element kinds, each reading its own keys. They only report shape
 // errors; cross-references are checked on the finished model (validate.cc).
 struct Kinds {
@@ -159,10 +169,53 @@ struct Kinds {
     }
   }
 
+  // An ON CONFLICT resolution: rollback, abort, fail, ignore or replace.
+  std::optional<ConflictResolution> ReadResolution(const YAML::Node& node, std::string_view key) const {
+    std::optional<std::string> text = ScalarString(ctx, node, fmt::format("\"{}\"", key));
+    if (!text) return std::nullopt;
+    std::optional<ConflictResolution> r = ParseConflictResolution(*text);
+    if (!r)
+      ctx.Error(node, fmt::format("unknown {} resolution \"{}\"; expected rollback, abort, fail, ignore or replace",
+                                  key, *text));
+    return r;
+  }
+
+  // A column's `on_conflict`: one resolution for every constraint the column
+  // declares (primary_key, nullable: false, unique), or a map naming the
+  // constraints: {not_null: ignore, unique: replace}. Read after those flags,
+  // so that it can name a constraint the column does not declare.
+  void ReadColumnOnConflict(const MapReader& m, Column& c) const {
+    const YAML::Node* node = m.Find("on_conflict");
+    if (!node) return;
+    if (node->IsMap()) {
+      MapReader by(ctx, *node, "on_conflict", {"primary_key", "not_null", "unique"});
+      const auto one = [&](std::string_view key, bool declared, const char* needs, ConflictResolution& out) {
+        const YAML::Node* n = by.Find(key);
+        if (!n) return;
+        if (std::optional<ConflictResolution> r = ReadResolution(*n, "on_conflict")) {
+          out = *r;
+          if (!declared)
+            ctx.Error(*n, fmt::format("on_conflict \"{}\" applies to a column with {}; column \"{}\" has none",
+                                      key, needs, c.name));
+        }
+      };
+      one("primary_key", c.primary_key, "primary_key: true", c.primary_key_on_conflict);
+      one("not_null", !c.nullable, "nullable: false", c.not_null_on_conflict);
+      one("unique", c.unique, "unique: true", c.unique_on_conflict);
+      return;
+    }
+    if (std::optional<ConflictResolution> r = ReadResolution(*node, "on_conflict")) {
+      c.primary_key_on_conflict = c.not_null_on_conflict = c.unique_on_conflict = *r;
+      if (!c.primary_key && c.nullable && !c.unique)
+        ctx.Error(*node, fmt::format("on_conflict applies to a column's primary_key, NOT NULL (nullable: false) or "
+                                     "unique; column \"{}\" declares none of them", c.name));
+    }
+  }
+
   ElementKind<Column> column() const {
     return {"column",
             {"name", "type", "sql_type", "nullable", "default", "default_sql", "primary_key", "autoincrement",
-             "unique", "check", "collate", "generated", "stored", "description"},
+             "unique", "on_conflict", "check", "collate", "generated", "stored", "description"},
             {"name"},
             [this](const MapReader& m, Column& c) {
               if (auto v = m.String("name")) c.name = *v;
@@ -220,6 +273,7 @@ struct Kinds {
               if (auto v = m.Bool("primary_key")) c.primary_key = *v;
               if (auto v = m.Bool("autoincrement")) c.autoincrement = *v;
               if (auto v = m.Bool("unique")) c.unique = *v;
+              ReadColumnOnConflict(m, c);
               if (auto v = m.String("check")) c.check = *v;
               if (auto v = m.String("collate")) {
                 std::string upper = AsciiUpper(*v);
@@ -234,9 +288,11 @@ struct Kinds {
   }
 
   ElementKind<UniqueConstraint> unique() const {
-    return {"unique constraint", {"columns"}, {"columns"},
-            [](const MapReader& m, UniqueConstraint& u) {
+    return {"unique constraint", {"columns", "on_conflict"}, {"columns"},
+            [this](const MapReader& m, UniqueConstraint& u) {
               if (auto v = m.StringList("columns")) u.columns = *v;
+              if (const YAML::Node* n = m.Find("on_conflict"))
+                if (auto r = ReadResolution(*n, "on_conflict")) u.on_conflict = *r;
             }};
   }
 
@@ -412,16 +468,22 @@ struct Kinds {
   // The table's own attributes; its element lists are read by FileLoader,
   // and `changes` of a table may alter attributes only, not lists.
   ElementKind<Table> table_header() const {
-    std::vector<std::string> attributes = {"name", "description", "primary_key", "without_rowid",
-                                           "strict", "large"};
+    std::vector<std::string> attributes = {"name", "description", "primary_key", "primary_key_on_conflict",
+                                           "without_rowid", "strict", "large"};
     return {"table",
             Concat(attributes, {"columns", "unique", "foreign_keys", "checks", "indexes", "triggers",
                                 "data_checks", "data_fixes", "rows"}),
             {"name", "columns"},
-            [](const MapReader& m, Table& t) {
+            [this](const MapReader& m, Table& t) {
               if (auto v = m.String("name")) t.name = *v;
               if (auto v = m.String("description")) t.description = *v;
               if (auto v = m.StringList("primary_key")) t.primary_key = *v;
+              if (const YAML::Node* n = m.Find("primary_key_on_conflict")) {
+                if (auto r = ReadResolution(*n, "primary_key_on_conflict")) t.primary_key_on_conflict = *r;
+                if (t.primary_key.empty())
+                  ctx.Error(*n, "primary_key_on_conflict applies to the table's primary_key list; a column's "
+                                "primary key takes on_conflict on the column");
+              }
               if (auto v = m.Bool("without_rowid")) t.without_rowid = *v;
               if (auto v = m.Bool("strict")) t.strict = *v;
               if (auto v = m.Bool("large")) t.large = *v;
@@ -585,17 +647,27 @@ std::optional<Project> LoadProject(const SourceFile& source, Diagnostics& diagno
   std::optional<YAML::Node> root = Parse(source, diagnostics);
   if (!root) return std::nullopt;
   MapReader map(ctx, *root, "the project file",
-                {"project", "dialect", "tags", "foreign_keys", "ignore_tables", "database"});
+                {"project", "dialect", "dialects", "tags", "foreign_keys", "ignore_tables", "database"});
   if (!map.valid()) return std::nullopt;
   Project project;
   project.pos = map.pos();
   if (auto v = map.RequiredString("project")) project.name = *v;
+  // Which names are dialects is the CLI's to say (it knows what is built
+  // in); the loader only keeps them and where they were written.
+  if (map.Find("dialect") && map.Find("dialects"))
+    ctx.Error(*map.Find("dialects"), "give either `dialect:` or `dialects:`, not both");
   if (auto v = map.String("dialect")) {
-    if (*v != "sqlite")
-      ctx.Error(*map.Find("dialect"), fmt::format("unsupported dialect \"{}\"; strata supports "
-                                                  "\"sqlite\"", *v));
-    project.dialect = *v;
+    project.dialects = {*v};
+    project.dialects_pos = ctx.PosOf(*map.Find("dialect"));
+  } else if (auto list = map.StringList("dialects")) {
+    if (list->empty()) ctx.Error(*map.Find("dialects"), "`dialects:` needs at least one dialect");
+    for (size_t i = 0; i < list->size(); ++i)
+      if (std::count(list->begin(), list->begin() + static_cast<std::ptrdiff_t>(i), (*list)[i]))
+        ctx.Error((*map.Find("dialects"))[i], fmt::format("dialect \"{}\" is listed twice", (*list)[i]));
+    if (!list->empty()) project.dialects = *list;
+    project.dialects_pos = ctx.PosOf(*map.Find("dialects"));
   }
+  project.dialect = project.dialects.front();
   if (map.Required("tags")) {
     if (auto tags = map.StringList("tags")) {
       for (size_t i = 0; i < tags->size(); ++i) {

@@ -44,6 +44,33 @@ std::string ActionKey(FkAction a) {
   return key;
 }
 
+// The YAML spelling of a resolution, which the loader reads back.
+std::string ResolutionKey(ConflictResolution r) { return AsciiLower(ConflictResolutionName(r)); }
+
+// A column's `on_conflict`: one word when every constraint the column
+// declares resolves conflicts the same way, else a map of the constraints
+// that do not ABORT; nothing when all of them ABORT.
+void EmitColumnOnConflict(YAML::Emitter& out, const Column& c) {
+  std::vector<std::pair<const char*, ConflictResolution>> declared;
+  if (c.primary_key) declared.push_back({"primary_key", c.primary_key_on_conflict});
+  if (!c.nullable) declared.push_back({"not_null", c.not_null_on_conflict});
+  if (c.unique) declared.push_back({"unique", c.unique_on_conflict});
+  std::erase_if(declared, [](const auto& d) { return d.second == ConflictResolution::kAbort; });
+  if (declared.empty()) return;
+  const size_t constraints = size_t{c.primary_key} + size_t{!c.nullable} + size_t{c.unique};
+  const bool one_word = declared.size() == constraints &&
+                        std::all_of(declared.begin(), declared.end(),
+                                    [&](const auto& d) { return d.second == declared[0].second; });
+  out << YAML::Key << "on_conflict" << YAML::Value;
+  if (one_word) {
+    out << ResolutionKey(declared[0].second);
+    return;
+  }
+  out << YAML::Flow << YAML::BeginMap;
+  for (const auto& [key, r] : declared) out << YAML::Key << key << YAML::Value << ResolutionKey(r);
+  out << YAML::EndMap;
+}
+
 void EmitColumn(YAML::Emitter& out, const Column& c) {
   out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << c.name;
   out << YAML::Key << (c.verbatim_type ? "sql_type" : "type") << YAML::Value << c.type;
@@ -59,6 +86,7 @@ void EmitColumn(YAML::Emitter& out, const Column& c) {
   if (c.primary_key) out << YAML::Key << "primary_key" << YAML::Value << true;
   if (c.autoincrement) out << YAML::Key << "autoincrement" << YAML::Value << true;
   if (c.unique) out << YAML::Key << "unique" << YAML::Value << true;
+  EmitColumnOnConflict(out, c);
   if (!c.check.empty()) out << YAML::Key << "check" << YAML::Value << c.check;
   if (!c.collation.empty()) out << YAML::Key << "collate" << YAML::Value << c.collation;
   if (c.generated) {
@@ -121,6 +149,8 @@ std::string TableFile(const Table& t) {
   if (!t.primary_key.empty()) {
     out << YAML::Key << "primary_key" << YAML::Value;
     EmitList(out, t.primary_key);
+    if (t.primary_key_on_conflict != ConflictResolution::kAbort)
+      out << YAML::Key << "primary_key_on_conflict" << YAML::Value << ResolutionKey(t.primary_key_on_conflict);
   }
   if (t.without_rowid) out << YAML::Key << "without_rowid" << YAML::Value << true;
   if (t.strict) out << YAML::Key << "strict" << YAML::Value << true;
@@ -133,6 +163,8 @@ std::string TableFile(const Table& t) {
     for (const UniqueConstraint& u : t.uniques) {
       out << YAML::BeginMap << YAML::Key << "columns" << YAML::Value;
       EmitList(out, u.columns);
+      if (u.on_conflict != ConflictResolution::kAbort)
+        out << YAML::Key << "on_conflict" << YAML::Value << ResolutionKey(u.on_conflict);
       out << YAML::EndMap;
     }
     out << YAML::EndSeq;
@@ -180,7 +212,12 @@ std::string TableFile(const Table& t) {
 std::map<std::string, std::string> WriteSchemaFiles(const Project& project, const Schema& schema) {
   YAML::Emitter out;
   out << YAML::BeginMap << YAML::Key << "project" << YAML::Value << project.name;
-  out << YAML::Key << "dialect" << YAML::Value << project.dialect;
+  if (project.dialects.size() > 1) {
+    out << YAML::Key << "dialects" << YAML::Value;
+    EmitList(out, project.dialects);
+  } else {
+    out << YAML::Key << "dialect" << YAML::Value << project.dialect;
+  }
   out << YAML::Key << "tags" << YAML::Value;
   EmitList(out, project.tags);
   if (!project.database.empty()) out << YAML::Key << "database" << YAML::Value << project.database;

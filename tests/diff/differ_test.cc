@@ -91,6 +91,46 @@ TEST(Differ, ReportsWhatChangedInAColumnAndItsConstraints) {
                 "  add foreign key \"t\"(a) -> \"p\"\n  drop index \"t_a\" on \"t\"\n  add index \"t_a\" on \"t\""}));
 }
 
+// A changed ON CONFLICT resolution is a change of the constraint; ABORT,
+// SQLite's default, is the same as no clause.
+TEST(Differ, ConflictResolutionsOfKeysAndConstraints) {
+  EXPECT_EQ(Changes(R"(
+  - name: t
+    primary_key: [a, b]
+    primary_key_on_conflict: ignore
+    changes:
+      b: {primary_key_on_conflict: replace}
+    columns:
+      - {name: a, type: TEXT, nullable: false, unique: true, changes: {b: {on_conflict: {unique: replace}}}}
+      - {name: b, type: TEXT, nullable: false, on_conflict: fail, changes: {b: {on_conflict: rollback}}}
+      - {name: c, type: TEXT}
+    unique:
+      - {columns: [b, c], on_conflict: ignore, removed: b}
+      - {columns: [b, c], since: b}
+)"),
+            (std::vector<std::string>{
+                "modify table \"t\"\n"
+                "  alter column \"t\".\"a\" (UNIQUE ON CONFLICT ABORT -> REPLACE)\n"
+                "  alter column \"t\".\"b\" (NOT NULL ON CONFLICT FAIL -> ROLLBACK)\n"
+                "  change primary key of \"t\" (a, b) ON CONFLICT IGNORE -> (a, b) ON CONFLICT REPLACE\n"
+                "  drop unique (b, c) ON CONFLICT IGNORE on \"t\"\n  add unique (b, c) on \"t\""}));
+  EXPECT_TRUE(Changes(R"(
+  - name: t
+    columns:
+      - {name: a, type: TEXT, unique: true, changes: {b: {on_conflict: abort}}}
+      - {name: b, type: TEXT, unique: true, on_conflict: abort, changes: {b: {unique: true}}}
+)").empty());
+  // A resolution without its constraint compares as nothing: the column
+  // changes only by becoming NOT NULL.
+  EXPECT_EQ(Changes(R"(
+  - name: t
+    columns:
+      - {name: a, type: TEXT, unique: true, on_conflict: replace, changes: {b: {nullable: false, default: x}}}
+)"),
+            (std::vector<std::string>{
+                "modify table \"t\"\n  alter column \"t\".\"a\" (add NOT NULL, default)"}));
+}
+
 TEST(Differ, ReferenceRowsAreInsertedUpdatedAndDeletedByKey) {
   testing::LoadOutcome r = testing::LoadFiles({{"schema/t.yaml", R"(tables:
   - name: f

@@ -23,6 +23,31 @@ TEST(Cli, ValidateFindsTheDefaultSchemaFolderFromTheRepository) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
+TEST(Cli, AnUnknownDialectIsReportedAtItsPosition) {
+  testing::TempDir dir;
+  dir.Write("schema/project.yaml", "project: p\ndialects: [sqlite, oracle]\ntags: [a]\n");
+  dir.Write("schema/t.yaml", "tables:\n  - name: t\n    columns: [{name: id, type: INTEGER}]\n");
+  for (const char* command : {"validate", "generate"}) {
+    testing::CommandResult r = RunStrata({command}, dir.path());
+    EXPECT_EQ(r.exit_code, 2) << command;
+    EXPECT_NE(r.err.find("schema/project.yaml:2:11: error: unknown dialect \"oracle\"; this strata supports "
+                         "\"sqlite\""),
+              std::string::npos)
+        << command << ": " << r.err;
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir / "migrations")) << "generate wrote nothing";
+}
+
+TEST(Cli, ADatabaseOfADialectTheProjectDoesNotGenerateForIsRefused) {
+  testing::TempDir dir;
+  dir.Write("schema/project.yaml", "project: p\ntags: [a]\n");
+  dir.Write("schema/t.yaml", "tables:\n  - name: t\n    columns: [{name: id, type: INTEGER}]\n");
+  testing::CommandResult r = RunStrata({"status", "--db", "postgresql://u:secret@localhost/db"}, dir.path());
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("the project generates migrations for \"sqlite\" only"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("secret"), std::string::npos) << "a password never appears: " << r.err;
+}
+
 TEST(Cli, ValidateAndGenerateRefuseAViewOverATableThatIsGone) {
   // The YAML is well formed; SQLite would refuse the view at phase b, and
   // every later ALTER with it.

@@ -523,6 +523,39 @@ CREATE TRIGGER "it's trigger" AFTER INSERT ON "it's" BEGIN UPDATE "it's" SET n =
                           kSchemaObjects},
                  .after = {{"INSERT INTO \"it's\" (\"a'b\") VALUES ('new'); SELECT id, n FROM \"it's\" WHERE \"a'b\" = 'new'",
                             "4,0\n"}}},
+        // Only ON CONFLICT resolutions change (a rebuild each), on populated
+        // tables; afterwards a plain INSERT resolves conflicts the new way.
+        // The copy says OR ABORT, so a conflict could never drop a row.
+        DiffCase{.name = "ConflictResolutionsChangeOnPopulatedTables",
+                 .source = R"sql(
+CREATE TABLE member (id INTEGER PRIMARY KEY AUTOINCREMENT, email TEXT NOT NULL UNIQUE,
+  nick TEXT NOT NULL ON CONFLICT FAIL DEFAULT 'cook', team TEXT, seat INT, UNIQUE (team, seat));
+CREATE TABLE slot (day TEXT, hour INT, who TEXT, PRIMARY KEY (day, hour) ON CONFLICT ROLLBACK) WITHOUT ROWID;
+INSERT INTO member (email, nick, team, seat) VALUES ('a@x', 'ada', 'red', 1), ('b@x', 'bob', 'red', 2),
+  ('c@x', 'cy', NULL, NULL), ('gone@x', 'g', NULL, NULL);
+DELETE FROM member WHERE email = 'gone@x';
+INSERT INTO slot VALUES ('mon', 9, 'ada'), ('tue', 10, 'bob');
+)sql",
+                 .target = R"sql(
+CREATE TABLE member (id INTEGER PRIMARY KEY AUTOINCREMENT, email TEXT NOT NULL UNIQUE ON CONFLICT REPLACE,
+  nick TEXT NOT NULL ON CONFLICT REPLACE DEFAULT 'cook', team TEXT, seat INT, UNIQUE (team, seat) ON CONFLICT IGNORE);
+CREATE TABLE slot (day TEXT, hour INT, who TEXT, PRIMARY KEY (day, hour) ON CONFLICT REPLACE) WITHOUT ROWID;
+)sql",
+                 .kept = {"SELECT rowid, * FROM member ORDER BY rowid", "SELECT * FROM slot ORDER BY day",
+                          "SELECT name, seq FROM sqlite_sequence ORDER BY name"},
+                 .after = {{"INSERT INTO member (email, nick) VALUES ('a@x', 'new'); "
+                            "SELECT id, nick FROM member WHERE email = 'a@x'",
+                            "5,'new'\n"},
+                           {"INSERT INTO member (email, nick) VALUES ('z@x', NULL); SELECT nick FROM member WHERE email = 'z@x'",
+                            "'cook'\n"},
+                           {"INSERT INTO member (email, team, seat) VALUES ('q@x', 'red', 2); "
+                            "SELECT count(*) FROM member WHERE email = 'q@x'",
+                            "0\n"},
+                           {"INSERT INTO slot VALUES ('mon', 9, 'cy'); SELECT who FROM slot WHERE day = 'mon'", "'cy'\n"},
+                           {"SELECT count(*) FROM member", "4\n"}},
+                 .script_has = {"UNIQUE ON CONFLICT REPLACE", "NOT NULL ON CONFLICT REPLACE",
+                                "UNIQUE (\"team\", \"seat\") ON CONFLICT IGNORE",
+                                "PRIMARY KEY (\"day\", \"hour\") ON CONFLICT REPLACE", "INSERT OR ABORT INTO"}},
         // A virtual table is not strata's: the script leaves it and its rows.
         DiffCase{.name = "Fts5VirtualTableLeftAlone",
                  .source = R"sql(
@@ -604,6 +637,11 @@ INSTANTIATE_TEST_SUITE_P(
                     "CREATE TABLE t (id INTEGER PRIMARY KEY, email TEXT); INSERT INTO t VALUES (1, 'A@x'), (2, 'a@x');",
                     "CREATE TABLE t (id INTEGER PRIMARY KEY, email TEXT); CREATE UNIQUE INDEX t_email ON t (lower(email));",
                     "UNIQUE"},
+        // REPLACE would keep one row of each duplicate; the precheck refuses first.
+        RefusedCase{"DuplicatesUnderANewUniqueOnConflictReplace",
+                    "CREATE TABLE t (id INTEGER PRIMARY KEY, email TEXT); INSERT INTO t VALUES (1, 'a'), (2, 'a');",
+                    "CREATE TABLE t (id INTEGER PRIMARY KEY, email TEXT UNIQUE ON CONFLICT REPLACE);",
+                    "has rows with the same"},
         RefusedCase{"NewNotNullColumnWithoutADefault",
                     "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT); INSERT INTO t VALUES (1, 'a');",
                     "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT, w TEXT NOT NULL);", "NOT NULL without a default"},
@@ -884,34 +922,65 @@ TEST(DbDiffInspect, IndexCollateBinaryOnANocaseColumnRoundTrips) {
   EXPECT_TRUE(SaysNoDifferences(diff)) << diff.out << diff.err;
 }
 
-// A conflict clause (ON CONFLICT REPLACE deletes rows on INSERT) has no
-// place in the model: the table is named and left alone, never rebuilt
-// without its clause, created or dropped, while the rest is migrated.
-TEST(DbDiffUnmodelled, TableWithAConflictClauseIsLeftAlone) {
+// ON CONFLICT clauses of every kind: inspect writes them to the YAML, a
+// database created from that YAML is the same schema and resolves
+// conflicts the same way, and drift finds nothing against the original.
+TEST(DbDiffInspect, ConflictClausesRoundTrip) {
   testing::TempDir dir;
-  const std::string keep = "CREATE TABLE t (id INTEGER PRIMARY KEY, email TEXT UNIQUE ON CONFLICT REPLACE)";
-  MakeDb(dir / "a.db", keep + ";INSERT INTO t VALUES (1, 'a'), (2, 'b');"
-                             "CREATE TABLE u (id INTEGER PRIMARY KEY, n INTEGER);INSERT INTO u VALUES (1, 5);");
-  MakeDb(dir / "b.db", keep + ";CREATE TABLE u (id INTEGER PRIMARY KEY, n TEXT);");
-  MakeDb(dir / "c.db", "CREATE TABLE u (id INTEGER PRIMARY KEY, n INTEGER);");
+  const std::string ddl = R"sql(
+CREATE TABLE contact (id INTEGER PRIMARY KEY ON CONFLICT REPLACE AUTOINCREMENT,
+  email TEXT NOT NULL ON CONFLICT IGNORE UNIQUE ON CONFLICT REPLACE,
+  phone TEXT UNIQUE ON CONFLICT FAIL, score INT NOT NULL ON CONFLICT REPLACE DEFAULT 0,
+  team TEXT, seat INT, UNIQUE (team, seat) ON CONFLICT ROLLBACK, CHECK (score >= 0) ON CONFLICT IGNORE);
+CREATE TABLE seat (room TEXT, num INT, label TEXT NOT NULL ON CONFLICT ABORT,
+  PRIMARY KEY (room, num) ON CONFLICT IGNORE, UNIQUE (label) ON CONFLICT REPLACE);
+CREATE TABLE code (code TEXT, PRIMARY KEY (code) ON CONFLICT FAIL) WITHOUT ROWID;
+)sql";
+  MakeDb(dir / "x.db", ddl + "INSERT INTO contact (email, phone, team, seat) VALUES ('a@x', '1', 'red', 1);"
+                             "INSERT INTO seat VALUES ('r', 1, 'one'); INSERT INTO code VALUES ('k');");
+  ASSERT_NO_FATAL_FAILURE(InspectIntoAValidFolder(dir));
+  const std::string contact = ReadFile(dir / "schema/tables/contact.yaml");
+  for (const char* s : {"on_conflict: replace", "on_conflict: {not_null: ignore, unique: replace}", "on_conflict: fail",
+                        "on_conflict: rollback"})
+    EXPECT_NE(contact.find(s), std::string::npos) << s << "\n" << contact;
+  EXPECT_NE(ReadFile(dir / "schema/tables/seat.yaml").find("primary_key_on_conflict: ignore"), std::string::npos);
+  EXPECT_EQ(ReadFile(dir / "schema/project.yaml").find("ignore_tables"), std::string::npos);
 
-  CommandResult inspect = RunStrata({"inspect", "--db", (dir / "a.db").string()});
-  EXPECT_EQ(inspect.exit_code, 0) << inspect.err;
-  EXPECT_NE(inspect.err.find("\"t\" is a table with a constraint conflict clause (ON CONFLICT REPLACE)"),
-            std::string::npos)
-      << inspect.err;
-  EXPECT_NE(inspect.out.find("ignore_tables: [t]"), std::string::npos) << inspect.out;
+  CommandResult create = RunStrata({"create", "--schema", "schema", "--db", "fresh.db"}, dir.path());
+  ASSERT_EQ(create.exit_code, 0) << create.err;
+  CommandResult diff = Diff(dir / "x.db", dir / "fresh.db");
+  EXPECT_TRUE(SaysNoDifferences(diff)) << diff.out << diff.err;
+  fs::create_directories(dir / "migrations");
+  CommandResult drift = RunStrata({"drift", "--schema", "schema", "--db", "x.db", "--migrations", "migrations"}, dir.path());
+  EXPECT_EQ(drift.exit_code, 0) << drift.out << drift.err;
+  EXPECT_NE(drift.out.find("no drift"), std::string::npos) << drift.out;
 
-  CommandResult diff = Diff(dir / "a.db", dir / "b.db");
-  ASSERT_EQ(diff.exit_code, 0) << diff.err;
-  EXPECT_NE(diff.out.find("-- left alone: \"t\""), std::string::npos) << diff.out;
-  ASSERT_EQ(Sqlite3(dir / "a.db", "PRAGMA foreign_keys=ON;\n" + diff.out).exit_code, 0);
-  EXPECT_EQ(Query(dir / "a.db", "SELECT sql FROM sqlite_schema WHERE name = 't'"), "'" + keep + "'\n");
-  EXPECT_EQ(Query(dir / "a.db", "SELECT * FROM t ORDER BY id"), "1,'a'\n2,'b'\n");
-  EXPECT_EQ(Query(dir / "a.db", "SELECT typeof(n) FROM u"), "'text'\n");
-  // Nor is it dropped when the other side lacks it.
-  CommandResult drop = Diff(dir / "a.db", dir / "c.db", true);
-  EXPECT_EQ(drop.out.find("DROP TABLE \"t\""), std::string::npos) << drop.out;
+  // The same writes give the same rows on both files.
+  const std::string writes =
+      "INSERT INTO contact (id, email, phone) VALUES (7, 'a@x', '2');"   // UNIQUE REPLACE
+      "INSERT INTO contact (id, email, phone) VALUES (8, NULL, '3');"    // NOT NULL IGNORE
+      "INSERT INTO contact (id, email, phone, score) VALUES (7, 'b@x', '4', NULL);"  // PK REPLACE, NOT NULL REPLACE
+      "INSERT INTO seat VALUES ('r', 1, 'dup'), ('s', 2, 'one');"        // PK IGNORE, UNIQUE REPLACE
+      "SELECT * FROM contact ORDER BY id; SELECT * FROM seat ORDER BY room;";
+  MakeDb(dir / "fresh.db", "INSERT INTO contact (email, phone, team, seat) VALUES ('a@x', '1', 'red', 1);"
+                           "INSERT INTO seat VALUES ('r', 1, 'one'); INSERT INTO code VALUES ('k');");
+  const std::string original = Query(dir / "x.db", writes), recreated = Query(dir / "fresh.db", writes);
+  EXPECT_EQ(recreated, original);
+  EXPECT_EQ(original, "7,'b@x','4',0,NULL,NULL\n's',2,'one'\n") << "REPLACE, IGNORE as SQLite does them";
+  for (const fs::path& db : {dir / "x.db", dir / "fresh.db"}) {
+    EXPECT_EQ(Query(db, "INSERT INTO contact (email, phone) VALUES ('c@x', '4')").rfind("ERROR", 0), 0u) << "FAIL refuses";
+    EXPECT_EQ(Query(db, "INSERT INTO code VALUES ('k')").rfind("ERROR", 0), 0u);
+  }
+}
+
+// ON CONFLICT ABORT is what a constraint without a clause does: no difference.
+TEST(DbDiffNoOp, ExplicitOnConflictAbortIsNoClause) {
+  testing::TempDir dir;
+  MakeDb(dir / "a.db", "CREATE TABLE t (id INTEGER PRIMARY KEY ON CONFLICT ABORT, v TEXT NOT NULL ON CONFLICT ABORT "
+                       "UNIQUE ON CONFLICT ABORT, w INT, UNIQUE (v, w) ON CONFLICT ABORT);");
+  MakeDb(dir / "b.db", "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL UNIQUE, w INT, UNIQUE (v, w));");
+  for (const auto& [from, to] : {std::pair{"a.db", "b.db"}, std::pair{"b.db", "a.db"}})
+    EXPECT_TRUE(SaysNoDifferences(Diff(dir / from, dir / to))) << from << " -> " << to;
 }
 
 }  // namespace

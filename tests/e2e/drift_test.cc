@@ -126,7 +126,15 @@ INSTANTIATE_TEST_SUITE_P(
         DriftCase{"ExtraView", "CREATE VIEW active_users AS SELECT id FROM users WHERE status = 'active'",
                   {"active_users: extra view"}},
         DriftCase{"Collation", RewriteTable("users", "\"email\" TEXT NOT NULL UNIQUE", "\"email\" TEXT NOT NULL UNIQUE COLLATE NOCASE"),
-                  {"users: column \"email\": collation differs"}}),
+                  {"users: column \"email\": collation differs"}},
+        DriftCase{"ColumnConflictClause",
+                  RewriteTable("users", "\"email\" TEXT NOT NULL UNIQUE", "\"email\" TEXT NOT NULL ON CONFLICT IGNORE UNIQUE ON CONFLICT REPLACE"),
+                  {"users: column \"email\": NOT NULL is ON CONFLICT IGNORE instead of ABORT; UNIQUE is ON CONFLICT "
+                   "REPLACE instead of ABORT"}},
+        DriftCase{"UniqueConflictClause",
+                  RewriteTable("usage_tracking", "UNIQUE (\"user_id\", \"month_year\")",
+                               "UNIQUE (\"user_id\", \"month_year\") ON CONFLICT REPLACE"),
+                  {"usage_tracking: UNIQUE (user_id, month_year) is ON CONFLICT REPLACE instead of ABORT"}}),
     [](const ::testing::TestParamInfo<DriftCase>& param_info) { return param_info.param.name; });
 
 TEST_F(Drift, CleanDatabaseAndIgnoredOrInternalTablesAreNotDrift) {

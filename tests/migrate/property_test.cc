@@ -18,6 +18,13 @@
 // and no foreign key, CHECK or UNIQUE constraint; its values are compared
 // when it computes them as before or becomes a plain column.
 //
+// Primary keys (of a column or the table), NOT NULL, UNIQUE columns and
+// UNIQUE constraints carry random ON CONFLICT resolutions, and a target may
+// change one. They come from a random stream of their own, so every other
+// draw, and so every schema a seed made before they existed, stays as it
+// was. The data never conflicts, so the rows must come through unchanged
+// whatever the resolution (a rebuild's copy says OR ABORT).
+//
 // Renames go through the rename hints the differ takes (`renamed_from`, as
 // a `name` change under `changes:` in the YAML sets it): columns (also key
 // columns, and columns an index, a partial index, a UNIQUE constraint, a
@@ -131,12 +138,31 @@ bool Contains(const std::vector<std::string>& v, const std::string& s) {
 
 class Generator {
  public:
-  explicit Generator(uint64_t seed) : rng_(seed) {}
+  explicit Generator(uint64_t seed) : rng_(seed), conflict_rng_(seed ^ 0x9e3779b97f4a7c15ull) {}
 
   int Below(int n) { return n <= 1 ? 0 : static_cast<int>(rng_() % static_cast<uint64_t>(n)); }
   bool Chance(int percent) { return Below(100) < percent; }
   template <typename T>
   const T& Pick(const std::vector<T>& v) { return v[Below(static_cast<int>(v.size()))]; }
+
+  // Draws for ON CONFLICT resolutions, from their own stream.
+  int ConflictBelow(int n) { return n <= 1 ? 0 : static_cast<int>(conflict_rng_() % static_cast<uint64_t>(n)); }
+  ConflictResolution RandomResolution() {
+    static const std::vector<ConflictResolution> kOthers = {ConflictResolution::kRollback, ConflictResolution::kFail,
+                                                            ConflictResolution::kIgnore, ConflictResolution::kReplace};
+    return ConflictBelow(100) < 75 ? ConflictResolution::kAbort : kOthers[ConflictBelow(4)];
+  }
+
+  // A resolution for each key, NOT NULL and UNIQUE the table declares.
+  void RandomResolutions(Table& t) {
+    if (!t.primary_key.empty()) t.primary_key_on_conflict = RandomResolution();
+    for (Column& c : t.columns) {
+      if (c.primary_key) c.primary_key_on_conflict = RandomResolution();
+      if (!c.nullable) c.not_null_on_conflict = RandomResolution();
+      if (c.unique) c.unique_on_conflict = RandomResolution();
+    }
+    for (UniqueConstraint& u : t.uniques) u.on_conflict = RandomResolution();
+  }
 
   Value LiteralOf(Kind k) {
     switch (k) {
@@ -246,7 +272,7 @@ class Generator {
       if (cols.size() >= 2) {
         std::string a = Pick(cols), b = Pick(cols);
         if (a != b) {
-          t.uniques.push_back(UniqueConstraint{{a, b}, {}});
+          t.uniques.push_back(UniqueConstraint{{a, b}, ConflictResolution::kAbort, {}});
           distinct_[t.name + "." + a] = true;
         }
       }
@@ -260,6 +286,7 @@ class Generator {
           break;
         }
     }
+    RandomResolutions(t);
     return t;
   }
 
@@ -396,6 +423,7 @@ class Generator {
 
  private:
   std::mt19937_64 rng_;
+  std::mt19937_64 conflict_rng_;
   int next_column_ = 0;
   int next_index_ = 0;
   std::map<std::string, bool> distinct_;
@@ -496,6 +524,7 @@ Target RandomTarget(Generator& g, const Schema& source, sqlite::Database& db, in
     switch (kind == 19 ? 17 : kind) {
       case 0: {  // add a column at the end
         Column c = g.RandomColumn("n" + std::to_string(new_names++), 20);
+        if (!c.nullable) c.not_null_on_conflict = g.RandomResolution();  // ALTER TABLE ADD COLUMN takes it
         describe("add column " + c.name + (c.verbatim_type ? " " + c.type : ""));
         t.columns.push_back(c);
         break;
@@ -564,6 +593,7 @@ Target RandomTarget(Generator& g, const Schema& source, sqlite::Database& db, in
           if (!NoRows(db, "SELECT count(*) FROM " + table + " WHERE " + Q(c.name) + " IS NULL")) break;
           describe("NOT NULL " + c.name);
           c.nullable = false;
+          c.not_null_on_conflict = g.RandomResolution();
           if (!Generator::IsForeignKeyColumn(t, c.name) && (!c.default_value || c.default_value->literal.is_null()))
             c.default_value = DefaultValue::Literal(g.LiteralOf(KindOf(c.type)));
         } else {
@@ -599,6 +629,7 @@ Target RandomTarget(Generator& g, const Schema& source, sqlite::Database& db, in
           if (c.collation == "NOCASE" || c.collation == "RTRIM") break;
           describe("UNIQUE " + c.name);
           c.unique = true;
+          c.unique_on_conflict = g.RandomResolution();
         }
         break;
       }
@@ -765,7 +796,7 @@ Target RandomTarget(Generator& g, const Schema& source, sqlite::Database& db, in
                             " IS NOT NULL GROUP BY " + Q(a) + ", " + Q(b) + " HAVING count(*) > 1)"))
           break;
         describe("UNIQUE (" + a + ", " + b + ")");
-        t.uniques.push_back(UniqueConstraint{{a, b}, {}});
+        t.uniques.push_back(UniqueConstraint{{a, b}, g.RandomResolution(), {}});
         break;
       }
       case 17: {  // generated columns: add one, or drop, change, re-store or materialize one
@@ -819,6 +850,29 @@ Target RandomTarget(Generator& g, const Schema& source, sqlite::Database& db, in
         fk.deferred = !fk.deferred;
         describe(std::string(fk.deferred ? "deferred" : "immediate") + " foreign key on " + fk.columns[0]);
         break;
+      }
+    }
+  }
+  // A changed ON CONFLICT resolution of a key, NOT NULL or UNIQUE (drawn
+  // from the resolutions' own stream, like the resolutions themselves).
+  if (!s.tables.empty() && g.ConflictBelow(100) < 30) {
+    Table& t = s.tables[g.ConflictBelow(static_cast<int>(s.tables.size()))];
+    std::vector<std::pair<std::string, ConflictResolution*>> declared;
+    if (!t.primary_key.empty()) declared.push_back({"PRIMARY KEY", &t.primary_key_on_conflict});
+    for (Column& c : t.columns) {
+      if (c.primary_key) declared.push_back({c.name + " PRIMARY KEY", &c.primary_key_on_conflict});
+      if (!c.nullable) declared.push_back({c.name + " NOT NULL", &c.not_null_on_conflict});
+      if (c.unique) declared.push_back({c.name + " UNIQUE", &c.unique_on_conflict});
+    }
+    for (UniqueConstraint& u : t.uniques)
+      declared.push_back({"UNIQUE (" + u.columns[0] + ", " + u.columns[1] + ")", &u.on_conflict});
+    if (t.name != kLog && !declared.empty()) {
+      auto& [what, resolution] = declared[g.ConflictBelow(static_cast<int>(declared.size()))];
+      const ConflictResolution to = g.RandomResolution();
+      if (to != *resolution) {
+        out.changes.push_back(t.name + ": on-conflict of " + what + " " + std::string(ConflictResolutionName(*resolution)) +
+                              " -> " + std::string(ConflictResolutionName(to)));
+        *resolution = to;
       }
     }
   }
@@ -1358,6 +1412,7 @@ std::set<std::string> KindsIn(const Schema& s, const Declared& d) {
       }
     for (const ForeignKey& fk : t.foreign_keys)
       if (fk.deferred) out.insert("deferred foreign key");
+    if (t.HasConflictClause()) out.insert("ON CONFLICT clause");
   }
   for (const auto& [name, spec] : d.insert_views)
     if (spec.trigger) out.insert("INSTEAD OF trigger");

@@ -134,6 +134,80 @@ TEST(InspectRoundTrip, HandWrittenDatabaseWithEverythingTheModelHolds) {
   EXPECT_EQ(testing::AsPragmasSeeIt(recreated), testing::AsPragmasSeeIt(original));
 }
 
+// ON CONFLICT on every constraint that takes one, on columns and on the
+// table, written in ways strata would not write them; a one-column table
+// key reads as the column's. The recreated tables resolve conflicts alike.
+TEST(InspectRoundTrip, ConflictClausesOfEveryKind) {
+  testing::TempDir dir;
+  {
+    Result<sqlite::Database> db = sqlite::Database::Open((dir / "live.db").string());
+    ASSERT_TRUE(db.ok());
+    Status s = db->Exec(R"sql(
+      CREATE TABLE contacts (
+        id INTEGER PRIMARY KEY ON CONFLICT REPLACE AUTOINCREMENT,
+        email TEXT NOT NULL ON CONFLICT IGNORE UNIQUE ON CONFLICT REPLACE,
+        phone TEXT CONSTRAINT one_phone UNIQUE on conflict fail,
+        score INT NOT NULL ON CONFLICT REPLACE DEFAULT 0,
+        team TEXT, seat INT,
+        UNIQUE (team, seat) ON CONFLICT ROLLBACK,
+        CHECK (score >= 0) ON CONFLICT IGNORE
+      );
+      CREATE TABLE seats (room TEXT, seat INT, label TEXT,
+        CONSTRAINT seats_pk PRIMARY KEY (room, seat) ON CONFLICT IGNORE, UNIQUE (label) ON CONFLICT REPLACE);
+      CREATE TABLE codes (code TEXT, PRIMARY KEY (code) ON CONFLICT FAIL) WITHOUT ROWID;
+      CREATE TABLE plain (id INTEGER PRIMARY KEY ON CONFLICT ABORT, v TEXT UNIQUE);
+    )sql");
+    ASSERT_TRUE(s.ok()) << s.message();
+  }
+  const Schema original = Inspect(dir / "live.db");
+  ASSERT_TRUE(original.unmodelled.empty()) << original.unmodelled[0].what;
+  ASSERT_EQ(original.tables.size(), 4u);
+  const Table& contacts = *original.FindTable("contacts");
+  EXPECT_EQ(contacts.columns[0].primary_key_on_conflict, ConflictResolution::kReplace);
+  EXPECT_TRUE(contacts.columns[0].autoincrement);
+  EXPECT_EQ(contacts.columns[1].not_null_on_conflict, ConflictResolution::kIgnore);
+  EXPECT_EQ(contacts.columns[1].unique_on_conflict, ConflictResolution::kReplace);
+  EXPECT_EQ(contacts.columns[2].unique_on_conflict, ConflictResolution::kFail);
+  EXPECT_EQ(contacts.columns[3].not_null_on_conflict, ConflictResolution::kReplace);
+  ASSERT_EQ(contacts.uniques.size(), 1u);
+  EXPECT_EQ(contacts.uniques[0].on_conflict, ConflictResolution::kRollback);
+  ASSERT_EQ(contacts.checks.size(), 1u);
+  EXPECT_EQ(contacts.checks[0].expr, "score >= 0");
+  const Table& seats = *original.FindTable("seats");
+  EXPECT_EQ(seats.primary_key, (std::vector<std::string>{"room", "seat"}));
+  EXPECT_EQ(seats.primary_key_on_conflict, ConflictResolution::kIgnore);
+  EXPECT_EQ(seats.FindColumn("label")->unique_on_conflict, ConflictResolution::kReplace);
+  EXPECT_EQ(original.FindTable("codes")->columns[0].primary_key_on_conflict, ConflictResolution::kFail);
+  EXPECT_FALSE(original.FindTable("plain")->HasConflictClause()) << "ABORT is what no clause does";
+
+  const Schema recreated = RoundTrip(dir, dir / "live.db");
+  EXPECT_EQ(testing::AsPragmasSeeIt(recreated), testing::AsPragmasSeeIt(original));
+  const std::string yaml = testing::ReadFile(dir / "schema/tables/contacts.yaml");
+  EXPECT_NE(yaml.find("on_conflict: {not_null: ignore, unique: replace}"), std::string::npos) << yaml;
+  EXPECT_NE(yaml.find("on_conflict: rollback"), std::string::npos) << yaml;
+  EXPECT_NE(testing::ReadFile(dir / "schema/tables/seats.yaml").find("primary_key_on_conflict: ignore"),
+            std::string::npos);
+
+  // What the clauses do, on the recreated file.
+  Result<sqlite::Database> db = sqlite::Database::Open((dir / "recreated.db").string());
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE(db->Exec("INSERT INTO contacts (id, email, phone) VALUES (1, 'a@x', '1');"
+                       "INSERT INTO contacts (id, email, phone) VALUES (2, 'a@x', '2');"  // REPLACE drops row 1
+                       "INSERT INTO contacts (id, email, phone) VALUES (3, NULL, '3');"   // IGNORE skips it
+                       "INSERT INTO contacts (id, email, phone, score) VALUES (2, 'b@x', '4', NULL);"  // REPLACE
+                       "INSERT INTO seats VALUES ('r', 1, 'x'), ('r', 1, 'y');")
+                  .ok());
+  Result<std::string> rows =
+      db->QueryString("SELECT group_concat(id || ':' || email || ':' || phone || ':' || score, ',') FROM contacts");
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ(*rows, "2:b@x:4:0");
+  Result<int64_t> seated = db->QueryInt("SELECT count(*) FROM seats");
+  ASSERT_TRUE(seated.ok());
+  EXPECT_EQ(*seated, 1);
+  EXPECT_FALSE(db->Exec("INSERT INTO contacts (email, phone) VALUES ('c@x', '4')").ok()) << "FAIL refuses";
+  EXPECT_FALSE(db->Exec("INSERT INTO codes VALUES ('k'), ('k')").ok());
+}
+
 TEST(InspectRoundTrip, InspectCommandWritesALoadableSchemaAndRefusesToOverwrite) {
   testing::TempDir dir;
   {

@@ -272,6 +272,32 @@ TEST(Diagnostics, ConflictingColumnAttributes) {
                 "restrict, cascade, set_null or set_default"});
 }
 
+TEST(Diagnostics, OnConflictResolutions) {
+  ExpectErrors(LoadOne(R"(tables:
+  - name: t
+    primary_key_on_conflict: replace
+    columns:
+      - {name: a, type: TEXT, unique: true, on_conflict: overwrite}
+      - {name: b, type: TEXT, on_conflict: ignore}
+      - {name: c, type: TEXT, nullable: false, on_conflict: {not_null: fail, unique: replace, uniq: ignore}}
+      - {name: d, type: TEXT, unique: true, on_conflict: [ignore]}
+    unique:
+      - {columns: [a, b], on_conflict: skip}
+)"),
+               {"schema/t.yaml:3:30: error: primary_key_on_conflict applies to the table's primary_key list; a "
+                "column's primary key takes on_conflict on the column",
+                "schema/t.yaml:5:58: error: unknown on_conflict resolution \"overwrite\"; expected rollback, abort, "
+                "fail, ignore or replace",
+                "schema/t.yaml:6:44: error: on_conflict applies to a column's primary_key, NOT NULL (nullable: false) "
+                "or unique; column \"b\" declares none of them",
+                "schema/t.yaml:7:86: error: on_conflict \"unique\" applies to a column with unique: true; column "
+                "\"c\" has none",
+                "schema/t.yaml:7:95: error: unknown key \"uniq\" in on_conflict; did you mean \"unique\"?",
+                "schema/t.yaml:8:58: error: \"on_conflict\" must be a single value, found a list",
+                "schema/t.yaml:10:40: error: unknown on_conflict resolution \"skip\"; expected rollback, abort, fail, "
+                "ignore or replace"});
+}
+
 TEST(Diagnostics, ErrorsOfEveryFileAreReportedTogether) {
   testing::LoadOutcome r = LoadFiles({{"schema/a.yaml", "tables:\n  - name: a\n    columns: [\n"},
                                       {"schema/b.yaml", "tables:\n  - name: b\n    colums: []\n"},
@@ -281,11 +307,13 @@ TEST(Diagnostics, ErrorsOfEveryFileAreReportedTogether) {
 }
 
 TEST(Diagnostics, BadProjectFile) {
-  ExpectErrors(LoadFiles({}, "project: p\ndialect: oracle\ntags: [a, b, a]\ncolour: red\n"),
-               {"schema/project.yaml:2:10: error: unsupported dialect \"oracle\"; strata supports "
-                "\"sqlite\"",
-                "schema/project.yaml:3:14: error: duplicate tag \"a\"",
+  ExpectErrors(LoadFiles({}, "project: p\ndialect: sqlite\ntags: [a, b, a]\ncolour: red\n"),
+               {"schema/project.yaml:3:14: error: duplicate tag \"a\"",
                 "schema/project.yaml:4:1: error: unknown key \"colour\" in the project file"});
+  ExpectErrors(LoadFiles({}, "project: p\ndialect: sqlite\ndialects: [sqlite]\ntags: [a]\n"),
+               {"schema/project.yaml:3:11: error: give either `dialect:` or `dialects:`, not both"});
+  ExpectErrors(LoadFiles({}, "project: p\ndialects: [sqlite, sqlite]\ntags: [a]\n"),
+               {"schema/project.yaml:2:20: error: dialect \"sqlite\" is listed twice"});
   ExpectErrors(LoadFiles({}, "project: p\n"),
                {"schema/project.yaml:1:1: error: the project file is missing the required key "
                 "\"tags\""});

@@ -137,6 +137,47 @@ TEST(Loader, ReadsTablesAcrossFilesAndReferenceRows) {
   EXPECT_EQ(s.tables[1].foreign_keys[0].on_delete, FkAction::kCascade);
 }
 
+// `on_conflict` on a column: one word for every constraint it declares, or
+// a map by constraint; `primary_key_on_conflict` for the table's key;
+// `on_conflict` on a UNIQUE constraint. Changes set them like any attribute.
+TEST(Loader, ReadsOnConflictResolutions) {
+  testing::LoadOutcome r = LoadOne(R"(tables:
+  - name: t
+    primary_key: [a, b]
+    primary_key_on_conflict: IGNORE
+    columns:
+      - {name: a, type: TEXT, nullable: false, on_conflict: fail}
+      - name: b
+        type: TEXT
+        nullable: false
+        unique: true
+        on_conflict: {not_null: ignore, unique: replace}
+        changes:
+          phase1: {on_conflict: {unique: rollback}}
+      - {name: c, type: TEXT, unique: true, on_conflict: abort}
+    unique:
+      - {columns: [a, c], on_conflict: replace}
+  - name: u
+    columns:
+      - {name: id, type: INTEGER, primary_key: true, on_conflict: replace}
+)");
+  ASSERT_TRUE(r.schema) << ::testing::PrintToString(r.diagnostics);
+  const Schema baseline = r.schema->At(0);
+  const Table& t = baseline.tables[0];
+  EXPECT_EQ(t.primary_key_on_conflict, ConflictResolution::kIgnore);
+  EXPECT_EQ(t.columns[0].not_null_on_conflict, ConflictResolution::kFail);
+  EXPECT_EQ(t.columns[1].not_null_on_conflict, ConflictResolution::kIgnore);
+  EXPECT_EQ(t.columns[1].unique_on_conflict, ConflictResolution::kReplace);
+  EXPECT_EQ(t.columns[2].unique_on_conflict, ConflictResolution::kAbort);
+  ASSERT_EQ(t.uniques.size(), 1u);
+  EXPECT_EQ(t.uniques[0].on_conflict, ConflictResolution::kReplace);
+  EXPECT_EQ(baseline.tables[1].columns[0].primary_key_on_conflict, ConflictResolution::kReplace);
+
+  const Schema phase1 = r.schema->At(1);
+  EXPECT_EQ(phase1.tables[0].columns[1].not_null_on_conflict, ConflictResolution::kIgnore) << "kept";
+  EXPECT_EQ(phase1.tables[0].columns[1].unique_on_conflict, ConflictResolution::kRollback);
+}
+
 TEST(Loader, LoadsTheChefSocialSchemaAtEveryTag) {
   Diagnostics d;
   std::optional<VersionedSchema> vs = yaml::LoadSchemaDir(testing::SourceDir() / "schema", d);
