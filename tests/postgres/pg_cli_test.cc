@@ -19,16 +19,34 @@ extern char** environ;
 namespace strata::testing {
 namespace {
 
+// The repository's schema as a project that generates for SQLite and
+// PostgreSQL, generated with the strata binary into `dir` (schema/,
+// migrations/ with migrations/postgres/, checks/). Returns the common flags.
+std::vector<std::string> GenerateBothDialects(const TempDir& dir) {
+  std::filesystem::copy(SourceDir() / "schema", dir / "schema", std::filesystem::copy_options::recursive);
+  std::string project = ReadFile(dir / "schema/project.yaml");
+  const size_t at = project.find("dialect: sqlite");
+  EXPECT_NE(at, std::string::npos) << project;
+  if (at != std::string::npos) project.replace(at, std::string("dialect: sqlite").size(), "dialects: [sqlite, postgres]");
+  dir.Write("schema/project.yaml", project);
+  const std::vector<std::string> flags = {"--schema", (dir / "schema").string(), "--migrations",
+                                          (dir / "migrations").string()};
+  std::vector<std::string> generate = {"generate", "--checks", (dir / "checks").string()};
+  generate.insert(generate.end(), flags.begin(), flags.end());
+  CommandResult r = RunStrata(generate, dir.path());
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  return flags;
+}
+
 TEST(PgCli, UpStatusAndDownAgainstAPostgresUrl) {
   STRATA_TEST_DATABASE(db);
   Diagnostics d;
   std::optional<VersionedSchema> schema = yaml::LoadSchemaDir(SourceDir() / "schema", d);
   ASSERT_TRUE(schema);
   TempDir dir;
-  const std::unique_ptr<Dialect> dialect = postgres::MakeDialect();
-  ASSERT_TRUE(WriteMigrationFiles(dir / "migrations", GenerateMigrations(*schema, *dialect, {}).files).ok());
-  const std::vector<std::string> common = {"--db", db->url(), "--schema", (SourceDir() / "schema").string(),
-                                           "--migrations", (dir / "migrations").string()};
+  std::vector<std::string> common = GenerateBothDialects(dir);
+  ASSERT_TRUE(std::filesystem::exists(dir / "migrations/postgres/0010_baseline.up.sql"));
+  common.insert(common.end(), {"--db", db->url()});
   const auto run = [&](std::vector<std::string> args) {
     args.insert(args.end(), common.begin(), common.end());
     return RunStrata(args, dir.path());
@@ -63,16 +81,18 @@ TEST(PgCli, KilledDuringALongStatementChangesNothingAndARerunFinishes) {
   std::optional<VersionedSchema> schema = yaml::LoadSchemaDir(SourceDir() / "schema", d);
   ASSERT_TRUE(schema);
   TempDir dir;
-  const std::unique_ptr<Dialect> dialect = postgres::MakeDialect();
-  // A hand-written migration after the baseline with one long statement.
-  const MigrationFiles slow = {{"0015_slow.up.sql", "CREATE TABLE slow_marker (id bigint);\nSELECT pg_sleep(60);\n"},
-                               {"0015_slow.down.sql", "DROP TABLE slow_marker;\n"}};
-  ASSERT_TRUE(WriteMigrationFiles(dir / "migrations", GenerateMigrations(*schema, *dialect, slow).files).ok());
+  const std::vector<std::string> flags = GenerateBothDialects(dir);
+  // A hand-written migration after the baseline with one long statement,
+  // taken into the sum file by generate.
+  dir.Write("migrations/postgres/0015_slow.up.sql", "CREATE TABLE slow_marker (id bigint);\nSELECT pg_sleep(60);\n");
+  dir.Write("migrations/postgres/0015_slow.down.sql", "DROP TABLE slow_marker;\n");
+  std::vector<std::string> generate = {"generate", "--checks", (dir / "checks").string()};
+  generate.insert(generate.end(), flags.begin(), flags.end());
+  ASSERT_EQ(RunStrata(generate, dir.path()).exit_code, 0);
   const std::string killed_url = db->url() + (db->url().find('?') == std::string::npos ? "?" : "&") +
                                  "options=-c%20client_connection_check_interval%3D100";
-  const std::vector<std::string> args = {STRATA_BINARY, "up", "--no-backup", "--allow-destructive", "--db", killed_url,
-                                         "--schema", (SourceDir() / "schema").string(), "--migrations",
-                                         (dir / "migrations").string()};
+  std::vector<std::string> args = {STRATA_BINARY, "up", "--no-backup", "--allow-destructive", "--db", killed_url};
+  args.insert(args.end(), flags.begin(), flags.end());
   for (int round = 0; round < 10; ++round) {
     SCOPED_TRACE("round " + std::to_string(round));
     std::vector<std::string> owned = args;
@@ -104,13 +124,11 @@ TEST(PgCli, KilledDuringALongStatementChangesNothingAndARerunFinishes) {
     EXPECT_EQ(PgQuery(db->url(), "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"), "0");
   }
   // A rerun finishes (the long statement made short).
-  MigrationFiles quick = slow;
-  quick["0015_slow.up.sql"] = "CREATE TABLE slow_marker (id bigint);\nSELECT pg_sleep(0);\n";
-  TempDir dir2;
-  ASSERT_TRUE(WriteMigrationFiles(dir2 / "migrations", GenerateMigrations(*schema, *dialect, quick).files).ok());
-  CommandResult up = RunStrata({"up", "--no-backup", "--allow-destructive", "--db", db->url(), "--schema",
-                                (SourceDir() / "schema").string(), "--migrations", (dir2 / "migrations").string()},
-                               dir2.path());
+  dir.Write("migrations/postgres/0015_slow.up.sql", "CREATE TABLE slow_marker (id bigint);\nSELECT pg_sleep(0);\n");
+  ASSERT_EQ(RunStrata(generate, dir.path()).exit_code, 0);
+  std::vector<std::string> rerun = {"up", "--no-backup", "--allow-destructive", "--db", db->url()};
+  rerun.insert(rerun.end(), flags.begin(), flags.end());
+  CommandResult up = RunStrata(rerun, dir.path());
   EXPECT_EQ(up.exit_code, 0) << up.out << up.err;
   EXPECT_EQ(PgQuery(db->url(), "SELECT count(*) FROM strata_migrations"), std::to_string(schema->project.tags.size() + 1));
   EXPECT_EQ(PgQuery(db->url(), "SELECT count(*) FROM pg_index WHERE NOT indisvalid"), "0");
