@@ -22,6 +22,7 @@ forbid diff   'yaml/|dialect/|sqlite/|postgres/|migrate/|report/|cli/|yaml-cpp|s
 forbid plan   'yaml/|sqlite/|migrate/|report/|cli/|yaml-cpp|sqlite3|CLI/' "a plan is dialect-neutral data"
 forbid dialect 'yaml/|sqlite/|migrate/|report/|cli/|yaml-cpp|sqlite3|CLI/' "the dialect interface names no dialect"
 forbid sqlite 'yaml/|migrate/|report/|cli/|yaml-cpp|CLI/'               "the dialect knows no YAML, runner or CLI"
+forbid postgres 'yaml/|sqlite/|migrate/|report/|cli/|yaml-cpp|sqlite3|CLI/' "the dialect knows no YAML, runner, CLI or other dialect"
 forbid migrate 'yaml/|sqlite/|postgres/|report/|cli/|yaml-cpp|sqlite3|libpq|CLI/'       "the runner reaches a database through src/dialect/"
 forbid report 'yaml/|sqlite/|postgres/|cli/|yaml-cpp|sqlite3|libpq|CLI/' "reports render result values"
 # The CLI holds a Connection; only the registration file names a dialect.

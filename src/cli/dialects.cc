@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "base/strings.h"
+#include "postgres/postgres_dialect.h"
 #include "sqlite/sqlite_dialect.h"
 
 namespace strata::cli {
@@ -16,6 +17,7 @@ struct Registration {
 };
 constexpr Registration kDialects[] = {
     {"sqlite", sqlite::MakeDialect},
+    {"postgres", postgres::MakeDialect},
 };
 
 }  // namespace

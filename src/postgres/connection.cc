@@ -1,0 +1,348 @@
+#include "postgres/connection.h"
+
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "base/strings.h"
+#include "diff/differ.h"
+#include "postgres/history.h"
+#include "postgres/planner.h"
+
+extern char** environ;
+
+namespace strata::postgres {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string Excerpt(const std::string& sql) {
+  std::string one = OneLine(sql);
+  return one.size() > 200 ? one.substr(0, 200) + "..." : one;
+}
+
+bool IsBegin(const SqlStatement& s) {
+  const std::string w = LeadingWords(s.sql, 2);
+  return w == "BEGIN" || w.starts_with("BEGIN ") || w == "START TRANSACTION";
+}
+
+bool IsCommit(const SqlStatement& s) {
+  const std::string w = LeadingWords(s.sql, 1);
+  return w == "COMMIT" || w == "END";
+}
+
+// Index of the first statement after the top-level COMMIT, or size().
+size_t OutsideTransactionStart(const std::vector<SqlStatement>& statements) {
+  for (size_t i = 0; i < statements.size(); ++i)
+    if (IsCommit(statements[i])) return i + 1;
+  return statements.size();
+}
+
+// Why a statement cannot run inside a transaction block, or "".
+std::string TransactionObstacle(const SqlStatement& s) {
+  const std::string w = LeadingWords(s.sql, 4);
+  if (w == "BEGIN" || w.starts_with("BEGIN ") || w.starts_with("START TRANSACTION") || w.starts_with("COMMIT") ||
+      w == "END" || w.starts_with("ROLLBACK") || w.starts_with("ABORT"))
+    return "it manages its own transaction (" + w + ")";
+  const bool concurrently = (w.starts_with("CREATE") || w.starts_with("DROP") || w.starts_with("REINDEX")) &&
+                            w.find("CONCURRENTLY") != std::string::npos;
+  if (concurrently || w.starts_with("VACUUM") || w.starts_with("CREATE DATABASE") || w.starts_with("DROP DATABASE") ||
+      w.starts_with("ALTER SYSTEM") || w.starts_with("CREATE TABLESPACE") || w.starts_with("DROP TABLESPACE"))
+    return "PostgreSQL cannot run " + w + " inside a transaction block";
+  return "";
+}
+
+}  // namespace
+
+Result<std::unique_ptr<PostgresConnection>> PostgresConnection::Open(const std::string& target, const OpenOptions& options) {
+  Result<PgSession> session = PgSession::Connect(target);
+  if (!session.ok()) return session.status();
+  if (options.read_only)
+    if (Status s = session->Exec("SET default_transaction_read_only = on"); !s.ok()) return s;
+  return std::unique_ptr<PostgresConnection>(new PostgresConnection(std::move(session.value()), target));
+}
+
+Result<std::vector<AppliedMigration>> PostgresConnection::ReadHistory() {
+  std::vector<AppliedMigration> out;
+  Result<std::string> exists = session_.QueryString(fmt::format("SELECT to_regclass({}) IS NOT NULL", QuoteLiteral(QuoteIdent(kHistoryTable))));
+  if (!exists.ok()) return exists.status();
+  if (*exists != "t") return out;
+  Result<PgResult> rows = session_.Query(fmt::format(
+      "SELECT version, name, tag, coalesce(checksum, ''), "
+      "to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), coalesce(duration_ms, 0) "
+      "FROM {} ORDER BY version",
+      QuoteIdent(kHistoryTable)));
+  if (!rows.ok()) return rows.status();
+  for (int r = 0; r < rows->rows(); ++r)
+    out.push_back({std::stoll(rows->Text(r, 0)), rows->Text(r, 1), rows->Text(r, 2), rows->Text(r, 3), rows->Text(r, 4),
+                   std::stoll(rows->Text(r, 5))});
+  return out;
+}
+
+Result<bool> PostgresConnection::IsEmpty() {
+  Result<std::string> n = session_.QueryString(fmt::format(
+      "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+      "WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' "
+      "AND n.nspname NOT LIKE 'pg\\_temp%' AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND c.relname <> {}",
+      QuoteLiteral(kHistoryTable)));
+  if (!n.ok()) return n.status();
+  return *n == "0";
+}
+
+Result<Schema> PostgresConnection::Inspect() {
+  return Status::Error(StatusCode::kNotSupported, "inspecting a database is not yet on PostgreSQL");
+}
+
+Result<bool> PostgresConnection::IsRecorded(int64_t version) {
+  Result<std::string> exists = session_.QueryString(fmt::format("SELECT to_regclass({}) IS NOT NULL", QuoteLiteral(QuoteIdent(kHistoryTable))));
+  if (!exists.ok()) return exists.status();
+  if (*exists != "t") return false;
+  Result<std::string> n =
+      session_.QueryString(fmt::format("SELECT count(*) FROM {} WHERE version = {}", QuoteIdent(kHistoryTable), version));
+  if (!n.ok()) return n.status();
+  return *n != "0";
+}
+
+// Polls pg_try_advisory_lock rather than waiting in pg_advisory_lock: a
+// statement waiting for the lock holds a snapshot, and CREATE INDEX
+// CONCURRENTLY in the lock holder's file waits for every older snapshot,
+// so a blocking wait would deadlock the two.
+Status PostgresConnection::Lock() {
+  const std::string sql = fmt::format("SELECT pg_try_advisory_lock({})", kLockKey);
+  for (int wait_ms = 5;; wait_ms = std::min(wait_ms * 2, 200)) {
+    Result<std::string> got = session_.QueryString(sql);
+    if (!got.ok()) return got.status();
+    if (*got == "t") return Status::Ok();
+    std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms));
+  }
+}
+
+void PostgresConnection::Unlock() {
+  // Session settings a file made (lock_timeout, statement_timeout) end with it.
+  (void)session_.Exec("RESET lock_timeout; RESET statement_timeout");
+  (void)session_.Exec(fmt::format("SELECT pg_advisory_unlock({})", kLockKey));
+}
+
+Status PostgresConnection::Run(const ScriptRun& run, const std::vector<SqlStatement>& statements,
+                               bool inside_outer_transaction) {
+  const bool managed = run.own_transaction;
+  const size_t outside_start = managed ? OutsideTransactionStart(statements) : statements.size();
+  const auto started = Clock::now();
+  const std::string history = QuoteIdent(kHistoryTable);
+  const auto fail = [&](size_t index, const Status& status) {
+    const SqlStatement& s = statements[index];
+    const bool committed = managed && index >= outside_start && outside_start < statements.size();
+    if (session_.in_transaction() && !inside_outer_transaction) (void)session_.Exec("ROLLBACK");
+    std::string message = fmt::format("{}:{}: {}\n  statement: {}", run.file_name, s.line, status.message(), Excerpt(s.sql));
+    if (committed)
+      message += fmt::format(
+          "\n  the transaction part of {} is committed and recorded; the steps after its COMMIT are idempotent: "
+          "run them again once the cause is fixed",
+          run.file_name);
+    return Status::Error(status.code(), message);
+  };
+  const auto record_checksum = [&]() -> Status {
+    if (!run.versioned || !run.up) return Status::Ok();
+    const int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
+    // A file that manages its own transaction writes its row; one that
+    // does not (hand-written with a strata head) is recorded here.
+    return session_.Exec(fmt::format(
+        "INSERT INTO {0} (version, name, tag, checksum, duration_ms) VALUES ({1}, {2}, {3}, {4}, {5}) "
+        "ON CONFLICT (version) DO UPDATE SET checksum = EXCLUDED.checksum, duration_ms = EXCLUDED.duration_ms",
+        history, run.version, QuoteLiteral(run.name), QuoteLiteral(run.tag), QuoteLiteral(run.checksum), ms));
+  };
+
+  if (!managed) {
+    if (!inside_outer_transaction)
+      if (Status s = session_.Exec("BEGIN"); !s.ok()) return s.WithContext(run.file_name);
+    if (run.versioned)
+      if (Status s = session_.Exec(CreateHistoryTableSql()); !s.ok()) return s.WithContext(run.file_name);
+    for (size_t i = 0; i < statements.size(); ++i)
+      if (Status s = session_.Exec(statements[i].sql); !s.ok()) return fail(i, s);
+    if (run.versioned) {
+      Status s = run.up ? session_.Exec(fmt::format("INSERT INTO {} (version, name, tag, checksum) VALUES ({}, {}, {}, {})",
+                                                    history, run.version, QuoteLiteral(run.name),
+                                                    QuoteLiteral(run.tag), QuoteLiteral(run.checksum)))
+                        : session_.Exec(fmt::format("DELETE FROM {} WHERE version = {}", history, run.version));
+      if (s.ok()) s = record_checksum();
+      if (!s.ok()) {
+        if (!inside_outer_transaction) (void)session_.Exec("ROLLBACK");
+        return s.WithContext(run.file_name);
+      }
+    }
+    if (!inside_outer_transaction)
+      if (Status s = session_.Exec("COMMIT"); !s.ok()) return s.WithContext(run.file_name);
+    return Status::Ok();
+  }
+
+  for (size_t i = 0; i < statements.size(); ++i) {
+    const SqlStatement& s = statements[i];
+    const bool commit = i + 1 == outside_start && IsCommit(s);
+    if (inside_outer_transaction && (IsBegin(s) || commit)) continue;
+    if (commit)
+      if (Status st = record_checksum(); !st.ok()) return fail(i, st);
+    if (Status st = session_.Exec(s.sql); !st.ok()) return fail(i, st);
+  }
+  if (inside_outer_transaction)
+    if (Status st = record_checksum(); !st.ok()) return st.WithContext(run.file_name);
+  return Status::Ok();
+}
+
+Result<ApplyOutcome> PostgresConnection::Apply(const ScriptRun& run) {
+  if (session_.in_transaction()) return Status::Error(StatusCode::kInternal, "a transaction is already open");
+  if (Status s = Validate(run); !s.ok()) return s;
+  if (Status s = Lock(); !s.ok()) return s.WithContext(run.file_name);
+  struct Unlocker {
+    PostgresConnection* c;
+    ~Unlocker() { c->Unlock(); }
+  } unlock{this};
+  const std::vector<SqlStatement> statements = SplitStatements(run.sql);
+  if (run.versioned) {
+    // Under the lock: another runner may have applied it meanwhile.
+    Result<bool> recorded = IsRecorded(run.version);
+    if (!recorded.ok()) return recorded.status().WithContext(run.file_name);
+    if (run.up ? *recorded : !*recorded) {
+      // An applied file whose steps after COMMIT failed earlier: those
+      // steps are idempotent, so running them again finishes the file.
+      const size_t outside = run.own_transaction && run.outside_transaction ? OutsideTransactionStart(statements)
+                                                                            : statements.size();
+      if (run.up)
+        for (size_t i = outside; i < statements.size(); ++i)
+          if (LeadingWords(statements[i].sql, 1) != "SET")
+            if (Status s = session_.Exec(statements[i].sql); !s.ok())
+              return Status::Error(s.code(), fmt::format("{}:{}: {}", run.file_name, statements[i].line, s.message()));
+      return ApplyOutcome::kAlreadyDone;
+    }
+  }
+  if (Status s = Run(run, statements, false); !s.ok()) return s;
+  return ApplyOutcome::kApplied;
+}
+
+Status PostgresConnection::Validate(const ScriptRun& run) {
+  if (run.own_transaction) return Status::Ok();
+  for (const SqlStatement& s : SplitStatements(run.sql))
+    if (std::string why = TransactionObstacle(s); !why.empty())
+      return Status::InvalidInput(fmt::format(
+          "{}:{}: a hand-written migration runs inside the transaction strata opens, but {}; split it out or "
+          "give the file a strata header that manages its own transaction",
+          run.file_name, s.line, why));
+  return Status::Ok();
+}
+
+Status PostgresConnection::ApplyAll(const std::vector<ScriptRun>& runs) {
+  for (const ScriptRun& run : runs) {
+    if (!run.own_transaction) {
+      if (Status s = Validate(run); !s.ok()) return s;
+      continue;
+    }
+    const std::vector<SqlStatement> statements = SplitStatements(run.sql);
+    const size_t outside = OutsideTransactionStart(statements);
+    if (run.outside_transaction || outside < statements.size())
+      return Status::InvalidInput(fmt::format(
+          "{}:{}: has steps that must run outside a transaction (after its COMMIT), so it cannot be applied in a "
+          "single transaction; apply it without --single-transaction",
+          run.file_name, outside < statements.size() ? statements[outside].line : 1));
+  }
+  if (session_.in_transaction()) return Status::Error(StatusCode::kInternal, "a transaction is already open");
+  if (Status s = Lock(); !s.ok()) return s;
+  struct Unlocker {
+    PostgresConnection* c;
+    ~Unlocker() { c->Unlock(); }
+  } unlock{this};
+  if (Status s = session_.Exec("BEGIN"); !s.ok()) return s;
+  const auto rollback = [&](const Status& s) {
+    (void)session_.Exec("ROLLBACK");
+    return s;
+  };
+  if (Status s = session_.Exec(CreateHistoryTableSql()); !s.ok()) return rollback(s);
+  for (const ScriptRun& run : runs) {
+    Result<bool> recorded = IsRecorded(run.version);
+    if (!recorded.ok()) return rollback(recorded.status());
+    if (run.versioned && (run.up ? *recorded : !*recorded)) continue;  // another runner got there first
+    if (Status s = Run(run, SplitStatements(run.sql), true); !s.ok()) return rollback(s);
+  }
+  return session_.Exec("COMMIT");
+}
+
+Status PostgresConnection::RecordApplied(const ScriptRun& run) {
+  if (Status s = session_.Exec(CreateHistoryTableSql()); !s.ok()) return s;
+  return session_.Exec(fmt::format(
+      "INSERT INTO {} (version, name, tag, checksum, duration_ms) VALUES ({}, {}, {}, {}, 0)", QuoteIdent(kHistoryTable),
+      run.version, QuoteLiteral(run.name), QuoteLiteral(run.tag), QuoteLiteral(run.checksum)));
+}
+
+namespace {
+
+// Runs a PostgreSQL client program without a shell; true when it exits 0.
+bool RunClient(std::vector<std::string> args) {
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  if (posix_spawnp(&pid, argv[0], nullptr, nullptr, argv.data(), environ) != 0) return false;
+  int status = 0;
+  return waitpid(pid, &status, 0) >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+}  // namespace
+
+Status PostgresConnection::Backup(const std::string& destination) {
+  // pg_dump reads the same target; libpq's PG* variables and .pgpass apply.
+  // Written under a temporary name and renamed: never a partial backup.
+  std::error_code error;
+  if (std::filesystem::exists(destination, error))
+    return Status::IOError(fmt::format("backup \"{}\" already exists", destination));
+  const std::string partial = destination + ".partial";
+  if (!RunClient({"pg_dump", "--format=custom", "--file=" + partial, "--dbname=" + target_})) {
+    std::filesystem::remove(partial, error);
+    return Status::IOError(fmt::format("pg_dump of {} into {} failed", session_.redacted_target(), destination));
+  }
+  std::filesystem::rename(partial, destination, error);
+  if (error) return Status::IOError(fmt::format("cannot rename {}: {}", partial, error.message()));
+  return Status::Ok();
+}
+
+Status PostgresConnection::Restore(const std::string& source) {
+  if (!RunClient({"pg_restore", "--clean", "--if-exists", "--single-transaction", "--no-owner", "--dbname=" + target_, source}))
+    return Status::IOError(fmt::format("pg_restore of {} into {} failed; nothing was restored", source,
+                                       session_.redacted_target()));
+  return Status::Ok();
+}
+
+Status PostgresConnection::CreateSchema(const Schema& schema) {
+  Result<bool> empty = IsEmpty();
+  if (!empty.ok()) return empty.status();
+  if (!*empty)
+    return Status::InvalidInput(fmt::format("{} already holds tables; create needs an empty database", session_.redacted_target()));
+  const Schema nothing;
+  const Plan plan = PlanChanges(nothing, schema, Diff(nothing, schema), {});
+  if (Status s = session_.Exec("BEGIN"); !s.ok()) return s;
+  for (const Step& step : plan.steps)
+    for (const std::string& sql : step.sql)
+      if (Status s = session_.Exec(sql); !s.ok()) {
+        (void)session_.Exec("ROLLBACK");
+        return Status::Error(s.code(), fmt::format("{}\n  statement: {}", s.message(), Excerpt(sql)));
+      }
+  return session_.Exec("COMMIT");
+}
+
+std::vector<CheckResult> PostgresConnection::RunChecks(const Schema&, int) {
+  CheckResult r;
+  r.check.name = "postgres";
+  r.check.description = "integrity checks";
+  r.error = "integrity checks are not yet on PostgreSQL";
+  return {r};
+}
+
+Result<ExplainReport> PostgresConnection::Explain(const Schema&) {
+  return Status::Error(StatusCode::kNotSupported, "index plans (explain) are not yet on PostgreSQL");
+}
+
+}  // namespace strata::postgres

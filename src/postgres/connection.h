@@ -1,0 +1,64 @@
+// The PostgreSQL implementation of Connection, over one libpq session.
+//
+// Files whose head says they manage their own transaction (every generated
+// file; see plan/migration_header.h) are self-contained: they hold their own BEGIN/COMMIT, version guards and
+// history row, and may end with steps that must run outside a transaction
+// (CREATE INDEX CONCURRENTLY) after COMMIT. The connection runs them
+// statement by statement, adding the checksum and duration to the history
+// row just before COMMIT. Hand-written files (no header) run inside a
+// transaction the connection opens, and the connection writes their
+// history row. Files with steps outside the transaction cannot join
+// ApplyAll's single transaction and are refused by name. Every file runs under a session advisory lock (kLockKey),
+// so concurrent runners apply each migration once.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "dialect/connection.h"
+#include "postgres/pg.h"
+#include "postgres/splitter.h"
+
+namespace strata::postgres {
+
+class PostgresConnection final : public Connection {
+ public:
+  // `target` is a libpq URL or conninfo string, passed to libpq unchanged.
+  // With `options.read_only`, every transaction of the session is read-only.
+  // The database itself must exist (`options.create` cannot create one).
+  static Result<std::unique_ptr<PostgresConnection>> Open(const std::string& target, const OpenOptions& options = {});
+
+  Result<std::vector<AppliedMigration>> ReadHistory() override;
+  Result<bool> IsEmpty() override;
+  Result<Schema> Inspect() override;
+  Result<ApplyOutcome> Apply(const ScriptRun& run) override;
+  Status ApplyAll(const std::vector<ScriptRun>& runs) override;
+  Status Validate(const ScriptRun& run) override;
+  Status RecordApplied(const ScriptRun& run) override;
+  // pg_dump --format=custom of the whole database into `destination`.
+  Status Backup(const std::string& destination) override;
+  // pg_restore --clean --if-exists --single-transaction of such a dump.
+  Status Restore(const std::string& source) override;
+  Status CreateSchema(const Schema& schema) override;
+  // Not yet on PostgreSQL: one result saying so.
+  std::vector<CheckResult> RunChecks(const Schema& schema, int max_samples) override;
+  // Not yet on PostgreSQL: an error saying so.
+  Result<ExplainReport> Explain(const Schema& schema) override;
+  // Progress is not reported on PostgreSQL yet; the callback is kept.
+  void set_progress(ProgressCallback callback) override { progress_ = std::move(callback); }
+
+  PgSession& session() { return session_; }
+
+ private:
+  PostgresConnection(PgSession session, std::string target) : session_(std::move(session)), target_(std::move(target)) {}
+  Result<bool> IsRecorded(int64_t version);
+  Status Run(const ScriptRun& run, const std::vector<SqlStatement>& statements, bool inside_outer_transaction);
+  Status Lock();
+  void Unlock();
+
+  PgSession session_;
+  std::string target_;
+  ProgressCallback progress_;
+};
+
+}  // namespace strata::postgres

@@ -1,0 +1,20 @@
+#include "postgres/history.h"
+
+#include <fmt/format.h>
+
+namespace strata::postgres {
+
+std::string CreateHistoryTableSql() {
+  return fmt::format(
+      "CREATE TABLE IF NOT EXISTS \"{}\" (\n"
+      "  \"version\" bigint PRIMARY KEY,\n"
+      "  \"name\" text NOT NULL,\n"
+      "  \"tag\" text NOT NULL,\n"
+      "  \"checksum\" text,\n"
+      "  \"applied_at\" timestamptz NOT NULL DEFAULT now(),\n"
+      "  \"duration_ms\" bigint\n"
+      ")",
+      kHistoryTable);
+}
+
+}  // namespace strata::postgres

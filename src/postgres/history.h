@@ -1,0 +1,22 @@
+// What generated PostgreSQL files and the connection agree on: the history
+// table and the advisory lock key.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace strata::postgres {
+
+inline constexpr std::string_view kHistoryTable = "strata_migrations";
+
+// The advisory lock that serialises migrations on one database: "strata"
+// in ASCII (0x737472617461). Runners hold it as a session lock for each
+// file; generated files take it as a transaction lock, so a file run with
+// psql and a runner never interleave either.
+inline constexpr int64_t kLockKey = 126879296893025;
+
+// CREATE TABLE IF NOT EXISTS for the history table.
+std::string CreateHistoryTableSql();
+
+}  // namespace strata::postgres

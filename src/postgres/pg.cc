@@ -1,0 +1,113 @@
+#include "postgres/pg.h"
+
+#include <fmt/format.h>
+
+#include "base/strings.h"
+
+namespace strata::postgres {
+
+std::string RedactTarget(std::string_view target) {
+  std::string out(target);
+  // URL form: scheme://user:password@host...
+  if (size_t scheme = out.find("://"); scheme != std::string::npos) {
+    const size_t authority = scheme + 3;
+    size_t end = out.find_first_of("/?", authority);
+    if (end == std::string::npos) end = out.size();
+    const size_t at = out.rfind('@', end);
+    if (at != std::string::npos && at >= authority) {
+      const size_t colon = out.find(':', authority);
+      if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
+    }
+  }
+  // password=... as a conninfo keyword or a URL query parameter.
+  for (size_t at = 0; (at = out.find("password", at)) != std::string::npos;) {
+    size_t eq = at + 8;
+    while (eq < out.size() && out[eq] == ' ') ++eq;
+    if (eq >= out.size() || out[eq] != '=') {
+      at += 8;
+      continue;
+    }
+    size_t start = eq + 1;
+    while (start < out.size() && out[start] == ' ') ++start;
+    size_t end = start;
+    if (end < out.size() && out[end] == '\'') {
+      for (++end; end < out.size() && out[end] != '\''; ++end)
+        if (out[end] == '\\') ++end;
+      if (end < out.size()) ++end;
+    } else {
+      while (end < out.size() && out[end] != ' ' && out[end] != '&') ++end;
+    }
+    out.replace(start, std::min(end, out.size()) - start, "***");
+    at = start + 3;
+  }
+  return out;
+}
+
+std::string QuoteIdent(std::string_view name) {
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string QuoteLiteral(std::string_view text) {
+  std::string out = "'";
+  for (char c : text) {
+    if (c == '\'') out += '\'';
+    out += c;
+  }
+  return out + "'";
+}
+
+namespace {
+
+std::string ErrorOf(const PGresult* r, PGconn* c) {
+  std::string message = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : ""
+                          : "";
+  if (message.empty()) message = std::string(Trim(PQerrorMessage(c)));
+  if (r) {
+    if (const char* detail = PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL)) message += fmt::format(" ({})", detail);
+    if (const char* state = PQresultErrorField(r, PG_DIAG_SQLSTATE)) message += fmt::format(" (SQLSTATE {})", state);
+  }
+  return message;
+}
+
+}  // namespace
+
+Result<PgSession> PgSession::Connect(const std::string& target) {
+  PGconn* raw = PQconnectdb(target.c_str());
+  PgSession session(raw, RedactTarget(target));
+  if (!raw) return Status::Database(fmt::format("{}: out of memory", session.redacted_));
+  if (PQstatus(raw) != CONNECTION_OK)
+    return Status::Database(
+        fmt::format("cannot connect to {}: {}", session.redacted_, OneLine(Trim(PQerrorMessage(raw)))));
+  // Notices (RAISE NOTICE, "already exists, skipping") are not errors and
+  // must not reach stderr behind the caller's back.
+  PQsetNoticeProcessor(raw, [](void*, const char*) {}, nullptr);
+  return session;
+}
+
+Result<PgResult> PgSession::Query(const std::string& sql) {
+  PgResult result(PQexec(conn_.get(), sql.c_str()));
+  const ExecStatusType status = result.get() ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY) return result;
+  return Status::Database(ErrorOf(result.get(), conn_.get()));
+}
+
+Status PgSession::Exec(const std::string& sql) {
+  Result<PgResult> r = Query(sql);
+  return r.ok() ? Status::Ok() : r.status();
+}
+
+Result<std::string> PgSession::QueryString(const std::string& sql) {
+  Result<PgResult> r = Query(sql);
+  if (!r.ok()) return r.status();
+  if (r->rows() == 0 || r->columns() == 0 || r->IsNull(0, 0)) return std::string();
+  return r->Text(0, 0);
+}
+
+bool PgSession::in_transaction() const { return PQtransactionStatus(conn_.get()) != PQTRANS_IDLE; }
+
+}  // namespace strata::postgres

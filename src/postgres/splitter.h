@@ -1,0 +1,27 @@
+// Splits a PostgreSQL script into statements by PostgreSQL's lexical rules:
+// a ';' ends a statement only outside single-quoted strings (including
+// E'' strings with backslash escapes), dollar-quoted bodies ($$...$$,
+// $tag$...$tag$), double-quoted identifiers, -- line comments and nested
+// /* */ comments. Each statement keeps the line it starts on (its first
+// non-blank, non-comment character) for error messages.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace strata::postgres {
+
+struct SqlStatement {
+  std::string sql;  // without the trailing ';', comments before it dropped
+  int line = 1;
+};
+
+std::vector<SqlStatement> SplitStatements(std::string_view script);
+
+// The statement's first keywords, upper-cased and single-spaced, for
+// recognising BEGIN, COMMIT, CREATE INDEX CONCURRENTLY and the like:
+// "CREATE INDEX CONCURRENTLY" for `create  index concurrently "i" ...`.
+std::string LeadingWords(std::string_view sql, int count);
+
+}  // namespace strata::postgres

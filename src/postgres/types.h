@@ -1,0 +1,40 @@
+// How the YAML's column types, defaults and collations are spelled in
+// PostgreSQL (see docs/postgres.md for the table), and what PostgreSQL
+// cannot express.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "schema/table.h"
+
+namespace strata::postgres {
+
+// The PostgreSQL type of a column: "bigint", "varchar(40)", "timestamptz".
+// A verbatim type (`sql_type`) is used as written.
+std::string ColumnType(const Column& column);
+
+// Why the column's type cannot be mapped, or nullopt.
+std::optional<std::string> TypeProblem(const Column& column);
+
+// The DEFAULT expression ("" for none). Literals are spelled for the
+// column's type (0/1 become false/true for a boolean).
+std::string DefaultSql(const Column& column);
+
+// The COLLATE clause ("" for none): BINARY becomes "C" (byte order).
+std::string CollateClause(std::string_view collation);
+std::optional<std::string> CollationProblem(std::string_view collation);
+
+// A literal for a value in a column of `type` (for reference rows).
+std::string ValueSql(const Value& value, std::string_view pg_type);
+
+// The first SQLite-only construct in SQL text (strftime(, datetime('now'),
+// ...), or nullopt.
+std::optional<std::string> SqliteOnlyConstruct(std::string_view sql);
+
+// True when changing `from` to `to` needs no table rewrite (varchar(n) to
+// a longer varchar or to text, numeric to a wider precision).
+bool IsBinaryCompatible(std::string_view from, std::string_view to);
+
+}  // namespace strata::postgres
