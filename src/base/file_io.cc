@@ -1,6 +1,7 @@
 #include "base/file_io.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -19,11 +20,27 @@ Result<std::string> ReadFile(const std::filesystem::path& path) {
   const bool regular = std::filesystem::is_regular_file(path, error);
   if (error) return Status::IOError(fmt::format("cannot read {}: {}", path.string(), error.message()));
   if (!regular) return Status::InvalidInput(fmt::format("{} is not a regular file", path.string()));
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::IOError("cannot read " + path.string());
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  // One open, a read sized by fstat and one more to see the end: a
+  // migrations folder is read file by file on every status and up.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::IOError(fmt::format("cannot read {}: {}", path.string(), std::strerror(errno)));
+  struct stat info {};
+  std::string text;
+  if (::fstat(fd, &info) == 0 && info.st_size > 0) text.reserve(static_cast<size_t>(info.st_size));
+  char buffer[65536];
+  for (;;) {
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int saved = errno;
+      ::close(fd);
+      return Status::IOError(fmt::format("cannot read {}: {}", path.string(), std::strerror(saved)));
+    }
+    if (n == 0) break;
+    text.append(buffer, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return text;
 }
 
 Status WriteFileAtomically(const std::filesystem::path& path, const std::string& content) {
