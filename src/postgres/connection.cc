@@ -9,6 +9,7 @@
 #include <thread>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "base/strings.h"
 #include "diff/differ.h"
@@ -125,9 +126,10 @@ Status PostgresConnection::Lock() {
 }
 
 void PostgresConnection::Unlock() {
-  // Session settings a file made (lock_timeout, statement_timeout) end with it.
-  (void)session_.Exec("RESET lock_timeout; RESET statement_timeout");
-  (void)session_.Exec(fmt::format("SELECT pg_advisory_unlock({})", kLockKey));
+  // Session settings a file made (lock_timeout, statement_timeout) end with
+  // it; one round trip for the three.
+  (void)session_.Exec(
+      fmt::format("RESET lock_timeout; RESET statement_timeout; SELECT pg_advisory_unlock({})", kLockKey));
 }
 
 Status PostgresConnection::Run(const ScriptRun& run, const std::vector<SqlStatement>& statements,
@@ -160,18 +162,21 @@ Status PostgresConnection::Run(const ScriptRun& run, const std::vector<SqlStatem
   };
 
   if (!managed) {
-    if (!inside_outer_transaction)
-      if (Status s = session_.Exec("BEGIN"); !s.ok()) return s.WithContext(run.file_name);
-    if (run.versioned)
-      if (Status s = session_.Exec(CreateHistoryTableSql()); !s.ok()) return s.WithContext(run.file_name);
+    // BEGIN and the history table in one round trip.
+    std::vector<std::string> opening;
+    if (!inside_outer_transaction) opening.emplace_back("BEGIN");
+    if (run.versioned) opening.push_back(CreateHistoryTableSql());
+    if (!opening.empty())
+      if (Status s = session_.Exec(fmt::format("{}", fmt::join(opening, "; "))); !s.ok()) {
+        if (session_.in_transaction() && !inside_outer_transaction) (void)session_.Exec("ROLLBACK");
+        return s.WithContext(run.file_name);
+      }
     for (size_t i = 0; i < statements.size(); ++i)
       if (Status s = session_.Exec(statements[i].sql); !s.ok()) return fail(i, s);
     if (run.versioned) {
-      Status s = run.up ? session_.Exec(fmt::format("INSERT INTO {} (version, name, tag, checksum) VALUES ({}, {}, {}, {})",
-                                                    history, run.version, QuoteLiteral(run.name),
-                                                    QuoteLiteral(run.tag), QuoteLiteral(run.checksum)))
+      // record_checksum's upsert is the whole history row of an up file.
+      Status s = run.up ? record_checksum()
                         : session_.Exec(fmt::format("DELETE FROM {} WHERE version = {}", history, run.version));
-      if (s.ok()) s = record_checksum();
       if (!s.ok()) {
         if (!inside_outer_transaction) (void)session_.Exec("ROLLBACK");
         return s.WithContext(run.file_name);
