@@ -43,6 +43,8 @@ void SetupUp(CLI::App& app, Context& ctx) {
   cmd->add_flag("--single-transaction", ctx.single_transaction, "apply all pending migrations in one transaction");
   cmd->add_flag("--allow-stale", ctx.allow_stale,
                 "apply the migration files as they are, even where schema/ now produces different ones");
+  cmd->add_flag("--allow-drift", ctx.allow_drift,
+                "apply even though the database differs from the tag its history records");
   cmd->callback([&ctx] {
     std::unique_ptr<RunContext> run = OpenRunContext(ctx.options, true, ctx.exit_code);
     if (!run) return;
@@ -57,6 +59,7 @@ void SetupUp(CLI::App& app, Context& ctx) {
     options.to_version = ctx.to_version;
     options.allow_destructive = ctx.allow_destructive;
     options.single_transaction = ctx.single_transaction;
+    options.refuse_drift = !ctx.allow_drift;
     Result<std::vector<const MigrationEntry*>> pending = run->runner->Pending(options);
     if (!pending.ok()) {  // an edited applied file, a broken sum file: said before anything else
       PrintError(pending.status().message());

@@ -192,6 +192,30 @@ strata::Status Runner::Up(const UpOptions& options, const RunListener& listener)
         return Status::InvalidInput(fmt::format("{} is destructive ({}); rerun with --allow-destructive", m->up_file,
                                                 m->up_facts.destructive.front()));
 
+  // A database changed by hand since its last migration.
+  if (options.refuse_drift && expected_ && !history->empty())
+    if (const std::optional<int> at = project_.TagIndex(history->back().tag)) {
+      // A dialect that cannot inspect yet cannot be compared: not a refusal.
+      Result<Schema> live = connection_.Inspect();
+      if (!live.ok() && live.status().code() != StatusCode::kNotSupported) return live.status();
+      std::vector<std::string> differences = live.ok() ? Differences(*live, *at) : std::vector<std::string>{};
+      // The history and the schema are read in two snapshots: a run that
+      // committed a migration in between is not a change by hand.
+      if (!differences.empty()) {
+        Result<std::vector<AppliedMigration>> again = connection_.ReadHistory();
+        if (!again.ok()) return again.status();
+        if (again->size() != history->size() || again->back().version != history->back().version) differences.clear();
+      }
+      if (!differences.empty())
+        return Status::Error(
+            StatusCode::kRefused,
+            fmt::format("the database differs from tag \"{}\", where its history says it is, so the pending "
+                        "migrations could fail half way or change the wrong shape; nothing was applied ({} "
+                        "difference(s); `strata drift` shows them):\n  {}\nundo the change by hand, or pass "
+                        "--allow-drift to apply anyway",
+                        history->back().tag, differences.size(), fmt::join(differences, "\n  ")));
+    }
+
   // A live database strata did not create: adopt it if it is the first tag.
   Result<bool> empty = connection_.IsEmpty();
   if (!empty.ok()) return empty.status();

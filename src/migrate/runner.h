@@ -83,6 +83,10 @@ struct UpOptions {
   bool allow_destructive = false;
   bool single_transaction = false;
   std::optional<std::string> backup_to;  // a backup file to write first
+  // Before anything runs, a database whose schema differs from the tag its
+  // history records (changed by hand) is refused with the differences.
+  // Needs the expected schema; off for a database without history.
+  bool refuse_drift = true;
 };
 
 struct DownOptions {

@@ -370,7 +370,18 @@ TEST(RunnerDrift, FailedMigrationNamesTheHandMadeDifference) {
                                     false, &err),
             0)
       << err;
+  // Refused before anything runs, with the difference.
   testing::CommandResult r = RunStrata({"up", "--no-backup"}, dir.path());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("the database differs from tag \"phase3\", where its history says it is"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("nothing was applied (1 difference(s); `strata drift` shows them):\n  conversations: extra "
+                       "index \"hand_made\"\nundo the change by hand, or pass --allow-drift"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(Query((dir / "chefsocial.db").string(), "SELECT max(version) FROM strata_migrations"), "40");
+  // Let through, the migration's own postcheck fails, and says why.
+  r = RunStrata({"up", "--no-backup", "--allow-drift"}, dir.path());
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("the database differs from tag \"phase3\", where its history says it is (1 difference(s); "
                        "`strata drift` shows them):\n  conversations: extra index \"hand_made\""),

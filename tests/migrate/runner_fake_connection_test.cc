@@ -212,6 +212,24 @@ TEST_F(RunnerFake, ADatabaseThatIsNotTheFirstTagIsRefusedWithItsDifferences) {
   EXPECT_FALSE(MakeRunner(false).Up({}, listener_).ok());
 }
 
+TEST_F(RunnerFake, ADatabaseChangedByHandSinceItsLastMigrationIsRefusedBeforeAnythingRuns) {
+  versioned_.project = project_;
+  VersionedTable users;
+  users.header.stages.push_back({0, Table{.name = "users"}});
+  versioned_.tables.push_back(users);
+  db_.schema.tables.push_back(Table{.name = "users"});
+  ASSERT_TRUE(MakeRunner(true).Up({.tag = 0}, listener_).ok());
+  db_.schema.tables.push_back(Table{.name = "made_by_hand"});
+  db_.ran.clear();
+  Status s = MakeRunner(true).Up({}, listener_);
+  EXPECT_EQ(s.code(), StatusCode::kRefused);
+  EXPECT_NE(s.message().find("differs from tag \"v1\""), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("made_by_hand"), std::string::npos) << s.message();
+  EXPECT_TRUE(db_.ran.empty());
+  ASSERT_TRUE(MakeRunner(true).Up({.refuse_drift = false}, listener_).ok()) << "the explicit override";
+  EXPECT_EQ(db_.ran.size(), 2u);
+}
+
 TEST_F(RunnerFake, AFailureStopsTheRunAndNamesTheFile) {
   db_.failing.insert("0020_two.up.sql");
   Status s = MakeRunner().Up({}, listener_);
