@@ -132,20 +132,37 @@ std::string OneLine(std::string_view text) {
 
 std::string RedactedTarget(std::string_view target) {
   std::string out(target);
-  const size_t scheme = out.find("://");
-  if (scheme != std::string::npos) {
-    const size_t start = scheme + 3;
-    const size_t at = out.find('@', start);
-    const size_t slash = out.find('/', start);
-    if (at != std::string::npos && (slash == std::string::npos || at < slash)) {
-      const size_t colon = out.find(':', start);
+  // URL form: scheme://user:password@host...
+  if (size_t scheme = out.find("://"); scheme != std::string::npos) {
+    const size_t authority = scheme + 3;
+    size_t end = out.find_first_of("/?", authority);
+    if (end == std::string::npos) end = out.size();
+    const size_t at = out.rfind('@', end);
+    if (at != std::string::npos && at >= authority) {
+      const size_t colon = out.find(':', authority);
       if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
     }
   }
-  for (size_t at = out.find("password="); at != std::string::npos; at = out.find("password=", at + 1)) {
-    const size_t value = at + 9;
-    const size_t end = out.find_first_of("& ", value);
-    out.replace(value, (end == std::string::npos ? out.size() : end) - value, "***");
+  // password=... as a conninfo keyword or a URL query parameter.
+  for (size_t at = 0; (at = out.find("password", at)) != std::string::npos;) {
+    size_t eq = at + 8;
+    while (eq < out.size() && out[eq] == ' ') ++eq;
+    if (eq >= out.size() || out[eq] != '=') {
+      at += 8;
+      continue;
+    }
+    size_t start = eq + 1;
+    while (start < out.size() && out[start] == ' ') ++start;
+    size_t end = start;
+    if (end < out.size() && out[end] == '\'') {
+      for (++end; end < out.size() && out[end] != '\''; ++end)
+        if (out[end] == '\\') ++end;
+      if (end < out.size()) ++end;
+    } else {
+      while (end < out.size() && out[end] != ' ' && out[end] != '&') ++end;
+    }
+    out.replace(start, std::min(end, out.size()) - start, "***");
+    at = start + 3;
   }
   return out;
 }

@@ -41,8 +41,9 @@ std::string OneLine(std::string_view text);
 // "a, b and c"
 std::string JoinQuoted(const std::vector<std::string>& items);
 
-// A database URL fit for messages: the password of `scheme://user:password@host`
-// (and a `password=` parameter) replaced by "***"; anything else unchanged.
+// A database target fit for messages: the password of a URL
+// (postgresql://user:secret@host/db) or of a conninfo string or URL
+// parameter (password=secret) replaced by "***"; anything else unchanged.
 std::string RedactedTarget(std::string_view target);
 
 }  // namespace strata

@@ -6,43 +6,6 @@
 
 namespace strata::postgres {
 
-std::string RedactTarget(std::string_view target) {
-  std::string out(target);
-  // URL form: scheme://user:password@host...
-  if (size_t scheme = out.find("://"); scheme != std::string::npos) {
-    const size_t authority = scheme + 3;
-    size_t end = out.find_first_of("/?", authority);
-    if (end == std::string::npos) end = out.size();
-    const size_t at = out.rfind('@', end);
-    if (at != std::string::npos && at >= authority) {
-      const size_t colon = out.find(':', authority);
-      if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
-    }
-  }
-  // password=... as a conninfo keyword or a URL query parameter.
-  for (size_t at = 0; (at = out.find("password", at)) != std::string::npos;) {
-    size_t eq = at + 8;
-    while (eq < out.size() && out[eq] == ' ') ++eq;
-    if (eq >= out.size() || out[eq] != '=') {
-      at += 8;
-      continue;
-    }
-    size_t start = eq + 1;
-    while (start < out.size() && out[start] == ' ') ++start;
-    size_t end = start;
-    if (end < out.size() && out[end] == '\'') {
-      for (++end; end < out.size() && out[end] != '\''; ++end)
-        if (out[end] == '\\') ++end;
-      if (end < out.size()) ++end;
-    } else {
-      while (end < out.size() && out[end] != ' ' && out[end] != '&') ++end;
-    }
-    out.replace(start, std::min(end, out.size()) - start, "***");
-    at = start + 3;
-  }
-  return out;
-}
-
 std::string QuoteIdent(std::string_view name) {
   std::string out = "\"";
   for (char c : name) {
@@ -78,7 +41,7 @@ std::string ErrorOf(const PGresult* r, PGconn* c) {
 
 Result<PgSession> PgSession::Connect(const std::string& target) {
   PGconn* raw = PQconnectdb(target.c_str());
-  PgSession session(raw, RedactTarget(target));
+  PgSession session(raw, RedactedTarget(target));
   if (!raw) return Status::Database(fmt::format("{}: out of memory", session.redacted_));
   if (PQstatus(raw) != CONNECTION_OK)
     return Status::Database(

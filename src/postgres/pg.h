@@ -15,10 +15,6 @@
 
 namespace strata::postgres {
 
-// `target` with the password of a URL (postgresql://user:secret@host/db) or
-// of a conninfo string (password=secret) replaced by "***".
-std::string RedactTarget(std::string_view target);
-
 // A quoted identifier ("name", doubled inner quotes) and a string literal
 // ('it''s', E'' never needed because standard_conforming_strings is on).
 std::string QuoteIdent(std::string_view name);

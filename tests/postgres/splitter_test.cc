@@ -1,6 +1,7 @@
 // The statement splitter and the redaction of passwords: no server needed.
 #include <gtest/gtest.h>
 
+#include "base/strings.h"
 #include "postgres/pg.h"
 #include "postgres/splitter.h"
 
@@ -35,12 +36,12 @@ TEST(PgSplitter, EachStatementKnowsItsFirstLine) {
 }
 
 TEST(PgRedaction, APasswordNeverAppears) {
-  EXPECT_EQ(RedactTarget("postgresql://alice:s3cret@db.example:5432/app?sslmode=require"),
+  EXPECT_EQ(RedactedTarget("postgresql://alice:s3cret@db.example:5432/app?sslmode=require"),
             "postgresql://alice:***@db.example:5432/app?sslmode=require");
-  EXPECT_EQ(RedactTarget("host=db user=alice password=s3cret dbname=app"), "host=db user=alice password=*** dbname=app");
-  EXPECT_EQ(RedactTarget("host=db password = 'a b\\'c' dbname=app"), "host=db password = *** dbname=app");
-  EXPECT_EQ(RedactTarget("postgres:///app?host=/tmp&password=s3cret&user=x"), "postgres:///app?host=/tmp&password=***&user=x");
-  EXPECT_EQ(RedactTarget("postgres://alice@host/app"), "postgres://alice@host/app");
+  EXPECT_EQ(RedactedTarget("host=db user=alice password=s3cret dbname=app"), "host=db user=alice password=*** dbname=app");
+  EXPECT_EQ(RedactedTarget("host=db password = 'a b\\'c' dbname=app"), "host=db password = *** dbname=app");
+  EXPECT_EQ(RedactedTarget("postgres:///app?host=/tmp&password=s3cret&user=x"), "postgres:///app?host=/tmp&password=***&user=x");
+  EXPECT_EQ(RedactedTarget("postgres://alice@host/app"), "postgres://alice@host/app");
 }
 
 }  // namespace
