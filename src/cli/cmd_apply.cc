@@ -64,7 +64,16 @@ void SetupApply(CLI::App& app, Context& ctx) {
     }
     // Tables the project leaves alone are not the target's to drop.
     std::erase_if(live->tables, [&](const Table& t) { return target->project.IgnoresTable(t.name); });
-    std::unique_ptr<Dialect> dialect = MakeDialect(target->project.dialect);
+    if (!target->is_database) {
+      Result<Schema> seen = AsInspectedBy(db, target->schema);
+      if (!seen.ok()) {
+        PrintError(seen.status().message());
+        ctx.exit_code = ExitCodeFor(seen.status());
+        return;
+      }
+      target->schema = std::move(seen.value());
+    }
+    std::unique_ptr<Dialect> dialect = MakeDialect(DialectOfTarget(ctx.options.db));
     DeclarativeScript script = PlanDeclarative(
         *dialect, *live, target->schema, {.label = "apply", .allow_destructive = ctx.allow_destructive});
     for (const UnmodelledObject& o : live->unmodelled)

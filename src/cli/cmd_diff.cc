@@ -25,6 +25,10 @@ void SetupDiff(CLI::App& app, Context& ctx) {
       ctx.exit_code = kUsage;
       return;
     }
+    if (!ComparableSides(*from, *to)) {
+      ctx.exit_code = kFindings;
+      return;
+    }
     if (from->project.dialect != to->project.dialect) {
       PrintError(fmt::format("the two sides are for different dialects ({} and {})", from->project.dialect,
                              to->project.dialect));

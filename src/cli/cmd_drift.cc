@@ -24,7 +24,13 @@ void SetupDrift(CLI::App& app, Context& ctx) {
       ctx.exit_code = ExitCodeFor(live.status());
       return;
     }
-    std::vector<DriftItem> drift = DriftAtTag(*run, *live, tag);
+    Result<std::vector<DriftItem>> compared = DriftAtTag(*run, *live, tag);
+    if (!compared.ok()) {
+      PrintError(compared.status().message());
+      ctx.exit_code = ExitCodeFor(compared.status());
+      return;
+    }
+    std::vector<DriftItem> drift = std::move(compared.value());
     // Nothing the model cannot hold passes unseen: it is drift until ignored.
     for (const UnmodelledObject& o : live->unmodelled)
       if (!run->schema.project.IgnoresTable(o.name))

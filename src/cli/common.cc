@@ -113,11 +113,21 @@ std::optional<int> ResolveTagOrReport(const VersionedSchema& schema, const std::
   return std::nullopt;
 }
 
-Result<Schema> InspectTarget(const std::string& target) {
+namespace {
+
+Result<std::unique_ptr<Connection>> OpenForReading(const std::string& target) {
   Result<std::unique_ptr<Connection>> connection = OpenTarget(target, {.read_only = true});
-  if (!connection.ok()) return connection.status();
+  if (!connection.ok()) return connection;
   for (const std::string& notice : (*connection)->notices())
     std::cerr << fmt::format("strata: {}: {}\n", RedactedTarget(target), notice);
+  return connection;
+}
+
+}  // namespace
+
+Result<Schema> InspectTarget(const std::string& target) {
+  Result<std::unique_ptr<Connection>> connection = OpenForReading(target);
+  if (!connection.ok()) return connection.status();
   return (*connection)->Inspect();
 }
 
@@ -141,13 +151,47 @@ std::optional<SchemaSide> LoadSchemaSide(const std::string& path, Format format,
     PrintError(fmt::format("\"{}\" is neither a schema folder nor a database file", path));
     return std::nullopt;
   }
-  Result<Schema> schema = InspectTarget(path);
+  Result<std::unique_ptr<Connection>> connection = OpenForReading(path);
+  Result<Schema> schema = connection.ok() ? (*connection)->Inspect() : Result<Schema>(connection.status());
   if (!schema.ok()) {
     PrintError(schema.status().message());
     return std::nullopt;
   }
   side.schema = std::move(schema.value());
+  side.project.dialect = DialectOfTarget(path);
+  side.project.dialects = {side.project.dialect};
+  side.connection = std::move(connection.value());
   return side;
+}
+
+Result<Schema> AsInspectedBy(Connection& database, const Schema& declared) {
+  Result<Schema> out = database.AsInspected(declared);
+  if (!out.ok()) return out;
+  for (Table& t : out->tables)
+    if (const Table* d = declared.FindTable(t.name)) {
+      t.row_key = d->row_key;
+      t.rows = d->rows;
+      t.renamed_from = d->renamed_from;
+      for (Column& c : t.columns)
+        if (const Column* dc = d->FindColumn(c.name)) c.renamed_from = dc->renamed_from;
+    }
+  return out;
+}
+
+bool ComparableSides(SchemaSide& a, SchemaSide& b) {
+  for (auto [folder, database] : {std::pair{&a, &b}, std::pair{&b, &a}}) {
+    if (folder->is_database || !database->is_database) continue;
+    // A folder for several dialects is compared as the database's dialect.
+    if (folder->project.GeneratesFor(database->project.dialect)) folder->project.dialect = database->project.dialect;
+    if (folder->project.dialect != database->project.dialect) return true;  // the caller refuses the mix
+    Result<Schema> seen = AsInspectedBy(*database->connection, folder->schema);
+    if (!seen.ok()) {
+      PrintError(seen.status().message());
+      return false;
+    }
+    folder->schema = std::move(seen.value());
+  }
+  return true;
 }
 
 

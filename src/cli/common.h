@@ -2,6 +2,7 @@
 // helpers every command uses to load input and print results.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -9,6 +10,7 @@
 
 #include "base/diagnostic.h"
 #include "base/status.h"
+#include "dialect/connection.h"
 #include "schema/versioned.h"
 
 namespace strata::cli {
@@ -50,7 +52,8 @@ void PrintError(const std::string& message);
 struct SchemaSide {
   Schema schema;
   bool is_database = false;
-  Project project;  // a schema folder's own; a database file's is the default (sqlite)
+  Project project;  // a schema folder's own; a database's names only its dialect
+  std::unique_ptr<Connection> connection;  // a database's, kept open read-only
 };
 // `tag` picks a schema folder's tag (default: its last).
 // The schema of the database `target` names, opened read-only (after
@@ -58,5 +61,15 @@ struct SchemaSide {
 Result<Schema> InspectTarget(const std::string& target);
 
 std::optional<SchemaSide> LoadSchemaSide(const std::string& path, Format format, const std::string& tag = "");
+
+// A schema folder's side as `database` would read it back (its engine's
+// spelling of types and expressions), so that the two compare equal when
+// the database is what the folder says; reference rows and declared
+// renames are kept.
+Result<Schema> AsInspectedBy(Connection& database, const Schema& declared);
+
+// Compares `a` and `b` on equal terms: a folder side facing a database is
+// put in that database's spelling. Prints and returns false on failure.
+bool ComparableSides(SchemaSide& a, SchemaSide& b);
 
 }  // namespace strata::cli

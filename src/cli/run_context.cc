@@ -119,8 +119,8 @@ void PruneBackups(const std::string& db, int keep) {
   for (size_t i = 0; i + keep < existing.size(); ++i) fs::remove(existing[i], error);
 }
 
-std::vector<DriftItem> DriftAtTag(const RunContext& run, const Schema& live, int tag) {
-  return strata::DriftAtTag(*run.dialect, run.schema, live, tag);
+Result<std::vector<DriftItem>> DriftAtTag(const RunContext& run, const Schema& live, int tag) {
+  return strata::DriftAtTag(*run.connection, *run.dialect, run.schema, live, tag);
 }
 
 void PrintEvent(const RunEvent& e) {

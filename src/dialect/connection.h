@@ -78,6 +78,10 @@ class Connection {
   // True when the database holds no tables of its own.
   virtual Result<bool> IsEmpty() = 0;
   virtual Result<Schema> Inspect() = 0;
+  // `declared` as Inspect() would read it back from a database that holds
+  // exactly it (types, defaults and expressions in the engine's spelling),
+  // so that the two compare equal when the database is what it should be.
+  virtual Result<Schema> AsInspected(const Schema& declared) = 0;
 
   // Runs one migration in its own transaction, recording it (up) or
   // removing its record (down) in that transaction. Under the write lock it

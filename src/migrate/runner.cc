@@ -144,23 +144,28 @@ std::vector<const MigrationEntry*> Runner::PendingOf(const StatusReport& report,
   return out;
 }
 
-// A failed migration on a database someone changed by hand: the error also
-// says how it differs from the tag its history records, and where to look.
-std::vector<DriftItem> DriftAtTag(const Dialect& dialect, const VersionedSchema& schema, const Schema& live, int tag) {
+Result<std::vector<DriftItem>> DriftAtTag(Connection& connection, const Dialect& dialect,
+                                          const VersionedSchema& schema, const Schema& live, int tag) {
   Schema kept = live;
   std::erase_if(kept.tables, [&](const Table& t) { return schema.project.IgnoresTable(t.name); });
+  Result<Schema> expected = connection.AsInspected(schema.At(tag));
+  if (!expected.ok()) return expected.status();
   DiffOptions rules = dialect.DiffRules();
   rules.compare_rows = false;
-  return DescribeDrift(Diff(dialect.Normalize(schema.At(tag)), dialect.Normalize(kept), {}, rules));
+  return DescribeDrift(Diff(dialect.Normalize(*expected), dialect.Normalize(kept), {}, rules));
 }
 
-std::vector<std::string> Runner::Differences(const Schema& live, int tag) const {
-  if (!expected_) return {"cannot compare without the schema"};
+Result<std::vector<std::string>> Runner::Differences(const Schema& live, int tag) {
+  if (!expected_) return std::vector<std::string>{"cannot compare without the schema"};
+  Result<std::vector<DriftItem>> drift = DriftAtTag(connection_, expected_->dialect, expected_->schema, live, tag);
+  if (!drift.ok()) return drift.status();
   std::vector<std::string> out;
-  for (const DriftItem& d : DriftAtTag(expected_->dialect, expected_->schema, live, tag))
-    out.push_back(fmt::format("{}: {}", d.table, d.finding));
+  for (const DriftItem& d : *drift) out.push_back(fmt::format("{}: {}", d.table, d.finding));
   return out;
 }
+
+// A failed migration on a database someone changed by hand: the error also
+// says how it differs from the tag its history records, and where to look.
 
 strata::Status Runner::WithDrift(const strata::Status& failure) {
   if (!expected_) return failure;
@@ -169,12 +174,12 @@ strata::Status Runner::WithDrift(const strata::Status& failure) {
   if (!history.ok() || !live.ok() || history->empty()) return failure;
   const std::optional<int> tag = project_.TagIndex(history->back().tag);
   if (!tag) return failure;
-  const std::vector<std::string> found = Differences(*live, *tag);
-  if (found.empty()) return failure;
+  Result<std::vector<std::string>> found = Differences(*live, *tag);
+  if (!found.ok() || found->empty()) return failure;
   return strata::Status::Error(
       failure.code(), fmt::format("{}\nthe database differs from tag \"{}\", where its history says it is ({} "
                                   "difference(s); `strata drift` shows them):\n  {}",
-                                  failure.message(), history->back().tag, found.size(), fmt::join(found, "\n  ")));
+                                  failure.message(), history->back().tag, found->size(), fmt::join(*found, "\n  ")));
 }
 
 strata::Status Runner::Up(const UpOptions& options, const RunListener& listener) {
@@ -198,7 +203,10 @@ strata::Status Runner::Up(const UpOptions& options, const RunListener& listener)
       // A dialect that cannot inspect yet cannot be compared: not a refusal.
       Result<Schema> live = connection_.Inspect();
       if (!live.ok() && live.status().code() != StatusCode::kNotSupported) return live.status();
-      std::vector<std::string> differences = live.ok() ? Differences(*live, *at) : std::vector<std::string>{};
+      Result<std::vector<std::string>> compared =
+          live.ok() ? Differences(*live, *at) : Result<std::vector<std::string>>(std::vector<std::string>{});
+      if (!compared.ok()) return compared.status();
+      std::vector<std::string> differences = std::move(compared.value());
       // The history and the schema are read in two snapshots: a run that
       // committed a migration in between is not a change by hand.
       if (!differences.empty()) {
@@ -225,8 +233,11 @@ strata::Status Runner::Up(const UpOptions& options, const RunListener& listener)
     Result<Schema> live = connection_.Inspect();
     if (!live.ok()) return live.status();
     const std::optional<int> base_tag = project_.TagIndex(base->tag);
-    const std::vector<std::string> why = base_tag ? Differences(*live, *base_tag)
-                                                  : std::vector<std::string>{"its tag is not in the project"};
+    Result<std::vector<std::string>> compared =
+        base_tag ? Differences(*live, *base_tag)
+                 : Result<std::vector<std::string>>(std::vector<std::string>{"its tag is not in the project"});
+    if (!compared.ok()) return compared.status();
+    const std::vector<std::string>& why = *compared;
     if (!why.empty())
       return Status::InvalidInput(fmt::format(
           "the database has tables but no strata history, and its schema is not tag \"{}\": {}; `strata baseline` "
@@ -332,7 +343,9 @@ strata::Status Runner::Baseline(const BaselineOptions& options, const RunListene
         history->back().version));
   Result<Schema> live = connection_.Inspect();
   if (!live.ok()) return live.status();
-  const std::vector<std::string> differences = Differences(*live, options.tag);
+  Result<std::vector<std::string>> compared = Differences(*live, options.tag);
+  if (!compared.ok()) return compared.status();
+  const std::vector<std::string>& differences = *compared;
   const std::string& tag_name = project_.tags[options.tag];
   if (!differences.empty())
     return strata::Status::InvalidInput(fmt::format(

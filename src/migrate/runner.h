@@ -65,10 +65,12 @@ struct RunEvent {
 };
 using RunListener = std::function<void(const RunEvent&)>;
 
-// How `live` differs from the schema of `tag`, one finding per object, as
-// `dialect` compares them (both sides normalised); tables the project
-// ignores are left out. Empty when the database is at that tag.
-std::vector<DriftItem> DriftAtTag(const Dialect& dialect, const VersionedSchema& schema, const Schema& live, int tag);
+// How `live`, inspected through `connection`, differs from the schema of
+// `tag`, one finding per object, as `dialect` compares them (the declared
+// side as the connection would read it back); tables the project ignores
+// are left out. Empty when the database is at that tag.
+Result<std::vector<DriftItem>> DriftAtTag(Connection& connection, const Dialect& dialect,
+                                          const VersionedSchema& schema, const Schema& live, int tag);
 
 // What the runner compares a live database with: adopting one strata did
 // not create, baselining, and explaining a failed migration.
@@ -131,7 +133,7 @@ class Runner {
   strata::Status Verify(const StatusReport& report);
   strata::Status WithDrift(const strata::Status& failure);
   // DriftAtTag as sentences; one that says it cannot compare without `expected`.
-  std::vector<std::string> Differences(const Schema& live, int tag) const;
+  Result<std::vector<std::string>> Differences(const Schema& live, int tag);
   Connection& connection_;
   const std::vector<MigrationEntry>& migrations_;
   const Project& project_;

@@ -14,6 +14,7 @@
 #include "base/strings.h"
 #include "diff/differ.h"
 #include "postgres/history.h"
+#include "postgres/inspect.h"
 #include "postgres/planner.h"
 
 extern char** environ;
@@ -97,8 +98,10 @@ Result<bool> PostgresConnection::IsEmpty() {
   return *n == "0";
 }
 
-Result<Schema> PostgresConnection::Inspect() {
-  return Status::Error(StatusCode::kNotSupported, "inspecting a database is not yet on PostgreSQL");
+Result<Schema> PostgresConnection::Inspect() { return InspectSchema(session_); }
+
+Result<Schema> PostgresConnection::AsInspected(const Schema& declared) {
+  return postgres::AsInspected(session_, declared);
 }
 
 Result<bool> PostgresConnection::IsRecorded(int64_t version) {

@@ -30,7 +30,11 @@ class PostgresConnection final : public Connection {
 
   Result<std::vector<AppliedMigration>> ReadHistory() override;
   Result<bool> IsEmpty() override;
+  // The current schema (search_path), from pg_catalog; see inspect.h.
   Result<Schema> Inspect() override;
+  // Created in a scratch schema inside a transaction that is rolled back,
+  // and inspected there: the server spells the expressions.
+  Result<Schema> AsInspected(const Schema& declared) override;
   Result<ApplyOutcome> Apply(const ScriptRun& run) override;
   Status ApplyAll(const std::vector<ScriptRun>& runs) override;
   Status Validate(const ScriptRun& run) override;

@@ -244,6 +244,8 @@ Result<bool> SqliteConnection::IsEmpty() {
 
 Result<Schema> SqliteConnection::Inspect() { return InspectSchema(db_, {std::string(kHistoryTable)}); }
 
+Result<Schema> SqliteConnection::AsInspected(const Schema& declared) { return sqlite::AsInspected(declared); }
+
 Status SqliteConnection::EnsureHistoryTable() { return db_.Exec(CreateHistoryTableSql()); }
 
 Result<bool> SqliteConnection::HasHistoryTable() {

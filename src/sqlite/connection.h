@@ -25,6 +25,8 @@ class SqliteConnection final : public Connection {
   Result<std::vector<AppliedMigration>> ReadHistory() override;
   Result<bool> IsEmpty() override;
   Result<Schema> Inspect() override;
+  // Normalised in memory (sqlite::AsInspected): SQLite keeps SQL as written.
+  Result<Schema> AsInspected(const Schema& declared) override;
   Result<ApplyOutcome> Apply(const ScriptRun& run) override;
   Status ApplyAll(const std::vector<ScriptRun>& runs) override;
   Status Validate(const ScriptRun& run) override;

@@ -28,6 +28,7 @@ class FakeConnection final : public Connection {
   }
   Result<bool> IsEmpty() override { return schema.tables.empty(); }
   Result<Schema> Inspect() override { return schema; }
+  Result<Schema> AsInspected(const Schema& declared) override { return declared; }
   Result<ApplyOutcome> Apply(const ScriptRun& run) override {
     if (failing.contains(run.file_name)) return Status::Database(run.file_name + ":3: no such table: t");
     if (run.up && history.contains(run.version)) return ApplyOutcome::kAlreadyDone;
