@@ -13,6 +13,7 @@
 
 #include "base/strings.h"
 #include "diff/differ.h"
+#include "postgres/checks.h"
 #include "postgres/history.h"
 #include "postgres/inspect.h"
 #include "postgres/planner.h"
@@ -341,12 +342,10 @@ Status PostgresConnection::CreateSchema(const Schema& schema) {
   return session_.Exec("COMMIT");
 }
 
-std::vector<CheckResult> PostgresConnection::RunChecks(const Schema&, int) {
-  CheckResult r;
-  r.check.name = "postgres";
-  r.check.description = "integrity checks";
-  r.error = "integrity checks are not yet on PostgreSQL";
-  return {r};
+std::vector<CheckResult> PostgresConnection::RunChecks(const Schema& schema, int max_samples) {
+  std::vector<IntegrityCheck> checks = BuildChecks(schema);
+  checks.insert(checks.begin(), HealthCheck());
+  return postgres::RunChecks(session_, checks, max_samples);
 }
 
 Result<ExplainReport> PostgresConnection::Explain(const Schema&) {

@@ -44,7 +44,9 @@ class PostgresConnection final : public Connection {
   // pg_restore --clean --if-exists --single-transaction of such a dump.
   Status Restore(const std::string& source) override;
   Status CreateSchema(const Schema& schema) override;
-  // Not yet on PostgreSQL: one result saying so.
+  // The database's health (INVALID indexes, NOT VALID constraints), then
+  // the schema's orphan and data checks, in one read-only transaction (see
+  // postgres/checks.h).
   std::vector<CheckResult> RunChecks(const Schema& schema, int max_samples) override;
   // Not yet on PostgreSQL: an error saying so.
   Result<ExplainReport> Explain(const Schema& schema) override;
