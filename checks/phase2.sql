@@ -18,7 +18,11 @@ SELECT quote(k0) AS key, n FROM (SELECT "user_id" AS k0, count(*) AS n FROM "usa
 SELECT * FROM (SELECT user_id, substr(month_year, 1, 4) AS year, COUNT(*) AS months FROM usage_tracking GROUP BY user_id, substr(month_year, 1, 4) HAVING COUNT(*) > 12) AS offending;
 
 -- usage_month_year_format: month_year must be YYYY-MM with a month from 01 to 12
-SELECT * FROM (SELECT id, month_year FROM usage_tracking WHERE month_year NOT GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]' OR substr(month_year, 6, 2) NOT BETWEEN '01' AND '12') AS offending;
+SELECT * FROM (SELECT id, month_year FROM usage_tracking WHERE length(month_year) <> 7 OR substr(month_year, 5, 1) <> '-'
+   OR substr(month_year, 1, 1) NOT BETWEEN '0' AND '9' OR substr(month_year, 2, 1) NOT BETWEEN '0' AND '9'
+   OR substr(month_year, 3, 1) NOT BETWEEN '0' AND '9' OR substr(month_year, 4, 1) NOT BETWEEN '0' AND '9'
+   OR substr(month_year, 6, 1) NOT BETWEEN '0' AND '9' OR substr(month_year, 7, 1) NOT BETWEEN '0' AND '9'
+   OR substr(month_year, 6, 2) NOT BETWEEN '01' AND '12') AS offending;
 
 -- orphans:user_features.user_id->users: rows of "user_features" whose (user_id) match no row of "users"
 SELECT quote(k0) AS key, n FROM (SELECT "user_id" AS k0, count(*) AS n FROM "user_features" WHERE "user_id" IS NOT NULL GROUP BY "user_id") WHERE k0 NOT IN (SELECT "id" FROM "users" WHERE "id" IS NOT NULL);

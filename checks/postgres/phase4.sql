@@ -51,8 +51,11 @@ SELECT quote_literal(k0) AS key, n FROM (SELECT child."user_id" AS k0, count(*) 
 SELECT key, count(*) AS n FROM (SELECT (SELECT string_agg(f.key || '=' || coalesce(f.value, 'NULL'), ', ') FROM json_each_text(row_to_json(offending)) AS f) AS key FROM (SELECT user_id, substr(month_year, 1, 4) AS year, COUNT(*) AS months FROM usage_tracking GROUP BY user_id, substr(month_year, 1, 4) HAVING COUNT(*) > 12) AS offending) AS found GROUP BY key;
 
 -- usage_month_year_format: month_year must be YYYY-MM with a month from 01 to 12
--- note: "glob" is SQLite's own; PostgreSQL refuses this query
-SELECT key, count(*) AS n FROM (SELECT (SELECT string_agg(f.key || '=' || coalesce(f.value, 'NULL'), ', ') FROM json_each_text(row_to_json(offending)) AS f) AS key FROM (SELECT id, month_year FROM usage_tracking WHERE month_year NOT GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]' OR substr(month_year, 6, 2) NOT BETWEEN '01' AND '12') AS offending) AS found GROUP BY key;
+SELECT key, count(*) AS n FROM (SELECT (SELECT string_agg(f.key || '=' || coalesce(f.value, 'NULL'), ', ') FROM json_each_text(row_to_json(offending)) AS f) AS key FROM (SELECT id, month_year FROM usage_tracking WHERE length(month_year) <> 7 OR substr(month_year, 5, 1) <> '-'
+   OR substr(month_year, 1, 1) NOT BETWEEN '0' AND '9' OR substr(month_year, 2, 1) NOT BETWEEN '0' AND '9'
+   OR substr(month_year, 3, 1) NOT BETWEEN '0' AND '9' OR substr(month_year, 4, 1) NOT BETWEEN '0' AND '9'
+   OR substr(month_year, 6, 1) NOT BETWEEN '0' AND '9' OR substr(month_year, 7, 1) NOT BETWEEN '0' AND '9'
+   OR substr(month_year, 6, 2) NOT BETWEEN '01' AND '12') AS offending) AS found GROUP BY key;
 
 -- orphans:user_features.user_id->users: rows of "user_features" whose (user_id) match no row of "users"
 SELECT quote_literal(k0) AS key, n FROM (SELECT child."user_id" AS k0, count(*) AS n FROM "user_features" AS child WHERE child."user_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "users" AS parent WHERE parent."id" = child."user_id") GROUP BY 1) AS orphans;
