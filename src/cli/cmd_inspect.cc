@@ -31,9 +31,16 @@ void SetupInspect(CLI::App& app, Context& ctx) {
       return;
     }
     Project project;
-    project.name = std::filesystem::path(path).stem().string();
     project.tags = {ctx.tag.empty() ? "baseline" : ctx.tag};
-    project.database = path;
+    project.dialect = DialectOfTarget(path);
+    project.dialects = {project.dialect};
+    if (project.dialect == "sqlite") {
+      project.name = std::filesystem::path(path).stem().string();
+      project.database = path;
+    } else {
+      // A server URL may hold a password: it is not written into the YAML.
+      project.name = "inspected";
+    }
     // What the model cannot hold stays in the database, out of strata's hands.
     for (const UnmodelledObject& o : schema->unmodelled) {
       std::cerr << fmt::format("warning: \"{}\" is a {}, which strata does not model; it is listed under "

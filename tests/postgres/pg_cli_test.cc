@@ -47,9 +47,8 @@ TEST(PgCli, UpStatusAndDownAgainstAPostgresUrl) {
     args.insert(args.end(), common.begin(), common.end());
     return RunStrata(args, dir.path());
   };
-  // In two steps: the second `up` starts from a recorded tag, where the
-  // pre-flight drift comparison needs an inspector PostgreSQL does not have
-  // yet; it must go on rather than refuse.
+  // In two steps: the second `up` starts from a recorded tag, so it
+  // compares the live schema with that tag first (and finds no drift).
   CommandResult up = run({"up", "--no-backup", "--tag", "phase1"});
   ASSERT_EQ(up.exit_code, 0) << up.out << up.err;
   up = run({"up", "--no-backup", "--allow-destructive"});
@@ -60,6 +59,55 @@ TEST(PgCli, UpStatusAndDownAgainstAPostgresUrl) {
   CommandResult down = run({"down", "--no-backup", "--allow-destructive"});
   EXPECT_EQ(down.exit_code, 0) << down.out << down.err;
   EXPECT_EQ(PgQuery(db->url(), "SELECT count(*) FROM strata_migrations"), std::to_string(schema->project.tags.size() - 1));
+}
+
+TEST(PgCli, DriftCheckInspectDiffAndApplyAgainstAPostgresUrl) {
+  STRATA_TEST_DATABASE(db);
+  TempDir dir;
+  std::vector<std::string> common = GenerateBothDialects(dir);
+  const auto run = [&](std::vector<std::string> args, bool with_db = true) {
+    args.insert(args.end(), common.begin(), common.end());
+    if (with_db) args.insert(args.end(), {"--db", db->url()});
+    return RunStrata(args, dir.path());
+  };
+  CommandResult r = run({"up", "--no-backup", "--allow-destructive"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  r = run({"drift"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("no drift"), std::string::npos) << r.out;
+  r = run({"check"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  r = RunStrata({"diff", "--from", db->url(), "--to", (dir / "schema").string()}, dir.path());
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("-- no differences"), std::string::npos) << r.out;
+
+  // inspect writes a schema folder for PostgreSQL, without the URL.
+  r = RunStrata({"inspect", "--db", db->url(), "--out", (dir / "inspected").string()}, dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const std::string project = ReadFile(dir / "inspected/project.yaml");
+  EXPECT_NE(project.find("dialect: postgres"), std::string::npos) << project;
+  EXPECT_EQ(project.find("postgresql://"), std::string::npos) << project;
+  EXPECT_NE(ReadFile(dir / "inspected/tables/users.yaml").find("type: TEXT"), std::string::npos);
+  r = RunStrata({"validate", "--schema", (dir / "inspected").string()}, dir.path());
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+
+  // A change by hand: drift names it (text and JSON), up refuses to build
+  // on it, diff prints the way back, apply takes it.
+  ASSERT_EQ(PgQuery(db->url(), "ALTER TABLE users ADD COLUMN nickname text; SELECT 1"), "1");
+  r = run({"drift"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("nickname"), std::string::npos) << r.out;
+  r = run({"drift", "--format", "json"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find(R"("users","finding":"extra column \"nickname)"), std::string::npos) << r.out;
+  r = RunStrata({"diff", "--from", db->url(), "--to", (dir / "schema").string()}, dir.path());
+  EXPECT_NE(r.out.find("DROP COLUMN"), std::string::npos) << r.out << r.err;
+  r = RunStrata({"apply", "--db", db->url(), "--to", (dir / "schema").string(), "--ignore-history",
+                 "--allow-destructive", "--no-backup"},
+                dir.path());
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  r = run({"drift"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
 }
 
 TEST(PgCli, APasswordNeverAppearsInOutput) {
