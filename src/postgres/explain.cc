@@ -379,7 +379,7 @@ struct IndexFacts {
   bool primary_key = false;  // the index of a PRIMARY KEY constraint
 };
 
-std::vector<std::string> ColumnsNamed(const std::string& expression);
+std::vector<std::pair<std::string, std::string>> ColumnsNamed(const std::string& expression);
 
 // Whether the node's index condition searches its index rather than
 // filtering every entry: a B-tree is searched by a condition on its first
@@ -389,8 +389,11 @@ bool SearchesIndex(const PlanNode& n, const std::map<std::string, IndexFacts>& i
   if (n.index_cond.empty()) return false;
   auto facts = indexes.find(n.index);
   if (facts == indexes.end() || facts->second.method != "btree" || facts->second.first_column.empty()) return true;
-  const std::vector<std::string> named = ColumnsNamed(n.index_cond);
-  return std::find(named.begin(), named.end(), facts->second.first_column) != named.end();
+  // The indexed side is printed unqualified (or with the node's alias);
+  // a qualified name on the other side is another relation's column.
+  for (const auto& [qualifier, column] : ColumnsNamed(n.index_cond))
+    if (column == facts->second.first_column && (qualifier.empty() || qualifier == n.alias)) return true;
+  return false;
 }
 
 // The plan's steps, one per node with its id (1, 2, ... depth first) and
@@ -496,8 +499,11 @@ std::vector<std::string> TablesReadWhole(const Plan& plan) {
   std::vector<std::string> out;
   for (size_t i = 0; i < plan.steps.size(); ++i) {
     const PlanStep& s = plan.steps[i];
+    // A bitmap is built in full before the first row comes out: no LIMIT
+    // stops a Bitmap Heap Scan's index reads early.
     const bool whole = s.kind == PlanStep::Kind::kScan ||
-                       (s.kind == PlanStep::Kind::kIndexScan && !StoppedByLimit(plan.nodes, static_cast<int>(i)));
+                       (s.kind == PlanStep::Kind::kIndexScan &&
+                        (plan.nodes[i].type == "Bitmap Heap Scan" || !StoppedByLimit(plan.nodes, static_cast<int>(i))));
     if (whole && !s.table.empty() && std::find(out.begin(), out.end(), s.table) == out.end()) out.push_back(s.table);
   }
   return out;
@@ -593,14 +599,14 @@ std::optional<ColumnRef> RefEndingAt(const std::vector<Token>& t, const std::vec
   return std::nullopt;
 }
 
-// The names of the columns an expression mentions, qualified or not.
-std::vector<std::string> ColumnsNamed(const std::string& expression) {
+// The columns an expression mentions: (qualifier or "", name).
+std::vector<std::pair<std::string, std::string>> ColumnsNamed(const std::string& expression) {
   const std::vector<Token> t = Tokenize(expression);
   const std::vector<bool> cast = CastTypeTokens(t);
-  std::vector<std::string> out;
+  std::vector<std::pair<std::string, std::string>> out;
   for (size_t i = 0; i < t.size(); ++i)
     if (std::optional<ColumnRef> ref = RefAt(t, cast, i)) {
-      out.push_back(ref->column);
+      out.emplace_back(ref->qualifier, ref->column);
       i = ref->last;
     }
   return out;
@@ -958,12 +964,14 @@ struct Trial {
   std::string why;  // kUnchecked: the server's message
 };
 
-// Errors that say nothing about the index itself: the lock was not granted
-// in time, the build took too long, the session is read-only, resources.
-bool IsCircumstance(const Status& s) {
+// Build errors that say the candidate index cannot exist: a column type
+// without a B-tree operator class, a key too wide, a relation that takes
+// no index. Any other failure (a lock not granted in time, the timeout, a
+// read-only session, missing privileges) says nothing about the index: it
+// stays a suggestion, unchecked.
+bool IndexCannotExist(const Status& s) {
   const std::string state = SqlState(s);
-  return state == "55P03" || state == "57014" || state == "25006" || state == "40P01" || state == "40001" ||
-         state.starts_with("53");
+  return state == "42704" || state == "42809" || state.starts_with("54");
 }
 
 // Builds `index` (name, columns) with `create_sql` and plans `sql` again.
@@ -980,7 +988,7 @@ Trial TryIndex(Planner& planner, const std::pair<std::string, std::vector<std::s
   Result<Plan> plan = planner.PlanQuery(sql, setup, std::make_pair(index.first, IndexFacts{"btree", index.second.at(0), false}),
                                         &setup_failed);
   if (!plan.ok()) {
-    if (setup_failed && !IsCircumstance(plan.status())) return {Trial::kNotFixed, plan.status().message()};
+    if (setup_failed && IndexCannotExist(plan.status())) return {Trial::kNotFixed, plan.status().message()};
     return {Trial::kUnchecked, plan.status().message()};
   }
   return {fixed(*plan) ? Trial::kFixed : Trial::kNotFixed, ""};
@@ -1185,7 +1193,8 @@ Result<ExplainReport> Explain(PgSession& session, const Schema& declared, const 
       for (size_t i = 0; i < planned->steps.size(); ++i) {
         const PlanStep& s = planned->steps[i];
         if (s.table != t || (s.kind != PlanStep::Kind::kScan && s.kind != PlanStep::Kind::kIndexScan)) continue;
-        terms = TermsFor(*planned, static_cast<int>(i), catalog.columns.at(t));
+        auto columns = catalog.columns.find(t);
+        if (columns != catalog.columns.end()) terms = TermsFor(*planned, static_cast<int>(i), columns->second);
         break;
       }
       std::vector<std::vector<std::string>> candidates = Candidates(terms);
@@ -1222,7 +1231,11 @@ Result<ExplainReport> Explain(PgSession& session, const Schema& declared, const 
       const std::string lookup = fmt::format("SELECT 1 FROM {} WHERE {}", QuoteIdent(name), where);
       const auto searched = [&](const Plan& p) { return Searched(p, name); };
       Result<Plan> now = planner.PlanQuery(lookup, {"SET LOCAL enable_seqscan = off"});
-      if (!now.ok()) return now.status();
+      if (!now.ok()) {
+        report.notes.push_back(fmt::format("the lookup of foreign key {} of {} could not be planned: {}",
+                                           ColumnsText(fk.columns), name, now.status().message()));
+        continue;
+      }
       if (searched(*now)) continue;
       const std::string reason =
           fmt::format("foreign key {} -> {}{} has no index", ColumnsText(fk.columns), fk.ref_table, ColumnsText(fk.ref_columns));

@@ -7,8 +7,8 @@
 // checked (a lock held elsewhere, a read-only session); and the strata
 // binary against a PostgreSQL URL.
 #include <algorithm>
+#include <map>
 #include <set>
-#include <thread>
 #include <tuple>
 
 #include <fmt/format.h>
@@ -27,12 +27,23 @@
 #include "sqlite/database.h"
 #include "sqlite/explain.h"
 #include "test_util.h"
+#include "yaml/load_helper.h"
 #include "yaml/loader.h"
 
 namespace strata::testing {
 namespace {
 
 using Kind = PlanStep::Kind;
+
+// Explain through the dialect, as the CLI does.
+ExplainReport ExplainOn(const std::string& url, const Schema& schema, OpenOptions options = {}) {
+  Result<std::unique_ptr<Connection>> conn = postgres::MakeDialect()->Open(url, options);
+  EXPECT_TRUE(conn.ok()) << conn.status().message();
+  if (!conn.ok()) return {};
+  Result<ExplainReport> r = (*conn)->Explain(schema);
+  EXPECT_TRUE(r.ok()) << r.status().message();
+  return r.ok() ? r.value() : ExplainReport{};
+}
 
 // ---------------------------------------------------------------------------
 // Placeholders (no server needed).
@@ -175,6 +186,102 @@ TEST_F(PgExplainClassifier, AFullIndexScanFailsOnlyWithoutALimit) {
 }
 
 // ---------------------------------------------------------------------------
+// Redundancy: the rule shared with SQLite, with what only the catalog knows
+// (method, operator class, the predicate as the server prints it, a
+// constraint that depends on an index). The schema is the declared one
+// (PostgreSQL cannot be inspected yet); the database differs from it where
+// the YAML cannot say how (a hash index, an operator class).
+
+constexpr const char* kRedundancyYaml = R"yaml(tables:
+  - name: t
+    columns:
+      - {name: id, type: INTEGER, primary_key: true}
+      - {name: a, type: TEXT}
+      - {name: b, type: TEXT}
+      - {name: c, type: TEXT}
+      - {name: code, type: TEXT, unique: true}
+    unique:
+      - columns: [a, b]
+    indexes:
+      - {name: t_a, columns: [a]}
+      - {name: t_code, columns: [code]}
+      - {name: t_id, columns: [id]}
+      - {name: t_bc, columns: [b, c]}
+      - {name: t_b_unique, columns: [b], unique: true}
+      - {name: t_b_partial, columns: [b], where: "c IS NOT NULL"}
+      - {name: t_b_desc, columns: [b DESC]}
+      - {name: t_b_bytes, columns: [b COLLATE BINARY]}
+      - {name: t_lower_b, columns: ["(lower(b))", c]}
+      - {name: t_c_hash, columns: [c]}
+      - {name: t_c_pattern, columns: [c]}
+      - {name: t_ca, columns: [c, a]}
+      - {name: t_a_partial, columns: [a], where: "c IS NOT NULL"}
+      - {name: t_ab_partial, columns: [a, b], where: "c  is not   null"}
+      - {name: t_gone, columns: [c, b]}
+  - name: parent
+    columns:
+      - {name: id, type: INTEGER, primary_key: true}
+      - {name: x, type: TEXT, unique: true}
+    indexes:
+      - {name: parent_x, columns: [x], unique: true}
+)yaml";
+
+// As the YAML says, except: t_c_hash is a hash index, t_c_pattern uses
+// text_pattern_ops, t_gone does not exist, and a foreign key depends on
+// parent_x (created before the UNIQUE constraint that repeats it).
+constexpr const char* kRedundancyDdl = R"sql(
+CREATE TABLE t (id bigint PRIMARY KEY, a text, b text, c text, code text UNIQUE, UNIQUE (a, b));
+CREATE INDEX t_a ON t (a);
+CREATE INDEX t_code ON t (code);
+CREATE INDEX t_id ON t (id);
+CREATE INDEX t_bc ON t (b, c);
+CREATE UNIQUE INDEX t_b_unique ON t (b);
+CREATE INDEX t_b_partial ON t (b) WHERE c IS NOT NULL;
+CREATE INDEX t_b_desc ON t (b DESC);
+CREATE INDEX t_b_bytes ON t (b COLLATE "C");
+CREATE INDEX t_lower_b ON t (lower(b), c);
+CREATE INDEX t_c_hash ON t USING hash (c);
+CREATE INDEX t_c_pattern ON t (c text_pattern_ops);
+CREATE INDEX t_ca ON t (c, a);
+CREATE INDEX t_a_partial ON t (a) WHERE c IS NOT NULL;
+CREATE INDEX t_ab_partial ON t (a, b) WHERE c  is not   null;
+CREATE TABLE parent (id bigint PRIMARY KEY, x text);
+CREATE UNIQUE INDEX parent_x ON parent (x);
+CREATE TABLE child (id bigint PRIMARY KEY, x text REFERENCES parent (x));
+ALTER TABLE parent ADD CONSTRAINT parent_x_key UNIQUE (x);
+)sql";
+
+TEST(PgExplainRedundant, ThePrefixAndDuplicateRulesWithTheirExceptions) {
+  STRATA_TEST_DATABASE(db);
+  std::string err;
+  ASSERT_EQ(RunPsql(db->url(), kRedundancyDdl, &err), 0) << err;
+  LoadOutcome loaded = LoadFiles({{"schema/t.yaml", kRedundancyYaml}}, "project: r\ntags: [v1]\n");
+  ASSERT_TRUE(loaded.schema) << ::testing::PrintToString(loaded.diagnostics);
+  const ExplainReport r = ExplainOn(db->url(), loaded.schema->At(0));
+  std::map<std::string, const RedundantIndex*> found;
+  for (const RedundantIndex& x : r.redundant) found[x.index] = &x;
+  const std::string text = report::ExplainText(r);
+  ASSERT_EQ(found.size(), 4u) << text;
+  ASSERT_TRUE(found.count("t_a")) << text;
+  EXPECT_EQ(found["t_a"]->covered_by, "t_a_b_key");
+  EXPECT_EQ(found["t_a"]->covered_by_origin, "UNIQUE constraint");
+  EXPECT_FALSE(found["t_a"]->same);
+  ASSERT_TRUE(found.count("t_code")) << text;
+  EXPECT_EQ(found["t_code"]->covered_by, "t_code_key");
+  EXPECT_TRUE(found["t_code"]->same);
+  ASSERT_TRUE(found.count("t_id")) << text;
+  EXPECT_EQ(found["t_id"]->covered_by, "t_pkey");
+  EXPECT_EQ(found["t_id"]->covered_by_origin, "PRIMARY KEY");
+  // The same predicate, however it was spelled: the server prints both alike.
+  ASSERT_TRUE(found.count("t_a_partial")) << text;
+  EXPECT_EQ(found["t_a_partial"]->covered_by, "t_ab_partial");
+  // Not: t_b_unique (UNIQUE, the longer t_bc is not), t_b_partial (a
+  // predicate t_bc lacks), t_b_desc (direction), t_b_bytes (collation),
+  // t_lower_b (expression), t_c_hash (method), t_c_pattern (operator
+  // class), parent_x (a foreign key depends on it), t_gone (not there).
+}
+
+// ---------------------------------------------------------------------------
 // ChefSocial at its last tag, populated.
 
 struct ChefSocial {
@@ -263,15 +370,6 @@ std::string Snapshot(const std::string& url) {
                  "format('SELECT count(*) AS n FROM %I', relname), false, true, '')))[1]::text "
                  "FROM pg_stat_user_tables WHERE schemaname = 'public' ORDER BY 1") +
          "\n" + PgQuery(url, "SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace");
-}
-
-ExplainReport ExplainOn(const std::string& url, const Schema& schema, OpenOptions options = {}) {
-  Result<std::unique_ptr<Connection>> conn = postgres::MakeDialect()->Open(url, options);
-  EXPECT_TRUE(conn.ok()) << conn.status().message();
-  if (!conn.ok()) return {};
-  Result<ExplainReport> r = (*conn)->Explain(schema);
-  EXPECT_TRUE(r.ok()) << r.status().message();
-  return r.ok() ? r.value() : ExplainReport{};
 }
 
 Schema LastTag() {
