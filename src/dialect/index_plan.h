@@ -4,6 +4,8 @@
 // them.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -85,10 +87,53 @@ struct ExplainReport {
   std::vector<QueryPlan> queries;
   std::vector<MissingIndex> missing;
   std::vector<RedundantIndex> redundant;
+  // How a `verified` suggestion was checked, printed after it ("checked
+  // with SQLite on a copy of the schema").
+  std::string verification;
+  // What a reader must know to trust the plans at all, one sentence each
+  // (PostgreSQL: tables that were never analyzed). Usually none.
+  std::vector<std::string> notes;
 
   // A declared query scans a table the schema marks as large, or could not
   // run at all.
   bool failed() const;
 };
+
+// One index of a table as the redundancy rule sees it, whatever the
+// dialect: the constraints' own indexes (PRIMARY KEY, UNIQUE) included.
+struct IndexShape {
+  enum class Origin { kIndex, kPrimaryKey, kUnique };
+  struct Key {
+    std::string column;  // "" for an expression
+    bool descending = false;
+    std::string collation;  // the effective one, spelled the same way for every index
+    std::string opclass;    // "" for the default operator class
+  };
+  std::string name;
+  Origin origin = Origin::kIndex;
+  bool unique = false;
+  std::string where;  // canonical partial-index predicate, "" for none
+  std::vector<Key> keys;
+  bool has_expression = false;
+  std::string method;  // access method, "" for the dialect's default
+  // An index a constraint depends on (besides its own PRIMARY KEY or
+  // UNIQUE, for example the unique index a foreign key references): it
+  // may make others redundant but is never offered for dropping.
+  bool backs_constraint = false;
+  int64_t created = 0;  // creation order: of two identical indexes the later one goes
+  std::vector<std::string> display_columns;  // "user_id", "created_at DESC", "<expr>"
+};
+
+// The indexes of one table that another index of it makes redundant: `a`
+// serves no lookup that `b` does not when a's keys are a left prefix of
+// b's, with the same direction, collation and operator class, under the
+// same WHERE, by the same method; an index with an expression is never
+// compared; a UNIQUE `a` only gives way to a UNIQUE `b` on the same
+// columns, because a longer unique index does not enforce the shorter
+// one's uniqueness. Only plain indexes (Origin::kIndex, not backing a
+// constraint) are reported, in the order of `indexes`, each with the best
+// index that stays; `drop_sql` spells the statement that drops one.
+std::vector<RedundantIndex> FindRedundantIndexes(const std::string& table, const std::vector<IndexShape>& indexes,
+                                                 const std::function<std::string(const IndexShape&)>& drop_sql);
 
 }  // namespace strata

@@ -14,6 +14,7 @@
 #include "base/strings.h"
 #include "diff/differ.h"
 #include "postgres/checks.h"
+#include "postgres/explain.h"
 #include "postgres/history.h"
 #include "postgres/inspect.h"
 #include "postgres/planner.h"
@@ -348,8 +349,12 @@ std::vector<CheckResult> PostgresConnection::RunChecks(const Schema& schema, int
   return postgres::RunChecks(session_, checks, max_samples);
 }
 
-Result<ExplainReport> PostgresConnection::Explain(const Schema&) {
-  return Status::Error(StatusCode::kNotSupported, "index plans (explain) are not yet on PostgreSQL");
+Result<ExplainReport> PostgresConnection::Explain(const Schema& schema) {
+  // Redundancy is judged on the live tables; where they cannot be inspected
+  // yet, on the declared schema (explain keeps to what the database holds).
+  Result<Schema> live = Inspect();
+  if (!live.ok() && live.status().code() != StatusCode::kNotSupported) return live.status();
+  return postgres::Explain(session_, schema, live.ok() ? live.value() : schema);
 }
 
 }  // namespace strata::postgres

@@ -48,7 +48,10 @@ class PostgresConnection final : public Connection {
   // the schema's orphan and data checks, in one read-only transaction (see
   // postgres/checks.h).
   std::vector<CheckResult> RunChecks(const Schema& schema, int max_samples) override;
-  // Not yet on PostgreSQL: an error saying so.
+  // Each declared query's generic plan, missing and redundant indexes (see
+  // postgres/explain.h). Commits nothing; a suggested index is built in a
+  // transaction that is rolled back, which blocks writes to its table
+  // meanwhile.
   Result<ExplainReport> Explain(const Schema& schema) override;
   // Progress is not reported on PostgreSQL yet; the callback is kept.
   void set_progress(ProgressCallback callback) override { progress_ = std::move(callback); }

@@ -30,6 +30,9 @@ std::string MissingHeadline(const MissingIndex& m) {
 
 std::string ExplainText(const ExplainReport& report) {
   std::string out;
+  // Notes first: they say how far the plans below can be trusted.
+  for (const std::string& note : report.notes) out += fmt::format("note: {}\n", note);
+  if (!report.notes.empty()) out += "\n";
   int failing = 0;
   for (const QueryPlan& q : report.queries) {
     failing += !q.ok();
@@ -48,7 +51,8 @@ std::string ExplainText(const ExplainReport& report) {
     if (m.create_sql.empty()) {
       out += "    no single index on this table removes the scan\n";
     } else {
-      out += fmt::format("    {}{}\n", m.create_sql, m.verified ? "  -- checked with SQLite on a copy of the schema" : "");
+      const bool say_how = m.verified && !report.verification.empty();
+      out += fmt::format("    {}{}{}\n", m.create_sql, say_how ? "  -- " : "", say_how ? report.verification : "");
     }
   }
   out += fmt::format("redundant indexes ({}):\n", report.redundant.size());
@@ -68,6 +72,11 @@ std::string ExplainText(const ExplainReport& report) {
 std::string ExplainJson(const ExplainReport& report, std::string_view tag) {
   JsonWriter json;
   json.BeginObject().Key("ok").Bool(!report.failed()).Key("tag").String(tag);
+  if (!report.notes.empty()) {
+    json.Key("notes").BeginArray();
+    for (const std::string& note : report.notes) json.String(note);
+    json.EndArray();
+  }
   json.Key("queries").BeginArray();
   for (const QueryPlan& q : report.queries) {
     json.BeginObject().Key("name").String(q.name).Key("sql").String(q.sql);

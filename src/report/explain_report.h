@@ -1,5 +1,6 @@
 // The index-plan report (`strata explain`) as text for a person and as
-// JSON, from the same values.
+// JSON, from the same values. The report's notes (when there are any) come
+// first in both: they say how far the plans can be trusted.
 #pragma once
 
 #include <string>

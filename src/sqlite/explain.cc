@@ -488,64 +488,43 @@ std::string CreateIndexStatement(const std::string& name, const std::string& tab
 }
 
 // ---------------------------------------------------------------------------
-// Redundancy.
+// Redundancy: the rule is dialect-neutral (FindRedundantIndexes); SQLite
+// adds the index that repeats the rowid.
 
-std::string OriginName(const IndexInfo& i) {
-  if (i.origin == "pk") return "PRIMARY KEY";
-  if (i.origin == "u") return "UNIQUE constraint";
-  return i.unique ? "UNIQUE index" : "index";
-}
-
-// `a` serves no lookup that `b` does not: its columns are a left prefix of
-// b's, with the same direction and collation, under the same WHERE; and a
-// UNIQUE `a` only gives way to a UNIQUE `b` on the same columns, because a
-// longer unique index does not enforce the shorter one's uniqueness.
-bool CoveredBy(const IndexInfo& a, const IndexInfo& b) {
-  if (a.has_expression || b.has_expression) return false;
-  if (a.where != b.where) return false;
-  if (a.parts.size() > b.parts.size()) return false;
-  for (size_t i = 0; i < a.parts.size(); ++i) {
-    const IndexPartInfo &x = a.parts[i], &y = b.parts[i];
-    if (x.column != y.column || x.descending != y.descending || x.collation != y.collation) return false;
-  }
-  if (a.unique && !(b.unique && a.parts.size() == b.parts.size())) return false;
-  // Two identical CREATE INDEXes: the later one is the redundant one.
-  if (a.parts.size() == b.parts.size() && a.unique == b.unique && b.origin == "c" && b.created > a.created) return false;
-  return true;
+IndexShape ShapeOf(const IndexInfo& i) {
+  IndexShape shape;
+  shape.name = i.name;
+  shape.origin = i.origin == "pk"  ? IndexShape::Origin::kPrimaryKey
+                 : i.origin == "u" ? IndexShape::Origin::kUnique
+                                   : IndexShape::Origin::kIndex;
+  shape.unique = i.unique;
+  shape.where = i.where;
+  for (const IndexPartInfo& p : i.parts) shape.keys.push_back({p.column, p.descending, p.collation, ""});
+  shape.has_expression = i.has_expression;
+  shape.created = i.created;
+  shape.display_columns = i.display_columns;
+  return shape;
 }
 
 std::vector<RedundantIndex> FindRedundant(const TableInfo& t) {
+  std::vector<IndexShape> shapes;
+  for (const IndexInfo& i : t.indexes) shapes.push_back(ShapeOf(i));
+  std::vector<RedundantIndex> covered = FindRedundantIndexes(
+      t.name, shapes, [](const IndexShape& i) { return fmt::format("DROP INDEX {};", QuoteIdentifier(i.name)); });
   std::vector<RedundantIndex> out;
-  std::set<std::string> redundant;
   for (const IndexInfo& a : t.indexes) {
     if (a.origin != "c") continue;
-    for (const IndexInfo& b : t.indexes)
-      if (&a != &b && CoveredBy(a, b)) redundant.insert(a.name);
-  }
-  for (const IndexInfo& a : t.indexes) {
-    if (a.origin != "c") continue;
-    const std::string columns = "(" + fmt::format("{}", fmt::join(a.display_columns, ", ")) + ")";
     // An index on the INTEGER PRIMARY KEY alone duplicates the rowid, which
     // is the table's own key.
     if (!t.rowid_alias.empty() && !a.unique && a.where.empty() && a.parts.size() == 1 && a.parts[0].column == t.rowid_alias &&
         a.parts[0].collation == "BINARY") {
+      const std::string columns = "(" + fmt::format("{}", fmt::join(a.display_columns, ", ")) + ")";
       out.push_back({t.name, a.name, columns, "rowid", "(" + t.rowid_alias + ")", "INTEGER PRIMARY KEY (rowid)", true,
                      fmt::format("DROP INDEX {};", QuoteIdentifier(a.name))});
       continue;
     }
-    if (!redundant.count(a.name)) continue;
-    // The best cover: one that stays, the same columns before a longer
-    // index, a constraint's index before a CREATE INDEX, then the oldest.
-    const IndexInfo* best = nullptr;
-    const auto rank = [&](const IndexInfo& b) {
-      return std::make_tuple(redundant.count(b.name) ? 1 : 0, b.parts.size() == a.parts.size() ? 0 : 1,
-                             b.origin == "c" ? 1 : 0, b.created);
-    };
-    for (const IndexInfo& b : t.indexes)
-      if (&a != &b && CoveredBy(a, b) && (!best || rank(b) < rank(*best))) best = &b;
-    out.push_back({t.name, a.name, columns, best->name,
-                   "(" + fmt::format("{}", fmt::join(best->display_columns, ", ")) + ")", OriginName(*best),
-                   best->parts.size() == a.parts.size(), fmt::format("DROP INDEX {};", QuoteIdentifier(a.name))});
+    auto found = std::find_if(covered.begin(), covered.end(), [&](const RedundantIndex& r) { return r.index == a.name; });
+    if (found != covered.end()) out.push_back(std::move(*found));
   }
   return out;
 }
@@ -573,6 +552,7 @@ Result<std::vector<PlanStep>> ExplainQueryPlan(Database& db, const std::string& 
 
 Result<ExplainReport> Explain(Database& db, const Schema& schema) {
   ExplainReport report;
+  report.verification = "checked with SQLite on a copy of the schema";
   // Live tables the schema declares; strata's history and ignored tables
   // are not the schema's business.
   Result<std::vector<std::string>> live = Column0(
