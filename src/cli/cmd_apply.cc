@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "base/file_io.h"
+#include "base/strings.h"
 #include "cli/commands.h"
 #include "cli/dialects.h"
 #include "cli/exit_code.h"
@@ -52,7 +53,7 @@ void SetupApply(CLI::App& app, Context& ctx) {
       PrintError(fmt::format("{} is managed by migrations (version {} is applied); apply would change it behind its "
                              "history, so the next `strata up` or `down` would start from a state its files do not "
                              "expect. Use `strata up`, or pass --ignore-history",
-                             ctx.options.db, history->back().version));
+                             RedactedTarget(ctx.options.db), history->back().version));
       ctx.exit_code = kUsage;
       return;
     }
@@ -79,7 +80,7 @@ void SetupApply(CLI::App& app, Context& ctx) {
     for (const UnmodelledObject& o : live->unmodelled)
       std::cerr << fmt::format("strata: left alone: \"{}\" is a {}, which strata does not model\n", o.name, o.what);
     if (script.changes.empty()) {
-      std::cout << fmt::format("{}: already matches {}; nothing to do\n", ctx.options.db, ctx.to);
+      std::cout << fmt::format("{}: already matches {}; nothing to do\n", RedactedTarget(ctx.options.db), ctx.to);
       ctx.exit_code = kOk;
       return;
     }
@@ -91,7 +92,7 @@ void SetupApply(CLI::App& app, Context& ctx) {
     if (script.refused) {
       PrintError(fmt::format("{}: the change discards data ({}); nothing was changed. Review it with --dry-run and "
                              "pass --allow-destructive to allow it",
-                             ctx.options.db, fmt::join(script.plan.destructive_changes, "; ")));
+                             RedactedTarget(ctx.options.db), fmt::join(script.plan.destructive_changes, "; ")));
       ctx.exit_code = kFindings;
       return;
     }
@@ -115,7 +116,7 @@ void SetupApply(CLI::App& app, Context& ctx) {
       return;
     }
     if (existed && !ctx.no_backup) PruneBackups(ctx.options.db, ctx.keep_backups);
-    std::cout << fmt::format("{}: applied {} change{} to match {}\n", ctx.options.db, script.changes.size(),
+    std::cout << fmt::format("{}: applied {} change{} to match {}\n", RedactedTarget(ctx.options.db), script.changes.size(),
                              script.changes.size() == 1 ? "" : "s", ctx.to);
     for (const Change& c : script.changes) std::cout << "  " << Describe(c) << "\n";
     ctx.exit_code = kOk;

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "base/file_io.h"
+#include "base/strings.h"
 #include "cli/commands.h"
 #include "cli/exit_code.h"
 #include "cli/run_context.h"
@@ -17,7 +18,7 @@ void SetupBackup(CLI::App& app, Context& ctx) {
   backup->add_option("--keep-backups", ctx.keep_backups, "backups to keep (default 5)");
   backup->callback([&ctx] {
     if (!PathExists(ctx.options.db)) {
-      PrintError(fmt::format("database \"{}\" not found", ctx.options.db));
+      PrintError(fmt::format("database \"{}\" not found", RedactedTarget(ctx.options.db)));
       ctx.exit_code = kUsage;
       return;
     }
@@ -45,7 +46,7 @@ void SetupBackup(CLI::App& app, Context& ctx) {
       ctx.exit_code = ExitCodeFor(s);
       return;
     }
-    std::cout << fmt::format("{}: restored from {}\n", ctx.options.db, ctx.backup_file);
+    std::cout << fmt::format("{}: restored from {}\n", RedactedTarget(ctx.options.db), ctx.backup_file);
     ctx.exit_code = kOk;
   });
 }

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "base/strings.h"
 #include "cli/commands.h"
 #include "cli/exit_code.h"
 #include "cli/run_context.h"
@@ -18,7 +19,7 @@ void SetupCheck(CLI::App& app, Context& ctx) {
     if (!at) return;
     const std::unique_ptr<RunContext>& run = at->run;
     const int tag = at->tag;
-    const report::CheckReport report{ctx.options.db, at->tag_name(),
+    const report::CheckReport report{RedactedTarget(ctx.options.db), at->tag_name(),
                                      run->connection->RunChecks(run->schema.At(tag), ctx.samples)};
     if (ctx.options.format == Format::kJson)
       std::cout << report::CheckJson(report);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "base/strings.h"
 #include "cli/commands.h"
 #include "cli/exit_code.h"
 #include "cli/run_context.h"
@@ -36,7 +37,7 @@ void SetupDrift(CLI::App& app, Context& ctx) {
       if (!run->schema.project.IgnoresTable(o.name))
         drift.push_back({o.name, fmt::format("is a {}, which strata does not model; list it under ignore_tables "
                                              "to leave it alone", o.what)});
-    report::DriftReport report{ctx.options.db, at->tag_name(), {}, drift};
+    report::DriftReport report{RedactedTarget(ctx.options.db), at->tag_name(), {}, drift};
     for (const Table& t : run->schema.At(tag).tables) report.expected_tables.push_back(t.name);
     if (ctx.options.format == Format::kJson)
       std::cout << report::DriftJson(report);

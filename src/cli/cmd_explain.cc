@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "base/strings.h"
 #include "cli/commands.h"
 #include "cli/exit_code.h"
 #include "cli/run_context.h"
@@ -29,7 +30,7 @@ void SetupExplain(CLI::App& app, Context& ctx) {
       std::cout << report::ExplainJson(*report, tag_name) << "\n";
     } else {
       std::cout << report::ExplainText(*report);
-      std::cout << fmt::format("{}: index plans at tag \"{}\": {}\n", ctx.options.db, tag_name,
+      std::cout << fmt::format("{}: index plans at tag \"{}\": {}\n", RedactedTarget(ctx.options.db), tag_name,
                                report->failed() ? "FAILED" : "ok");
     }
     ctx.exit_code = report->failed() ? kFindings : kOk;

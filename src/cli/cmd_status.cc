@@ -4,6 +4,7 @@
 
 #include "base/json.h"
 #include "base/file_io.h"
+#include "base/strings.h"
 #include "cli/commands.h"
 #include "cli/exit_code.h"
 #include "cli/run_context.h"
@@ -59,7 +60,7 @@ void SetupStatus(CLI::App& app, Context& ctx) {
                                  e.entry ? e.entry->tag : e.applied->tag, State(e),
                                  e.applied ? "  " + e.applied->applied_at : "");
       for (const SumMismatch& m : report->sum_problems) std::cout << "strata.sum: " << m.ToString() << "\n";
-      std::cout << fmt::format("{}: {} applied, {} pending\n", ctx.options.db, report->applied_count(),
+      std::cout << fmt::format("{}: {} applied, {} pending\n", RedactedTarget(ctx.options.db), report->applied_count(),
                                report->pending_count());
     }
     ctx.exit_code = report->ok() ? kOk : kFindings;

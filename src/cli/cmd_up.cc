@@ -5,6 +5,7 @@
 #include <fmt/ranges.h>
 
 #include "base/file_io.h"
+#include "base/strings.h"
 #include "cli/commands.h"
 #include "cli/exit_code.h"
 #include "cli/run_context.h"
@@ -91,7 +92,7 @@ void SetupUp(CLI::App& app, Context& ctx) {
     if (options.backup_to) PruneBackups(ctx.options.db, ctx.keep_backups);
     Result<StatusReport> report = run->runner->Status();
     if (report.ok())
-      std::cout << fmt::format("{}: {} applied, {} pending\n", ctx.options.db, report->applied_count(),
+      std::cout << fmt::format("{}: {} applied, {} pending\n", RedactedTarget(ctx.options.db), report->applied_count(),
                                report->pending_count());
     ctx.exit_code = kOk;
   });
@@ -126,7 +127,7 @@ void SetupDown(CLI::App& app, Context& ctx) {
     if (options.backup_to) PruneBackups(ctx.options.db, ctx.keep_backups);
     Result<StatusReport> report = run->runner->Status();
     if (report.ok())
-      std::cout << fmt::format("{}: {} applied, {} pending\n", ctx.options.db, report->applied_count(),
+      std::cout << fmt::format("{}: {} applied, {} pending\n", RedactedTarget(ctx.options.db), report->applied_count(),
                                report->pending_count());
     ctx.exit_code = kOk;
   });
@@ -156,7 +157,7 @@ void SetupBaseline(CLI::App& app, Context& ctx) {
     }
     Result<StatusReport> report = run->runner->Status();
     if (report.ok())
-      std::cout << fmt::format("{}: baselined at tag \"{}\"; {} applied, {} pending\n", ctx.options.db,
+      std::cout << fmt::format("{}: baselined at tag \"{}\"; {} applied, {} pending\n", RedactedTarget(ctx.options.db),
                                run->schema.project.tags[*tag], report->applied_count(), report->pending_count());
     ctx.exit_code = kOk;
   });

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -69,6 +70,13 @@ struct Progress {
 // Called every so often while a statement runs.
 using ProgressCallback = std::function<void(const Progress&)>;
 
+// Held while a run applies its files (see Connection::LockRun); released
+// when destroyed.
+class RunLock {
+ public:
+  virtual ~RunLock() = default;
+};
+
 class Connection {
  public:
   virtual ~Connection() = default;
@@ -89,6 +97,12 @@ class Connection {
   // skipped (kAlreadyDone). On failure nothing is changed and the Status
   // names the file, the statement and its line.
   virtual Result<ApplyOutcome> Apply(const ScriptRun& run) = 0;
+
+  // The lock of a whole run: another process's run waits until this one
+  // ends, so runs never interleave their files. Apply re-reads the history
+  // under it, as without it. A dialect whose every file takes the engine's
+  // write lock anyway (SQLite's BEGIN IMMEDIATE) holds nothing here.
+  virtual Result<std::unique_ptr<RunLock>> LockRun() { return std::make_unique<RunLock>(); }
 
   // Runs all of them in one transaction: all or nothing. Refuses, before
   // running anything, files that cannot run inside a transaction.

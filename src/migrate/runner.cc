@@ -267,6 +267,8 @@ strata::Status Runner::Up(const UpOptions& options, const RunListener& listener)
       for (const ScriptRun& r : runs) listener({RunEvent::kApplied, r.file_name, "", 0});
     return s;
   }
+  Result<std::unique_ptr<RunLock>> lock = connection_.LockRun();
+  if (!lock.ok()) return lock.status();
   for (const ScriptRun& r : runs) {
     listener({RunEvent::kApplying, r.file_name, "", 0});
     Result<ApplyOutcome> outcome = connection_.Apply(r);
@@ -320,6 +322,8 @@ strata::Status Runner::Down(const DownOptions& options, const RunListener& liste
     if (strata::Status s = connection_.Backup(*options.backup_to); !s.ok()) return s.WithContext("backup");
     listener({RunEvent::kBackup, *options.backup_to, "", 0});
   }
+  Result<std::unique_ptr<RunLock>> lock = connection_.LockRun();
+  if (!lock.ok()) return lock.status();
   for (const ScriptRun& r : runs) {
     listener({RunEvent::kApplying, r.file_name, "", 0});
     Result<ApplyOutcome> outcome = connection_.Apply(r);

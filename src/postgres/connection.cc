@@ -107,13 +107,44 @@ Result<Schema> PostgresConnection::AsInspected(const Schema& declared) {
 }
 
 Result<bool> PostgresConnection::IsRecorded(int64_t version) {
-  Result<std::string> exists = session_.QueryString(fmt::format("SELECT to_regclass({}) IS NOT NULL", QuoteLiteral(QuoteIdent(kHistoryTable))));
-  if (!exists.ok()) return exists.status();
-  if (*exists != "t") return false;
-  Result<std::string> n =
-      session_.QueryString(fmt::format("SELECT count(*) FROM {} WHERE version = {}", QuoteIdent(kHistoryTable), version));
+  // The previous file's session settings (lock_timeout, statement_timeout)
+  // end in the same round trip as the first question about the next one.
+  std::string reset = run_locked_ && !session_.in_transaction() ? "RESET lock_timeout; RESET statement_timeout; " : "";
+  if (!history_exists_) {
+    Result<std::string> exists = session_.QueryString(
+        fmt::format("{}SELECT to_regclass({}) IS NOT NULL", reset, QuoteLiteral(QuoteIdent(kHistoryTable))));
+    if (!exists.ok()) return exists.status();
+    if (*exists != "t") return false;
+    history_exists_ = true;
+    reset.clear();
+  }
+  Result<std::string> n = session_.QueryString(
+      fmt::format("{}SELECT count(*) FROM {} WHERE version = {}", reset, QuoteIdent(kHistoryTable), version));
   if (!n.ok()) return n.status();
   return *n != "0";
+}
+
+// Releases the session advisory lock (and the settings the last file made)
+// when the run ends.
+class PostgresConnection::SessionLock final : public RunLock {
+ public:
+  explicit SessionLock(PostgresConnection& c) : c_(c) {}
+  ~SessionLock() override {
+    c_.run_locked_ = false;
+    c_.Unlock();
+  }
+  SessionLock(const SessionLock&) = delete;
+  SessionLock& operator=(const SessionLock&) = delete;
+
+ private:
+  PostgresConnection& c_;
+};
+
+Result<std::unique_ptr<RunLock>> PostgresConnection::LockRun() {
+  if (run_locked_) return std::make_unique<RunLock>();  // the run's lock already covers it
+  if (Status s = Lock(); !s.ok()) return s;
+  run_locked_ = true;
+  return std::unique_ptr<RunLock>(std::make_unique<SessionLock>(*this));
 }
 
 // Polls pg_try_advisory_lock rather than waiting in pg_advisory_lock: a
@@ -155,22 +186,28 @@ Status PostgresConnection::Run(const ScriptRun& run, const std::vector<SqlStatem
           run.file_name);
     return Status::Error(status.code(), message);
   };
-  const auto record_checksum = [&]() -> Status {
-    if (!run.versioned || !run.up) return Status::Ok();
+  // The history row's upsert, "" when there is none to write; sent with
+  // the COMMIT that follows it, in one round trip.
+  const auto record_checksum = [&]() -> std::string {
+    if (!run.versioned || !run.up) return "";
     const int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
     // A file that manages its own transaction writes its row; one that
     // does not (hand-written with a strata head) is recorded here.
-    return session_.Exec(fmt::format(
+    return fmt::format(
         "INSERT INTO {0} (version, name, tag, checksum, duration_ms) VALUES ({1}, {2}, {3}, {4}, {5}) "
         "ON CONFLICT (version) DO UPDATE SET checksum = EXCLUDED.checksum, duration_ms = EXCLUDED.duration_ms",
-        history, run.version, QuoteLiteral(run.name), QuoteLiteral(run.tag), QuoteLiteral(run.checksum), ms));
+        history, run.version, QuoteLiteral(run.name), QuoteLiteral(run.tag), QuoteLiteral(run.checksum), ms);
+  };
+  const auto with_commit = [](std::string sql, bool commit) {
+    if (commit) sql += sql.empty() ? "COMMIT" : "; COMMIT";
+    return sql;
   };
 
   if (!managed) {
     // BEGIN and the history table in one round trip.
     std::vector<std::string> opening;
     if (!inside_outer_transaction) opening.emplace_back("BEGIN");
-    if (run.versioned) opening.push_back(CreateHistoryTableSql());
+    if (run.versioned && !history_exists_) opening.push_back(CreateHistoryTableSql());
     if (!opening.empty())
       if (Status s = session_.Exec(fmt::format("{}", fmt::join(opening, "; "))); !s.ok()) {
         if (session_.in_transaction() && !inside_outer_transaction) (void)session_.Exec("ROLLBACK");
@@ -178,17 +215,17 @@ Status PostgresConnection::Run(const ScriptRun& run, const std::vector<SqlStatem
       }
     for (size_t i = 0; i < statements.size(); ++i)
       if (Status s = session_.Exec(statements[i].sql); !s.ok()) return fail(i, s);
-    if (run.versioned) {
-      // record_checksum's upsert is the whole history row of an up file.
-      Status s = run.up ? record_checksum()
-                        : session_.Exec(fmt::format("DELETE FROM {} WHERE version = {}", history, run.version));
-      if (!s.ok()) {
-        if (!inside_outer_transaction) (void)session_.Exec("ROLLBACK");
+    // record_checksum's upsert is the whole history row of an up file.
+    std::string closing = !run.versioned ? ""
+                          : run.up       ? record_checksum()
+                                         : fmt::format("DELETE FROM {} WHERE version = {}", history, run.version);
+    closing = with_commit(std::move(closing), !inside_outer_transaction);
+    if (!closing.empty())
+      if (Status s = session_.Exec(closing); !s.ok()) {
+        if (session_.in_transaction() && !inside_outer_transaction) (void)session_.Exec("ROLLBACK");
         return s.WithContext(run.file_name);
       }
-    }
-    if (!inside_outer_transaction)
-      if (Status s = session_.Exec("COMMIT"); !s.ok()) return s.WithContext(run.file_name);
+    if (run.versioned) history_exists_ = true;
     return Status::Ok();
   }
 
@@ -196,23 +233,22 @@ Status PostgresConnection::Run(const ScriptRun& run, const std::vector<SqlStatem
     const SqlStatement& s = statements[i];
     const bool commit = i + 1 == outside_start && IsCommit(s);
     if (inside_outer_transaction && (IsBegin(s) || commit)) continue;
-    if (commit)
-      if (Status st = record_checksum(); !st.ok()) return fail(i, st);
-    if (Status st = session_.Exec(s.sql); !st.ok()) return fail(i, st);
+    const std::string sql = commit ? with_commit(record_checksum(), true) : s.sql;
+    if (Status st = session_.Exec(sql); !st.ok()) return fail(i, st);
   }
   if (inside_outer_transaction)
-    if (Status st = record_checksum(); !st.ok()) return st.WithContext(run.file_name);
+    if (std::string record = record_checksum(); !record.empty())
+      if (Status st = session_.Exec(record); !st.ok()) return st.WithContext(run.file_name);
+  if (run.versioned && run.up) history_exists_ = true;
   return Status::Ok();
 }
 
 Result<ApplyOutcome> PostgresConnection::Apply(const ScriptRun& run) {
   if (session_.in_transaction()) return Status::Error(StatusCode::kInternal, "a transaction is already open");
   if (Status s = Validate(run); !s.ok()) return s;
-  if (Status s = Lock(); !s.ok()) return s.WithContext(run.file_name);
-  struct Unlocker {
-    PostgresConnection* c;
-    ~Unlocker() { c->Unlock(); }
-  } unlock{this};
+  // Outside a run's lock, the file takes one of its own.
+  Result<std::unique_ptr<RunLock>> lock = LockRun();
+  if (!lock.ok()) return lock.status().WithContext(run.file_name);
   const std::vector<SqlStatement> statements = SplitStatements(run.sql);
   if (run.versioned) {
     // Under the lock: another runner may have applied it meanwhile.
@@ -261,11 +297,8 @@ Status PostgresConnection::ApplyAll(const std::vector<ScriptRun>& runs) {
           run.file_name, outside < statements.size() ? statements[outside].line : 1));
   }
   if (session_.in_transaction()) return Status::Error(StatusCode::kInternal, "a transaction is already open");
-  if (Status s = Lock(); !s.ok()) return s;
-  struct Unlocker {
-    PostgresConnection* c;
-    ~Unlocker() { c->Unlock(); }
-  } unlock{this};
+  Result<std::unique_ptr<RunLock>> lock = LockRun();
+  if (!lock.ok()) return lock.status();
   if (Status s = session_.Exec("BEGIN"); !s.ok()) return s;
   const auto rollback = [&](const Status& s) {
     (void)session_.Exec("ROLLBACK");

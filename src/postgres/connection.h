@@ -37,6 +37,8 @@ class PostgresConnection final : public Connection {
   Result<Schema> AsInspected(const Schema& declared) override;
   Result<ApplyOutcome> Apply(const ScriptRun& run) override;
   Status ApplyAll(const std::vector<ScriptRun>& runs) override;
+  // The session advisory lock (kLockKey) until the returned lock goes.
+  Result<std::unique_ptr<RunLock>> LockRun() override;
   Status Validate(const ScriptRun& run) override;
   Status RecordApplied(const ScriptRun& run) override;
   // pg_dump --format=custom of the whole database into `destination`.
@@ -59,6 +61,7 @@ class PostgresConnection final : public Connection {
   PgSession& session() { return session_; }
 
  private:
+  class SessionLock;
   PostgresConnection(PgSession session, std::string target) : session_(std::move(session)), target_(std::move(target)) {}
   Result<bool> IsRecorded(int64_t version);
   Status Run(const ScriptRun& run, const std::vector<SqlStatement>& statements, bool inside_outer_transaction);
@@ -68,6 +71,8 @@ class PostgresConnection final : public Connection {
   PgSession session_;
   std::string target_;
   ProgressCallback progress_;
+  bool run_locked_ = false;      // a SessionLock is held
+  bool history_exists_ = false;  // seen once, the history table stays
 };
 
 }  // namespace strata::postgres

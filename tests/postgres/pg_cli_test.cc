@@ -110,6 +110,35 @@ TEST(PgCli, DriftCheckInspectDiffAndApplyAgainstAPostgresUrl) {
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
 }
 
+// The test server trusts local connections, so a password in the URL is
+// accepted and ignored: every verb runs for real and must not print it.
+TEST(PgCli, APasswordInTheUrlNeverAppearsInAnyVerbsOutput) {
+  STRATA_TEST_DATABASE(db);
+  TempDir dir;
+  std::vector<std::string> common = GenerateBothDialects(dir);
+  const std::string url = db->url() + (db->url().find('?') == std::string::npos ? "?" : "&") + "password=hunter2";
+  for (const std::vector<std::string>& verb :
+       std::vector<std::vector<std::string>>{{"up", "--no-backup", "--allow-destructive"},
+                                             {"status"},
+                                             {"plan"},
+                                             {"drift"},
+                                             {"check"},
+                                             {"explain"},
+                                             {"drift", "--format", "json"},
+                                             {"check", "--format", "junit"},
+                                             {"down", "--no-backup", "--allow-destructive"}}) {
+    std::vector<std::string> args = verb;
+    args.insert(args.end(), common.begin(), common.end());
+    args.insert(args.end(), {"--db", url});
+    CommandResult r = RunStrata(args, dir.path());
+    EXPECT_NE(r.exit_code, 2) << verb[0] << ": " << r.out << r.err;
+    EXPECT_EQ((r.out + r.err).find("hunter2"), std::string::npos) << verb[0] << ": " << r.out << r.err;
+  }
+  CommandResult r = RunStrata({"inspect", "--db", url}, dir.path());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ((r.out + r.err).find("hunter2"), std::string::npos) << r.out << r.err;
+}
+
 TEST(PgCli, APasswordNeverAppearsInOutput) {
   TempDir dir;
   CommandResult r = RunStrata({"status", "--db", "postgresql://alice:hunter2@127.0.0.1:1/app?connect_timeout=2",
