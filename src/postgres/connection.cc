@@ -106,7 +106,7 @@ Result<Schema> PostgresConnection::AsInspected(const Schema& declared) {
   return postgres::AsInspected(session_, declared);
 }
 
-Result<bool> PostgresConnection::IsRecorded(int64_t version) {
+Result<bool> PostgresConnection::IsRecorded(int64_t version, bool begin) {
   // The previous file's session settings (lock_timeout, statement_timeout)
   // end in the same round trip as the first question about the next one.
   std::string reset = run_locked_ && !session_.in_transaction() ? "RESET lock_timeout; RESET statement_timeout; " : "";
@@ -118,9 +118,12 @@ Result<bool> PostgresConnection::IsRecorded(int64_t version) {
     history_exists_ = true;
     reset.clear();
   }
-  Result<std::string> n = session_.QueryString(
-      fmt::format("{}SELECT count(*) FROM {} WHERE version = {}", reset, QuoteIdent(kHistoryTable), version));
-  if (!n.ok()) return n.status();
+  Result<std::string> n = session_.QueryString(fmt::format("{}{}SELECT count(*) FROM {} WHERE version = {}", reset,
+                                                           begin ? "BEGIN; " : "", QuoteIdent(kHistoryTable), version));
+  if (!n.ok()) {
+    if (session_.in_transaction()) (void)session_.Exec("ROLLBACK");
+    return n.status();
+  }
   return *n != "0";
 }
 
@@ -206,7 +209,7 @@ Status PostgresConnection::Run(const ScriptRun& run, const std::vector<SqlStatem
   if (!managed) {
     // BEGIN and the history table in one round trip.
     std::vector<std::string> opening;
-    if (!inside_outer_transaction) opening.emplace_back("BEGIN");
+    if (!inside_outer_transaction && !session_.in_transaction()) opening.emplace_back("BEGIN");
     if (run.versioned && !history_exists_) opening.push_back(CreateHistoryTableSql());
     if (!opening.empty())
       if (Status s = session_.Exec(fmt::format("{}", fmt::join(opening, "; "))); !s.ok()) {
@@ -245,16 +248,18 @@ Status PostgresConnection::Run(const ScriptRun& run, const std::vector<SqlStatem
 
 Result<ApplyOutcome> PostgresConnection::Apply(const ScriptRun& run) {
   if (session_.in_transaction()) return Status::Error(StatusCode::kInternal, "a transaction is already open");
-  if (Status s = Validate(run); !s.ok()) return s;
+  const std::vector<SqlStatement> statements = SplitStatements(run.sql);
+  if (Status s = Validate(run, statements); !s.ok()) return s;
   // Outside a run's lock, the file takes one of its own.
   Result<std::unique_ptr<RunLock>> lock = LockRun();
   if (!lock.ok()) return lock.status().WithContext(run.file_name);
-  const std::vector<SqlStatement> statements = SplitStatements(run.sql);
   if (run.versioned) {
-    // Under the lock: another runner may have applied it meanwhile.
-    Result<bool> recorded = IsRecorded(run.version);
+    // Under the lock: another runner may have applied it meanwhile. A file
+    // run inside the connection's transaction has it begun with the question.
+    Result<bool> recorded = IsRecorded(run.version, !run.own_transaction);
     if (!recorded.ok()) return recorded.status().WithContext(run.file_name);
     if (run.up ? *recorded : !*recorded) {
+      if (session_.in_transaction()) (void)session_.Exec("ROLLBACK");
       // An applied file whose steps after COMMIT failed earlier: those
       // steps are idempotent, so running them again finishes the file.
       const size_t outside = run.own_transaction && run.outside_transaction ? OutsideTransactionStart(statements)
@@ -271,9 +276,11 @@ Result<ApplyOutcome> PostgresConnection::Apply(const ScriptRun& run) {
   return ApplyOutcome::kApplied;
 }
 
-Status PostgresConnection::Validate(const ScriptRun& run) {
+Status PostgresConnection::Validate(const ScriptRun& run) { return Validate(run, SplitStatements(run.sql)); }
+
+Status PostgresConnection::Validate(const ScriptRun& run, const std::vector<SqlStatement>& statements) {
   if (run.own_transaction) return Status::Ok();
-  for (const SqlStatement& s : SplitStatements(run.sql))
+  for (const SqlStatement& s : statements)
     if (std::string why = TransactionObstacle(s); !why.empty())
       return Status::InvalidInput(fmt::format(
           "{}:{}: a hand-written migration runs inside the transaction strata opens, but {}; split it out or "

@@ -63,7 +63,10 @@ class PostgresConnection final : public Connection {
  private:
   class SessionLock;
   PostgresConnection(PgSession session, std::string target) : session_(std::move(session)), target_(std::move(target)) {}
-  Result<bool> IsRecorded(int64_t version);
+  // Whether `version` is in the history; with `begin` (and a history
+  // table), a transaction is begun in the same round trip.
+  Result<bool> IsRecorded(int64_t version, bool begin = false);
+  Status Validate(const ScriptRun& run, const std::vector<SqlStatement>& statements);
   Status Run(const ScriptRun& run, const std::vector<SqlStatement>& statements, bool inside_outer_transaction);
   Status Lock();
   void Unlock();
