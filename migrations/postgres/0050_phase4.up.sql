@@ -31,13 +31,13 @@ CREATE TABLE IF NOT EXISTS "strata_migrations" (
   "applied_at" timestamptz NOT NULL DEFAULT now(),
   "duration_ms" bigint
 );
--- check 1: version 50 or a later one is already applied
+-- check 1: version 50 or a later one is already applied (if only its steps after COMMIT failed, `strata up` runs them again, or run this file's lines after COMMIT with psql: they are idempotent)
 DO $strata$
 DECLARE offending text;
 BEGIN
   SELECT string_agg(k, ', ') INTO offending FROM (SELECT k FROM (SELECT 'version ' || version AS k FROM "strata_migrations" WHERE version >= 50) AS q LIMIT 10) AS s;
   IF offending IS NOT NULL THEN
-    RAISE EXCEPTION USING ERRCODE = 'check_violation', MESSAGE = 'strata: 0050_phase4.up.sql: check 1 failed: version 50 or a later one is already applied; nothing was applied; offending rows: ' || offending;
+    RAISE EXCEPTION USING ERRCODE = 'check_violation', MESSAGE = 'strata: 0050_phase4.up.sql: check 1 failed: version 50 or a later one is already applied (if only its steps after COMMIT failed, `strata up` runs them again, or run this file''s lines after COMMIT with psql: they are idempotent); nothing was applied; offending rows: ' || offending;
   END IF;
 END
 $strata$;

@@ -102,8 +102,10 @@ void SetupDown(CLI::App& app, Context& ctx) {
   CLI::App* cmd = app.add_subcommand("down", "Roll back applied migrations (default: the last one)");
   AddRunOptions(*cmd, ctx);
   cmd->add_option("--steps", ctx.steps, "how many migrations to roll back");
+  cmd->add_flag("--allow-drift", ctx.allow_drift,
+                "roll back even though the database differs from the tag its history records");
   cmd->callback([&ctx] {
-    std::unique_ptr<RunContext> run = OpenRunContext(ctx.options, false, ctx.exit_code, SchemaNeed::kProject);
+    std::unique_ptr<RunContext> run = OpenRunContext(ctx.options, false, ctx.exit_code);
     if (!run) return;
     DownOptions options;
     if (!ctx.tag.empty()) {
@@ -116,6 +118,7 @@ void SetupDown(CLI::App& app, Context& ctx) {
     options.to_version = ctx.to_version;
     options.steps = ctx.steps;
     options.allow_destructive = ctx.allow_destructive;
+    options.refuse_drift = !ctx.allow_drift;
     if (!BackupTarget(ctx, options.backup_to)) return;
     EnableProgress(*run->connection);
     Status s = run->runner->Down(options, PrintEvent);

@@ -24,7 +24,7 @@ struct Context {
   bool ignore_history = false;  // apply
   bool single_transaction = false;
   bool allow_stale = false;  // up: apply files that schema/ no longer produces
-  bool allow_drift = false;  // up: apply to a database changed by hand
+  bool allow_drift = false;  // up, down: run on a database changed by hand
   bool no_backup = false;
   int keep_backups = 5;
   std::string backup_file;  // restore --from

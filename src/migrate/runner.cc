@@ -182,6 +182,32 @@ strata::Status Runner::WithDrift(const strata::Status& failure) {
                                   failure.message(), history->back().tag, found->size(), fmt::join(*found, "\n  ")));
 }
 
+strata::Status Runner::RefuseDrift(const std::vector<AppliedMigration>& history, std::string_view consequence) {
+  if (!expected_ || history.empty()) return Status::Ok();
+  const std::optional<int> at = project_.TagIndex(history.back().tag);
+  if (!at) return Status::Ok();
+  // A dialect that cannot inspect cannot be compared: not a refusal.
+  Result<Schema> live = connection_.Inspect();
+  if (!live.ok() && live.status().code() != StatusCode::kNotSupported) return live.status();
+  Result<std::vector<std::string>> compared =
+      live.ok() ? Differences(*live, *at) : Result<std::vector<std::string>>(std::vector<std::string>{});
+  if (!compared.ok()) return compared.status();
+  std::vector<std::string> differences = std::move(compared.value());
+  // The history and the schema are read in two snapshots: a run that
+  // committed a migration in between is not a change by hand.
+  if (!differences.empty()) {
+    Result<std::vector<AppliedMigration>> again = connection_.ReadHistory();
+    if (!again.ok()) return again.status();
+    if (again->size() != history.size() || again->back().version != history.back().version) differences.clear();
+  }
+  if (differences.empty()) return Status::Ok();
+  return Status::Error(StatusCode::kRefused,
+                       fmt::format("the database differs from tag \"{}\", where its history says it is, so {} ({} "
+                                   "difference(s); `strata drift` shows them):\n  {}\nundo the change by hand, or pass "
+                                   "--allow-drift to go on anyway",
+                                   history.back().tag, consequence, differences.size(), fmt::join(differences, "\n  ")));
+}
+
 strata::Status Runner::Up(const UpOptions& options, const RunListener& listener) {
   // The history is read once; the pending list and adoption both use it.
   Result<std::vector<AppliedMigration>> history = connection_.ReadHistory();
@@ -198,31 +224,11 @@ strata::Status Runner::Up(const UpOptions& options, const RunListener& listener)
                                                 m->up_facts.destructive.front()));
 
   // A database changed by hand since its last migration.
-  if (options.refuse_drift && expected_ && !history->empty())
-    if (const std::optional<int> at = project_.TagIndex(history->back().tag)) {
-      // A dialect that cannot inspect yet cannot be compared: not a refusal.
-      Result<Schema> live = connection_.Inspect();
-      if (!live.ok() && live.status().code() != StatusCode::kNotSupported) return live.status();
-      Result<std::vector<std::string>> compared =
-          live.ok() ? Differences(*live, *at) : Result<std::vector<std::string>>(std::vector<std::string>{});
-      if (!compared.ok()) return compared.status();
-      std::vector<std::string> differences = std::move(compared.value());
-      // The history and the schema are read in two snapshots: a run that
-      // committed a migration in between is not a change by hand.
-      if (!differences.empty()) {
-        Result<std::vector<AppliedMigration>> again = connection_.ReadHistory();
-        if (!again.ok()) return again.status();
-        if (again->size() != history->size() || again->back().version != history->back().version) differences.clear();
-      }
-      if (!differences.empty())
-        return Status::Error(
-            StatusCode::kRefused,
-            fmt::format("the database differs from tag \"{}\", where its history says it is, so the pending "
-                        "migrations could fail half way or change the wrong shape; nothing was applied ({} "
-                        "difference(s); `strata drift` shows them):\n  {}\nundo the change by hand, or pass "
-                        "--allow-drift to apply anyway",
-                        history->back().tag, differences.size(), fmt::join(differences, "\n  ")));
-    }
+  if (options.refuse_drift)
+    if (strata::Status s = RefuseDrift(*history, "the pending migrations could fail half way or change the wrong "
+                                                 "shape; nothing was applied");
+        !s.ok())
+      return s;
 
   // A live database strata did not create: adopt it if it is the first tag.
   Result<bool> empty = connection_.IsEmpty();
@@ -317,6 +323,14 @@ strata::Status Runner::Down(const DownOptions& options, const RunListener& liste
   for (const MigrationEntry* m : targets) {
     runs.push_back(Run(*m, false));
     if (strata::Status s = connection_.Validate(runs.back()); !s.ok()) return s;
+  }
+  if (!runs.empty() && options.refuse_drift) {
+    Result<std::vector<AppliedMigration>> history = connection_.ReadHistory();
+    if (!history.ok()) return history.status();
+    if (strata::Status s = RefuseDrift(*history, "the down files could fail half way or drop what they did not "
+                                                 "create; nothing was rolled back");
+        !s.ok())
+      return s;
   }
   if (!runs.empty() && options.backup_to) {
     if (strata::Status s = connection_.Backup(*options.backup_to); !s.ok()) return s.WithContext("backup");

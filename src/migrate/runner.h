@@ -97,6 +97,8 @@ struct DownOptions {
   std::optional<int64_t> to_version;   // roll back until this version is the last applied
   bool allow_destructive = false;
   std::optional<std::string> backup_to;
+  // As UpOptions::refuse_drift: a database changed by hand is refused.
+  bool refuse_drift = true;
 };
 
 // Adopting a database whose schema is already that of a tag: its
@@ -132,6 +134,10 @@ class Runner {
   std::vector<const MigrationEntry*> PendingOf(const StatusReport& report, const UpOptions& options) const;
   strata::Status Verify(const StatusReport& report);
   strata::Status WithDrift(const strata::Status& failure);
+  // Refuses (kRefused, the differences listed, `consequence` saying what
+  // could go wrong) a database whose schema is not the tag its `history`
+  // records. Ok without an expected schema or a history.
+  strata::Status RefuseDrift(const std::vector<AppliedMigration>& history, std::string_view consequence);
   // DriftAtTag as sentences; one that says it cannot compare without `expected`.
   Result<std::vector<std::string>> Differences(const Schema& live, int tag);
   Connection& connection_;

@@ -352,6 +352,34 @@ TEST_F(RunnerTest, BaselineAdoptsADatabaseAtALaterTag) {
   EXPECT_EQ(Strata({"baseline", "--tag", "phase2"}).exit_code, 2) << "a managed database is not baselined again";
 }
 
+// `down` compares first too: a hand-made column on a table the down file
+// drops would go with it, unannounced.
+TEST(RunnerDrift, DownRefusesADatabaseChangedByHandUntilAllowed) {
+  testing::TempDir dir;
+  fs::copy(testing::SourceDir() / "schema", dir / "schema", fs::copy_options::recursive);
+  fs::copy(testing::SourceDir() / "migrations", dir / "migrations", fs::copy_options::recursive);
+  ASSERT_EQ(RunStrata({"up", "--tag", "phase3", "--no-backup"}, dir.path()).exit_code, 0);
+  std::string err;
+  ASSERT_EQ(testing::RunSqliteShell((dir / "chefsocial.db").string(),
+                                    "INSERT INTO users (id, email, password_hash, name) VALUES ('u1', 'a@x', 'h', 'A');"
+                                    "ALTER TABLE users ADD COLUMN nickname TEXT;",
+                                    false, &err),
+            0)
+      << err;
+  testing::CommandResult r = RunStrata({"down", "--no-backup", "--allow-destructive"}, dir.path());
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("the database differs from tag \"phase3\", where its history says it is, so the down files "
+                       "could fail half way or drop what they did not create; nothing was rolled back (1 "
+                       "difference(s); `strata drift` shows them):\n  users: extra column \"nickname\""),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(Query((dir / "chefsocial.db").string(), "SELECT max(version) FROM strata_migrations"), "40");
+  r = RunStrata({"down", "--no-backup", "--allow-destructive", "--allow-drift"}, dir.path());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Query((dir / "chefsocial.db").string(), "SELECT max(version) FROM strata_migrations"), "30");
+  EXPECT_EQ(Query((dir / "chefsocial.db").string(), "SELECT nickname IS NULL FROM users"), "1");
+}
+
 }  // namespace
 }  // namespace strata
 
