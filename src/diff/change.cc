@@ -46,6 +46,43 @@ std::string OnConflictSuffix(ConflictResolution r) {
   return r == ConflictResolution::kAbort ? "" : fmt::format(" ON CONFLICT {}", ConflictResolutionName(r));
 }
 
+std::string DescribeType(const Column& column) {
+  std::string overrides;
+  for (const auto& [dialect, type] : column.dialect_types)
+    overrides += fmt::format("{}{}: {}", overrides.empty() ? "" : ", ", dialect, type);
+  return overrides.empty() ? column.type : fmt::format("{} ({})", column.type, overrides);
+}
+
+std::vector<Change> ResolveDialectTypes(std::vector<Change> changes, std::string_view dialect) {
+  // Whether a table change still has something to do once resolved.
+  const auto resolve = [&](TableChange& change) {
+    if (auto* a = std::get_if<AddColumn>(&change)) ResolveDialectTypes(a->column, dialect);
+    if (auto* d = std::get_if<DropColumn>(&change)) ResolveDialectTypes(d->column, dialect);
+    if (auto* m = std::get_if<ModifyColumn>(&change)) {
+      ResolveDialectTypes(m->from, dialect);
+      ResolveDialectTypes(m->to, dialect);
+      m->aspects &= ~kColumnType;
+      if (!EqualsIgnoreCase(m->from.type, m->to.type)) m->aspects |= kColumnType;
+      return m->aspects != 0;
+    }
+    return true;
+  };
+  std::vector<Change> out;
+  for (Change& change : changes) {
+    if (auto* a = std::get_if<AddTable>(&change)) ResolveDialectTypes(a->table, dialect);
+    if (auto* d = std::get_if<DropTable>(&change)) ResolveDialectTypes(d->table, dialect);
+    if (auto* m = std::get_if<ModifyTable>(&change)) {
+      ResolveDialectTypes(m->from, dialect);
+      ResolveDialectTypes(m->to, dialect);
+      const size_t before = m->changes.size();
+      std::erase_if(m->changes, [&](TableChange& c) { return !resolve(c); });
+      if (m->changes.empty() && before > 0) continue;
+    }
+    out.push_back(std::move(change));
+  }
+  return out;
+}
+
 std::string Describe(const std::string& table, const TableChange& change) {
   struct Visitor {
     const std::string& t;
@@ -56,7 +93,8 @@ std::string Describe(const std::string& table, const TableChange& change) {
     }
     std::string operator()(const ModifyColumn& c) const {
       std::vector<std::string> what;
-      if (c.aspects & kColumnType) what.push_back(fmt::format("type {} -> {}", c.from.type, c.to.type));
+      if (c.aspects & kColumnType)
+        what.push_back(fmt::format("type {} -> {}", DescribeType(c.from), DescribeType(c.to)));
       if (c.aspects & kColumnNullable) what.push_back(c.to.nullable ? "drop NOT NULL" : "add NOT NULL");
       if (c.aspects & kColumnDefault) what.push_back("default");
       if (c.aspects & kColumnPrimaryKey) what.push_back("primary key");

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -91,6 +92,17 @@ std::vector<ConflictChange> ConflictChanges(const Column& from, const Column& to
 
 // " ON CONFLICT REPLACE" after a key's columns, "" for ABORT.
 std::string OnConflictSuffix(ConflictResolution r);
+
+// The changes as `dialect` carries them out: every column in them becomes
+// what that dialect builds (ResolveDialectTypes in schema/table.h), so a
+// column whose type changed only in another dialect's override is no type
+// change here, and a change left with nothing to do is gone. The dialect's
+// planner reads column types directly, so it needs this before planning.
+std::vector<Change> ResolveDialectTypes(std::vector<Change> changes, std::string_view dialect);
+
+// A column's type for messages: "TEXT", or "TEXT (postgres: citext)" when it
+// has overrides.
+std::string DescribeType(const Column& column);
 
 // A short human description: "add column \"users\".\"nickname\"".
 std::string Describe(const Change& change);

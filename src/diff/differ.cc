@@ -40,11 +40,22 @@ namespace {
 bool SameSql(const DiffOptions& options, std::string_view a, std::string_view b) {
   return options.same_sql ? options.same_sql(a, b) : Trim(a) == Trim(b);
 }
+
+// Overrides name the same dialects with the same types (as SQL, in any case).
+bool SameDialectTypes(const Column& a, const Column& b) {
+  return std::equal(a.dialect_types.begin(), a.dialect_types.end(), b.dialect_types.begin(), b.dialect_types.end(),
+                    [](const auto& x, const auto& y) {
+                      return x.first == y.first && EqualsIgnoreCase(x.second, y.second);
+                    });
+}
 }  // namespace
 
 unsigned ColumnDifference(const Column& a, const Column& b, const DiffOptions& options) {
   unsigned aspects = 0;
-  if (!EqualsIgnoreCase(a.type, b.type)) aspects |= kColumnType;
+  // An override is the column's type in one dialect: a changed one is a type
+  // change, which a dialect whose type stays the same drops again
+  // (ResolveDialectTypes on the changes).
+  if (!EqualsIgnoreCase(a.type, b.type) || !SameDialectTypes(a, b)) aspects |= kColumnType;
   if (a.nullable != b.nullable) aspects |= kColumnNullable;
   if (a.default_value != b.default_value) aspects |= kColumnDefault;
   if (a.primary_key != b.primary_key) aspects |= kColumnPrimaryKey;

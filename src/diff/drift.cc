@@ -19,7 +19,8 @@ std::string Finding(const TableChange& change) {
     std::string operator()(const RenameColumn& c) const { return fmt::format("column \"{}\" is named \"{}\"", c.from, c.to); }
     std::string operator()(const ModifyColumn& c) const {
       std::vector<std::string> what;
-      if (c.aspects & kColumnType) what.push_back(fmt::format("type is {} instead of {}", c.to.type, c.from.type));
+      if (c.aspects & kColumnType)
+        what.push_back(fmt::format("type is {} instead of {}", DescribeType(c.to), DescribeType(c.from)));
       if (c.aspects & kColumnNullable) what.push_back(c.to.nullable ? "allows NULL (expected NOT NULL)" : "is NOT NULL (expected nullable)");
       if (c.aspects & kColumnDefault)
         what.push_back(fmt::format("default is {} instead of {}", c.to.default_value ? c.to.default_value->ToString() : "none",

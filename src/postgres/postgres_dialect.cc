@@ -17,7 +17,7 @@ namespace {
 
 class PostgresDialect final : public Dialect {
  public:
-  std::string_view name() const override { return "postgres"; }
+  std::string_view name() const override { return kDialectName; }
 
   Result<std::unique_ptr<Connection>> Open(const std::string& target, const OpenOptions& options) const override {
     Result<std::unique_ptr<PostgresConnection>> c = PostgresConnection::Open(target, options);
@@ -25,9 +25,11 @@ class PostgresDialect final : public Dialect {
     return std::unique_ptr<Connection>(std::move(c.value()));
   }
 
-  // What PostgreSQL keeps of a schema: no SQLite table options.
+  // What PostgreSQL keeps of a schema: no SQLite table options, and each
+  // column's `postgres` override as its type (what the server was given);
+  // other dialects' overrides are no part of a PostgreSQL database.
   Schema Normalize(const Schema& schema) const override {
-    Schema out = schema;
+    Schema out = ResolveDialectTypes(schema, kDialectName);
     for (Table& t : out.tables) {
       t.without_rowid = false;
       t.strict = false;
@@ -39,7 +41,10 @@ class PostgresDialect final : public Dialect {
 
   Plan PlanMigration(const Schema& from, const Schema& to, const std::vector<Change>& changes,
                      const MigrationOptions& options) const override {
-    return PlanChanges(from, to, changes, options);
+    // The changes come from a dialect-neutral diff: a column whose only
+    // change is another dialect's override has nothing to do here.
+    return PlanChanges(ResolveDialectTypes(from, kDialectName), ResolveDialectTypes(to, kDialectName),
+                       ResolveDialectTypes(changes, kDialectName), options);
   }
 
   std::string RenderMigration(const Plan& plan, const MigrationHeader& header) const override {

@@ -19,6 +19,7 @@ std::string Params(const std::string& canonical) {
 }  // namespace
 
 std::string ColumnType(const Column& c) {
+  if (const std::string* type = c.DialectType(kDialectName)) return *type;
   if (c.verbatim_type) return c.type;
   const std::string type = CanonicalTypeName(c.type);
   const std::string base = Base(type), params = Params(type);
@@ -41,16 +42,18 @@ std::string ColumnType(const Column& c) {
 }
 
 std::optional<std::string> TypeProblem(const Column& c) {
-  if (c.verbatim_type) return std::nullopt;
-  const std::string base = Base(CanonicalTypeName(c.type));
-  if (base == "ANY") return "type ANY (SQLite's STRICT \"any value\") has no PostgreSQL equivalent";
+  const bool typed_as_written = c.verbatim_type || c.DialectType(kDialectName);
+  if (!typed_as_written && Base(CanonicalTypeName(c.type)) == "ANY")
+    return "type ANY (SQLite's STRICT \"any value\") has no PostgreSQL equivalent; give the column a PostgreSQL type "
+           "with `dialect_types: {postgres: ...}` (jsonb, text, ...)";
   if (c.generated && !c.generated->stored)
     return "a VIRTUAL generated column has no PostgreSQL 15 equivalent; declare it stored";
   return std::nullopt;
 }
 
 std::string ValueSql(const Value& v, std::string_view pg_type) {
-  const bool boolean = pg_type == "boolean";
+  // An override is spelled as the team wrote it: BOOLEAN, bool.
+  const bool boolean = EqualsIgnoreCase(pg_type, "boolean") || EqualsIgnoreCase(pg_type, "bool");
   if (v.is_null()) return "NULL";
   if (const bool* b = std::get_if<bool>(&v.data)) return *b ? "true" : "false";
   if (const int64_t* i = std::get_if<int64_t>(&v.data)) {
@@ -59,7 +62,7 @@ std::string ValueSql(const Value& v, std::string_view pg_type) {
   }
   if (const double* d = std::get_if<double>(&v.data)) return fmt::format("{}", *d);
   const std::string& s = std::get<std::string>(v.data);
-  if (pg_type == "bytea") return QuoteLiteral(s) + "::bytea";
+  if (EqualsIgnoreCase(pg_type, "bytea")) return QuoteLiteral(s) + "::bytea";
   return QuoteLiteral(s);
 }
 

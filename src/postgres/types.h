@@ -11,11 +11,18 @@
 
 namespace strata::postgres {
 
+// The dialect's name: what a project's `dialects:` and a column's
+// `dialect_types` call it.
+inline constexpr std::string_view kDialectName = "postgres";
+
 // The PostgreSQL type of a column: "bigint", "varchar(40)", "timestamptz".
-// A verbatim type (`sql_type`) is used as written.
+// The column's `postgres` override, or else a verbatim type (`sql_type`),
+// is used as written.
 std::string ColumnType(const Column& column);
 
-// Why the column's type cannot be mapped, or nullopt.
+// Why the column's type cannot be mapped, or nullopt. A `postgres`
+// override is the team's answer for the type, so only what the type
+// cannot fix (a VIRTUAL generated column) is left to complain about.
 std::optional<std::string> TypeProblem(const Column& column);
 
 // The DEFAULT expression ("" for none). Literals are spelled for the

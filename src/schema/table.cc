@@ -64,4 +64,26 @@ const Table* Schema::FindTable(std::string_view name) const {
   return nullptr;
 }
 
+const std::string* Column::DialectType(std::string_view dialect) const {
+  auto it = dialect_types.find(dialect);
+  return it == dialect_types.end() ? nullptr : &it->second;
+}
+
+void ResolveDialectTypes(Column& column, std::string_view dialect) {
+  if (const std::string* type = column.DialectType(dialect)) {
+    column.type = *type;
+    column.verbatim_type = true;
+  }
+  column.dialect_types.clear();
+}
+
+void ResolveDialectTypes(Table& table, std::string_view dialect) {
+  for (Column& c : table.columns) ResolveDialectTypes(c, dialect);
+}
+
+Schema ResolveDialectTypes(Schema schema, std::string_view dialect) {
+  for (Table& t : schema.tables) ResolveDialectTypes(t, dialect);
+  return schema;
+}
+
 }  // namespace strata

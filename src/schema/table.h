@@ -4,8 +4,11 @@
 // so that validation, lint and plans can point at the YAML line.
 #pragma once
 
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/source_pos.h"
@@ -37,6 +40,11 @@ struct Column {
   // `sql_type` spells it ("BLOB SUB_TYPE TEXT"), with SQLite's affinity rules.
   std::string type;
   bool verbatim_type = false;
+  // Per-dialect overrides (`dialect_types`): dialect name ("postgres") ->
+  // SQL type text that dialect's migrations use instead of `type`, as
+  // written. The model only keeps them; each dialect reads its own entry
+  // and ignores the others' (ResolveDialectTypes).
+  std::map<std::string, std::string, std::less<>> dialect_types;
   bool nullable = true;
   std::optional<DefaultValue> default_value;
   bool primary_key = false;    // column-level PRIMARY KEY
@@ -53,6 +61,9 @@ struct Column {
   std::string description;
   std::string renamed_from;  // set in the state of the tag that renames it
   SourcePos pos;
+
+  // The override for `dialect`, or null when that dialect uses `type`.
+  const std::string* DialectType(std::string_view dialect) const;
 
   friend bool operator==(const Column&, const Column&) = default;
 };
@@ -215,5 +226,13 @@ struct Schema {
   const Table* FindTable(std::string_view name) const;  // case-insensitive
   friend bool operator==(const Schema&, const Schema&) = default;
 };
+
+// The column, table or schema as `dialect` builds it: a column's override
+// for that dialect becomes its type (verbatim, as written), and no column
+// keeps any override, so that another dialect's override can never show as
+// a difference. A dialect applies this where it compares or plans.
+void ResolveDialectTypes(Column& column, std::string_view dialect);
+void ResolveDialectTypes(Table& table, std::string_view dialect);
+Schema ResolveDialectTypes(Schema schema, std::string_view dialect);
 
 }  // namespace strata

@@ -11,6 +11,7 @@
 #include "schema/types.h"
 #include "sqlite/ddl_parser.h"
 #include "sqlite/sql_lexer.h"
+#include "sqlite/sql_writer.h"
 
 namespace strata::sqlite {
 
@@ -310,6 +311,12 @@ Table AsInspected(Table t) {
   t.row_key.clear();
   t.renamed_from.clear();
   for (Column& c : t.columns) {
+    // The type SQLite was given: an `sqlite` override, known or verbatim as
+    // inspection reads it back. Other dialects' overrides are no part of an
+    // SQLite database.
+    const bool overridden = c.DialectType(kDialectName) != nullptr;
+    ResolveDialectTypes(c, kDialectName);
+    if (overridden) c.verbatim_type = !IsKnownType(c.type);
     c.description.clear();
     c.check = CanonicalSql(c.check);
     c.collation = AsciiUpper(c.collation);

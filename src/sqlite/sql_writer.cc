@@ -67,9 +67,14 @@ static std::string ConflictClause(ConflictResolution r) {
   return r == ConflictResolution::kAbort ? "" : fmt::format(" ON CONFLICT {}", ConflictResolutionName(r));
 }
 
+const std::string& DeclaredType(const Column& c) {
+  const std::string* type = c.DialectType(kDialectName);
+  return type ? *type : c.type;
+}
+
 std::string ColumnDefinitionSql(const Column& c) {
   std::string out = QuoteIdentifier(c.name);
-  if (!c.type.empty()) out += " " + c.type;
+  if (const std::string& type = DeclaredType(c); !type.empty()) out += " " + type;
   if (c.primary_key)
     out += " PRIMARY KEY" + ConflictClause(c.primary_key_on_conflict) + (c.autoincrement ? " AUTOINCREMENT" : "");
   if (!c.nullable) out += " NOT NULL" + ConflictClause(c.not_null_on_conflict);

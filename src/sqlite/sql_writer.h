@@ -10,11 +10,19 @@
 
 namespace strata::sqlite {
 
+// The dialect's name: what a project's `dialects:` and a column's
+// `dialect_types` call it.
+inline constexpr std::string_view kDialectName = "sqlite";
+
 std::string QuoteIdentifier(std::string_view name);       // "na""me"
 std::string QuoteString(std::string_view text);            // 'it''s'
 std::string RenderLiteral(const Value& value);             // NULL, TRUE, 42, 'x'
 std::string RenderDefault(const DefaultValue& value);      // the text after DEFAULT
 std::string RenderColumnList(const std::vector<std::string>& columns);  // ("a", "b")
+
+// The type SQLite is given for a column: its `sqlite` override, as written,
+// or else its type; SQLite's affinity rules decide how values are stored.
+const std::string& DeclaredType(const Column& column);
 
 // A column as it appears in CREATE TABLE or ALTER TABLE ADD COLUMN.
 std::string ColumnDefinitionSql(const Column& column);

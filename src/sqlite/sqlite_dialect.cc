@@ -33,7 +33,12 @@ class SqliteDialect final : public Dialect {
 
   Plan PlanMigration(const Schema& from, const Schema& to, const std::vector<Change>& changes,
                      const MigrationOptions& options) const override {
-    return PlanChanges(from, to, changes, options);
+    // The planner reads column types directly (postchecks compare them with
+    // pragma_table_info), so it is given the types SQLite is given; and the
+    // changes come from a dialect-neutral diff, in which another dialect's
+    // override can be a column's only change.
+    return PlanChanges(ResolveDialectTypes(from, kDialectName), ResolveDialectTypes(to, kDialectName),
+                       ResolveDialectTypes(changes, kDialectName), options);
   }
 
   std::string RenderMigration(const Plan& plan, const MigrationHeader& h) const override {

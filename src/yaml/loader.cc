@@ -7,7 +7,9 @@
 #include <algorithm>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <sstream>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -154,10 +156,82 @@ std::optional<ConflictResolution> ParseConflictResolution(const std::string& tex
   return std::nullopt;
 }
 
+// Whether `text` can stand as a column type in a CREATE TABLE: words,
+// numbers and a parenthesised list. Anything that could end the type early
+// (a statement separator, a quote, a comment, an unbalanced parenthesis)
+// would let the text rewrite the rest of the column or the statement.
+bool IsTypeNameText(std::string_view text) {
+  return text.find_first_of(";\n\r'\"`[]") == std::string_view::npos && text.find("--") == std::string_view::npos &&
+         text.find("/*") == std::string_view::npos &&
+         std::count(text.begin(), text.end(), '(') == std::count(text.begin(), text.end(), ')');
+}
+
+constexpr std::string_view kNotATypeName = "is not a type name: it may hold words, numbers and one parenthesised list";
+
 // The element kinds, each reading its own keys. They only report shape
 // errors; cross-references are checked on the finished model (validate.cc).
 struct Kinds {
   const FileContext& ctx;
+  const Project& project;
+
+  // A column's `dialect_types`: dialect name -> the SQL type that dialect's
+  // migrations use, as written. Only dialects the project generates for:
+  // an override for another would never be rendered or checked, so a typo
+  // in it, or in the dialect's name, would go unnoticed.
+  void ReadDialectTypes(const YAML::Node& node, Column& c) const {
+    // Every key passes the reader (which reports duplicates and the shape);
+    // a dialect is checked here against the project's, as a tag would be.
+    std::vector<std::string> keys;
+    if (node.IsMap())
+      for (auto it = node.begin(); it != node.end(); ++it)
+        if (it->first.IsScalar()) keys.push_back(it->first.Scalar());
+    MapReader map(ctx, node, "dialect_types", keys);
+    if (!map.valid()) return;
+    // In a flow map a comma ends the value: {postgres: numeric(10,2)} reads
+    // as "numeric(10" and a key "2)". The first half is reported with the
+    // way out; the second is the same mistake and is not reported again.
+    const bool flow = node.Style() == YAML::EmitterStyle::Flow;
+    bool split_by_comma = false;
+    std::map<std::string, std::string, std::less<>> types;
+    for (const MapReader::Entry& e : map.entries()) {
+      const bool is_dialect =
+          std::find(project.dialects.begin(), project.dialects.end(), e.key) != project.dialects.end();
+      if (std::exchange(split_by_comma, false) && !is_dialect && e.key.find(')') != std::string::npos) continue;
+      if (!is_dialect) {
+        std::string message = fmt::format("undeclared dialect \"{}\" in dialect_types; the project generates for {}",
+                                          EscapedForMessage(e.key), JoinQuoted(project.dialects));
+        if (std::string near = NearestWord(e.key, project.dialects); !near.empty())
+          message += fmt::format(" (did you mean \"{}\"?)", near);
+        else
+          message += "; an override applies to a dialect listed under `dialects:` in the project file";
+        ctx.Error(e.key_node, message);
+        continue;
+      }
+      const std::string what = fmt::format("dialect_types \"{}\"", e.key);
+      if (e.value.IsNull() || (e.value.IsScalar() && Trim(e.value.Scalar()).empty())) {
+        ctx.Error(e.value.IsNull() ? e.key_node : e.value,
+                  fmt::format("{} is empty; give the type {} should use, or leave the dialect out", what, e.key));
+        continue;
+      }
+      std::optional<std::string> type = ScalarString(ctx, e.value, what);
+      if (!type) continue;
+      if (!IsTypeNameText(*type)) {
+        std::string message = fmt::format("{}: \"{}\" {}", what, EscapedForMessage(*type), kNotATypeName);
+        // Only a plain value can have lost its tail to a comma; a quoted one
+        // says what it says.
+        split_by_comma = flow && e.value.Tag() != "!" &&
+                         std::count(type->begin(), type->end(), '(') > std::count(type->begin(), type->end(), ')');
+        if (split_by_comma)
+          message += fmt::format("; in a map written {{...}} a comma ends the value, so quote a type that holds "
+                                 "one: {{{}: 'numeric(10,2)'}}",
+                                 e.key);
+        ctx.Error(e.value, message);
+        continue;
+      }
+      types[e.key] = std::string(Trim(*type));
+    }
+    c.dialect_types = std::move(types);
+  }
 
   void ReadFkAction(const MapReader& m, std::string_view key, FkAction& out) const {
     if (std::optional<std::string> s = m.String(key)) {
@@ -214,8 +288,8 @@ struct Kinds {
 
   ElementKind<Column> column() const {
     return {"column",
-            {"name", "type", "sql_type", "nullable", "default", "default_sql", "primary_key", "autoincrement",
-             "unique", "on_conflict", "check", "collate", "generated", "stored", "description"},
+            {"name", "type", "sql_type", "dialect_types", "nullable", "default", "default_sql", "primary_key",
+             "autoincrement", "unique", "on_conflict", "check", "collate", "generated", "stored", "description"},
             {"name"},
             [this](const MapReader& m, Column& c) {
               if (auto v = m.String("name")) c.name = *v;
@@ -249,11 +323,11 @@ struct Kinds {
               if (auto v = m.String("sql_type")) {
                 c.type = std::string(Trim(*v));
                 c.verbatim_type = true;
-                if (c.type.find_first_of(";\n\r'\"`[]") != std::string::npos ||
-                    std::count(c.type.begin(), c.type.end(), '(') != std::count(c.type.begin(), c.type.end(), ')'))
-                  ctx.Error(*m.Find("sql_type"), fmt::format("sql_type \"{}\" is not a type name: it may hold "
-                                                             "words, numbers and one parenthesised list", *v));
+                if (!IsTypeNameText(c.type))
+                  ctx.Error(*m.Find("sql_type"), fmt::format("sql_type \"{}\" {}", *v, kNotATypeName));
               }
+              // In `changes`, a new map replaces the old one: {} drops every override.
+              if (const YAML::Node* n = m.Find("dialect_types")) ReadDialectTypes(*n, c);
               if (auto v = m.String("generated")) c.generated = Generated{*v, c.generated && c.generated->stored};
               if (auto v = m.Bool("stored")) {
                 if (c.generated)
@@ -495,7 +569,7 @@ struct Kinds {
 class FileLoader {
  public:
   FileLoader(const FileContext& ctx, const Project& project, VersionedSchema& out)
-      : ctx_(ctx), project_(project), out_(out), loader_(ctx, project), kinds_{ctx} {}
+      : ctx_(ctx), project_(project), out_(out), loader_(ctx, project), kinds_{ctx, project} {}
 
   void LoadTables(const YAML::Node& list) {
     if (!ExpectSequence(ctx_, list, "\"tables\"")) return;

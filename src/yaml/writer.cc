@@ -74,6 +74,11 @@ void EmitColumnOnConflict(YAML::Emitter& out, const Column& c) {
 void EmitColumn(YAML::Emitter& out, const Column& c) {
   out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << c.name;
   out << YAML::Key << (c.verbatim_type ? "sql_type" : "type") << YAML::Value << c.type;
+  if (!c.dialect_types.empty()) {
+    out << YAML::Key << "dialect_types" << YAML::Value << YAML::Flow << YAML::BeginMap;
+    for (const auto& [dialect, type] : c.dialect_types) out << YAML::Key << dialect << YAML::Value << type;
+    out << YAML::EndMap;
+  }
   if (!c.nullable) out << YAML::Key << "nullable" << YAML::Value << false;
   if (c.default_value) {
     if (c.default_value->is_sql()) {
