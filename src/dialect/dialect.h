@@ -45,7 +45,9 @@ class Dialect {
 
   // The schema reduced to what inspecting a database of this dialect can
   // show, so that a declared schema and an inspected one compare equal when
-  // the database is what the schema says.
+  // the database is what the schema says. Columns take this dialect's type
+  // override and drop the others' (ResolveDialectTypes), here and in
+  // PlanMigration.
   virtual Schema Normalize(const Schema& schema) const = 0;
 
   // How the differ compares what this dialect spells freely (SQL texts).

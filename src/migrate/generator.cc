@@ -14,7 +14,9 @@ GenerateResult GenerateMigrations(const VersionedSchema& schema, const Dialect& 
   Schema previous;
   for (int tag = 0; tag <= schema.project.last_tag(); ++tag) {
     const std::string& tag_name = schema.project.tags[tag];
-    const Schema current = schema.At(tag);
+    // The dialect's own column types: another dialect's override is no
+    // change here.
+    const Schema current = ResolveDialectTypes(schema.At(tag), dialect.name());
     const RenameHints hints = RenameHints::From(current);
     const std::vector<Change> up_changes = Diff(previous, current, hints);
     const std::vector<Change> down_changes = Diff(current, previous, hints.Inverted());

@@ -8,6 +8,7 @@
 
 #include "base/sha256.h"
 #include "diff/differ.h"
+#include "migrate/generator.h"
 
 namespace strata {
 
@@ -182,6 +183,22 @@ strata::Status Runner::WithDrift(const strata::Status& failure) {
                                   failure.message(), history->back().tag, found->size(), fmt::join(*found, "\n  ")));
 }
 
+// Whether schema/ now produces other files than those applied through
+// `tag`: then the YAML at that tag is not what the files made, and a
+// difference from it says nothing about the database (the stale check of
+// `up`, and `generate`, are where that is reported).
+bool Runner::AppliedFilesAreStale(int tag) const {
+  const std::vector<std::string> stale =
+      OutOfDateFiles(GenerateMigrations(expected_->schema, expected_->dialect, files_).files, files_);
+  for (const MigrationEntry& m : migrations_) {
+    const std::optional<int> t = project_.TagIndex(m.tag);
+    if (!t || *t > tag) continue;
+    for (const std::string& s : stale)
+      if (s.starts_with(m.up_file + ":") || (!m.down_file.empty() && s.starts_with(m.down_file + ":"))) return true;
+  }
+  return false;
+}
+
 strata::Status Runner::RefuseDrift(const std::vector<AppliedMigration>& history, std::string_view consequence) {
   if (!expected_ || history.empty()) return Status::Ok();
   const std::optional<int> at = project_.TagIndex(history.back().tag);
@@ -200,7 +217,7 @@ strata::Status Runner::RefuseDrift(const std::vector<AppliedMigration>& history,
     if (!again.ok()) return again.status();
     if (again->size() != history.size() || again->back().version != history.back().version) differences.clear();
   }
-  if (differences.empty()) return Status::Ok();
+  if (differences.empty() || AppliedFilesAreStale(*at)) return Status::Ok();
   return Status::Error(StatusCode::kRefused,
                        fmt::format("the database differs from tag \"{}\", where its history says it is, so {} ({} "
                                    "difference(s); `strata drift` shows them):\n  {}\nundo the change by hand, or pass "

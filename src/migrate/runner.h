@@ -138,6 +138,7 @@ class Runner {
   // could go wrong) a database whose schema is not the tag its `history`
   // records. Ok without an expected schema or a history.
   strata::Status RefuseDrift(const std::vector<AppliedMigration>& history, std::string_view consequence);
+  bool AppliedFilesAreStale(int tag) const;
   // DriftAtTag as sentences; one that says it cannot compare without `expected`.
   Result<std::vector<std::string>> Differences(const Schema& live, int tag);
   Connection& connection_;

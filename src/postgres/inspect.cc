@@ -232,7 +232,8 @@ Result<Schema> InspectSchema(PgSession& session, const std::string& schema_name)
     const std::string pg_type = cols->Text(r, 3);
     c.type = YamlType(pg_type);
     if (c.type.empty()) {
-      c.type = pg_type;
+      // text[] in the SQL standard's spelling, which the YAML takes.
+      c.type = pg_type.ends_with("[]") ? pg_type.substr(0, pg_type.size() - 2) + " ARRAY" : pg_type;
       c.verbatim_type = true;
     }
     c.nullable = cols->Text(r, 4) != "t";

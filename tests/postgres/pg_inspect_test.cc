@@ -130,6 +130,7 @@ CREATE TABLE accounts (
   feeling mood,
   code text COLLATE "C",
   handle_lower text GENERATED ALWAYS AS (lower(handle)) STORED,
+  tags text[],
   CONSTRAINT accounts_handle_key UNIQUE (handle),
   CONSTRAINT handle_not_blank CHECK (handle <> ''),
   CHECK (score >= 0)
@@ -197,7 +198,7 @@ TEST(PgInspect, AHandWrittenDatabaseReadsBackFieldByFieldAndNamesWhatTheModelCan
 
   const Table* accounts = live->FindTable("accounts");
   ASSERT_NE(accounts, nullptr);
-  ASSERT_EQ(accounts->columns.size(), 12u);
+  ASSERT_EQ(accounts->columns.size(), 13u);
   const auto column = [&](const char* name) {
     const Column* c = accounts->FindColumn(name);
     EXPECT_NE(c, nullptr) << name;
@@ -221,6 +222,7 @@ TEST(PgInspect, AHandWrittenDatabaseReadsBackFieldByFieldAndNamesWhatTheModelCan
   EXPECT_EQ(column("settings").default_value, DefaultValue::Literal(Value::Text("{}")));
   EXPECT_EQ(column("feeling").type, "mood");
   EXPECT_EQ(column("code").collation, "BINARY");
+  EXPECT_EQ(column("tags").type, "text ARRAY");  // as the YAML's sql_type takes it
   ASSERT_TRUE(column("handle_lower").generated.has_value());
   EXPECT_TRUE(column("handle_lower").generated->stored);
   EXPECT_EQ(column("handle_lower").generated->expr, "lower((handle)::text)");
