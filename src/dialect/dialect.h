@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "base/status.h"
 #include "dialect/connection.h"
 #include "diff/change.h"
@@ -42,6 +44,14 @@ class Dialect {
   // Opens the database `target` names (a file, a URL), failing with a
   // message that names it.
   virtual Result<std::unique_ptr<Connection>> Open(const std::string& target, const OpenOptions& options) const = 0;
+
+  // An empty database of this dialect for experiments, gone with the
+  // connection (`explain --base` creates two schemas to compare plans);
+  // kNotSupported where the dialect has none.
+  virtual Result<std::unique_ptr<Connection>> OpenScratch() const {
+    return Status::Error(StatusCode::kNotSupported,
+                         fmt::format("the {} dialect has no scratch database to compare plans in", name()));
+  }
 
   // The schema reduced to what inspecting a database of this dialect can
   // show, so that a declared schema and an inspected one compare equal when

@@ -44,6 +44,88 @@ std::string QueryPlan::Classification() const {
 
 namespace {
 
+// How much of a table an access reads: a key or covering lookup, a lookup
+// and the row, an index walked whole, or every row.
+int AccessCost(PlanStep::Kind kind) {
+  switch (kind) {
+    case PlanStep::Kind::kKeySearch:
+    case PlanStep::Kind::kCoveringSearch: return 0;
+    case PlanStep::Kind::kSearch: return 1;
+    case PlanStep::Kind::kIndexScan: return 2;
+    case PlanStep::Kind::kAutomaticIndex: return 3;
+    default: return 4;
+  }
+}
+
+bool IsTableAccess(const PlanStep& s) {
+  return !s.table.empty() && s.kind != PlanStep::Kind::kTempBTree && s.kind != PlanStep::Kind::kOther;
+}
+
+std::string Access(const PlanStep& s) {
+  std::string text(PlanStepKindName(s.kind));
+  if (!s.index.empty()) text += " via " + s.index;
+  return text;
+}
+
+}  // namespace
+
+std::vector<PlanChange> ComparePlans(const ExplainReport& before, const ExplainReport& after, const Schema& schema) {
+  std::vector<PlanChange> out;
+  for (const QueryPlan& now : after.queries) {
+    PlanChange c{.query = now.name, .after = now.Classification()};
+    const auto old = std::find_if(before.queries.begin(), before.queries.end(),
+                                  [&](const QueryPlan& q) { return q.name == now.name && q.error.empty(); });
+    for (const PlanStep& s : now.steps)
+      if (const Table* t = IsTableAccess(s) ? schema.FindTable(s.table) : nullptr; t && t->large) c.large = true;
+    if (old == before.queries.end()) {
+      if (!now.error.empty()) c.worse.push_back("does not run: " + now.error);
+      out.push_back(std::move(c));
+      continue;
+    }
+    c.before = old->Classification();
+    if (!now.error.empty()) {
+      c.worse.push_back("no longer runs: " + now.error);
+      c.large = true;  // whatever it reads, it is gone
+      out.push_back(std::move(c));
+      continue;
+    }
+    // Each table's first access, before and after.
+    for (const PlanStep& s : now.steps) {
+      if (!IsTableAccess(s)) continue;
+      const auto was = std::find_if(old->steps.begin(), old->steps.end(),
+                                    [&](const PlanStep& o) { return IsTableAccess(o) && o.table == s.table; });
+      if (was == old->steps.end()) continue;
+      const int from = AccessCost(was->kind), to = AccessCost(s.kind);
+      const std::string change = fmt::format("{}: {} became {}", s.table, Access(*was), Access(s));
+      if (to > from) c.worse.push_back(change);
+      if (to < from) c.better.push_back(change);
+    }
+    // Sorts: one the plan did not need before is new work on every run.
+    std::multiset<std::string> sorts_before, sorts_after;
+    for (const PlanStep& s : old->steps)
+      if (s.kind == PlanStep::Kind::kTempBTree) sorts_before.insert(s.temp_for);
+    for (const PlanStep& s : now.steps)
+      if (s.kind == PlanStep::Kind::kTempBTree) sorts_after.insert(s.temp_for);
+    // A new sort where an access got better is the price of it: a search
+    // that sorts what it finds, instead of walking a whole index in order.
+    const bool access_improved = !c.better.empty();
+    for (auto f = sorts_after.begin(); f != sorts_after.end(); f = sorts_after.upper_bound(*f))
+      if (!sorts_before.contains(*f))
+        (access_improved ? c.better : c.worse)
+            .push_back(access_improved ? "temp b-tree for " + *f + " sorts what the search finds" : "new temp b-tree for " + *f);
+    for (auto f = sorts_before.begin(); f != sorts_before.end(); f = sorts_before.upper_bound(*f))
+      if (!sorts_after.contains(*f)) c.better.push_back("no temp b-tree for " + *f + " any more");
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+bool AnyLargeRegression(const std::vector<PlanChange>& changes) {
+  return std::any_of(changes.begin(), changes.end(), [](const PlanChange& c) { return c.regressed() && c.large; });
+}
+
+namespace {
+
 std::string OriginName(const IndexShape& i) {
   switch (i.origin) {
     case IndexShape::Origin::kPrimaryKey: return "PRIMARY KEY";

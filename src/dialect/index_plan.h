@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "schema/table.h"
+
 namespace strata {
 
 // One row of EXPLAIN QUERY PLAN, with what it means.
@@ -98,6 +100,29 @@ struct ExplainReport {
   // run at all.
   bool failed() const;
 };
+
+// How one declared query's plan changed between two schema states
+// (`strata explain --base`).
+struct PlanChange {
+  std::string query;
+  std::string before;  // QueryPlan::Classification at the base, "" when the query is new there
+  std::string after;
+  // What got worse, one entry each: "content: search via idx_content_user_id
+  // became full scan", "new temp b-tree for ORDER BY", "no longer runs: ...".
+  std::vector<std::string> worse;
+  std::vector<std::string> better;  // the same, for what improved
+  // The query reads a table the schema marks as large: a regression fails.
+  bool large = false;
+  bool regressed() const { return !worse.empty(); }
+};
+
+// Every query of `after` beside its plan in `before` (matched by name);
+// `schema` says which tables are large. A query `before` could not plan is
+// new, not a regression.
+std::vector<PlanChange> ComparePlans(const ExplainReport& before, const ExplainReport& after, const Schema& schema);
+
+// A regression on a query that reads a large table.
+bool AnyLargeRegression(const std::vector<PlanChange>& changes);
 
 // One index of a table as the redundancy rule sees it, whatever the
 // dialect: the constraints' own indexes (PRIMARY KEY, UNIQUE) included.

@@ -27,6 +27,10 @@ class SqliteDialect final : public Dialect {
     return std::unique_ptr<Connection>(std::move(connection.value()));
   }
 
+  Result<std::unique_ptr<Connection>> OpenScratch() const override {
+    return Open(":memory:", {.create = true});
+  }
+
   Schema Normalize(const Schema& schema) const override { return AsInspected(schema); }
 
   DiffOptions DiffRules() const override { return {.same_sql = SameSql}; }
