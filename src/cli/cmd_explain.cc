@@ -6,14 +6,83 @@
 #include "cli/commands.h"
 #include "cli/exit_code.h"
 #include "cli/run_context.h"
+#include "cli/dialects.h"
+#include "migrate/plan_regression.h"
 #include "report/explain_report.h"
+#include "report/plan_change_report.h"
 
 namespace strata::cli {
 
+namespace {
+
+// `explain --base`: the queries of the tag planned on its schema and on the
+// base's (a tag of the project, or a database's inspected schema), both in
+// empty scratch databases; exit 1 when a query on a large table got worse.
+void ExplainAgainstBase(Context& ctx) {
+  std::optional<VersionedSchema> schema = LoadSchemaOrReport(ctx.options);
+  if (!schema) {
+    ctx.exit_code = kUsage;
+    return;
+  }
+  std::optional<int> tag = ResolveTagOrReport(*schema, ctx.tag);
+  if (!tag) {
+    ctx.exit_code = kUsage;
+    return;
+  }
+  Schema base;
+  std::string base_label;
+  std::string dialect_name = schema->project.dialect;
+  if (std::optional<int> base_tag = schema->project.TagIndex(ctx.base)) {
+    base = schema->At(*base_tag);
+    base_label = fmt::format("tag \"{}\"", ctx.base);
+  } else {
+    Result<Schema> inspected = InspectTarget(ctx.base);
+    if (!inspected.ok()) {
+      PrintError(fmt::format("--base \"{}\" is neither a tag of the project ({}) nor a database strata can read: {}",
+                             RedactedTarget(ctx.base), JoinQuoted(schema->project.tags),
+                             inspected.status().message()));
+      ctx.exit_code = ExitCodeFor(inspected.status());
+      return;
+    }
+    base = std::move(inspected.value());
+    base_label = RedactedTarget(ctx.base);
+    dialect_name = DialectOfTarget(ctx.base);
+  }
+  std::unique_ptr<Dialect> dialect = MakeDialect(dialect_name);
+  Result<std::vector<PlanChange>> changes = ComparePlansBetween(*dialect, base, schema->At(*tag));
+  if (!changes.ok()) {
+    PrintError(changes.status().message());
+    ctx.exit_code = ExitCodeFor(changes.status());
+    return;
+  }
+  const report::PlanChangeReport report{base_label, schema->project.tags[*tag], *changes};
+  if (ctx.options.format == Format::kJson)
+    std::cout << report::PlanChangeJson(report);
+  else if (ctx.options.format == Format::kJunit)
+    std::cout << report::PlanChangeJunit(report);
+  else
+    std::cout << report::PlanChangeText(report);
+  ctx.exit_code = AnyLargeRegression(*changes) ? kFindings : kOk;
+}
+
+}  // namespace
+
 void SetupExplain(CLI::App& app, Context& ctx) {
   CLI::App* cmd = app.add_subcommand("explain", "Index plans: each declared query's plan, missing and redundant indexes");
-  AddAtTagOptions(*cmd, ctx, false, "take the queries and large tables of this tag");
+  AddAtTagOptions(*cmd, ctx, true, "take the queries and large tables of this tag");
+  cmd->add_option("--base", ctx.base,
+                  "compare the plans with those at this tag or in this database's schema (both planned on empty "
+                  "copies); exit 1 when a query on a large table got worse");
   cmd->callback([&ctx] {
+    if (!ctx.base.empty()) {
+      ExplainAgainstBase(ctx);
+      return;
+    }
+    if (ctx.options.format == Format::kJunit) {
+      PrintError("--format junit reports plan regressions: it goes with --base (one test case per query)");
+      ctx.exit_code = kUsage;
+      return;
+    }
     std::optional<RunAtTag> at = OpenAtTag(ctx.options, ctx.tag, ctx.exit_code);
     if (!at) return;
     const std::unique_ptr<RunContext>& run = at->run;

@@ -14,6 +14,7 @@ namespace strata::cli {
 struct Context {
   CommonOptions options;
   std::string tag;  // --tag of the commands that take one
+  std::string base;  // explain --base: a tag or a database
   bool check = false;  // generate --check
   std::string from, to;  // diff --from / --to
   // up / down

@@ -99,5 +99,33 @@ TEST(ExplainCli, UsageErrorsExitTwo) {
   EXPECT_EQ(RunStrata({"explain", "--db", "shop.db", "--format", "junit"}, dir.path()).exit_code, 2);
 }
 
+// Plan regressions as a CI gate: tag against tag, and a database snapshot
+// against schema/, without a database to plan on.
+TEST(ExplainCli, BaseComparesPlansBetweenTagsAndFailsOnALargeTableRegression) {
+  testing::TempDir dir;
+  fs::copy(testing::SourceDir() / "schema", dir / "schema", fs::copy_options::recursive);
+  testing::CommandResult r = RunStrata({"explain", "--base", "phase3", "--tag", "phase4"}, dir.path());
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("index plans from tag \"phase3\" to tag \"phase4\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("0 regressed on a large table"), std::string::npos) << r.out;
+  // Back from phase4 to phase3: the indexes phase4 adds go, and the large tables scan.
+  r = RunStrata({"explain", "--base", "phase4", "--tag", "phase3", "--format", "json"}, dir.path());
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("\"ok\":false"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"verdict\":\"REGRESSED\""), std::string::npos) << r.out;
+  r = RunStrata({"explain", "--base", "phase4", "--tag", "phase3", "--format", "junit"}, dir.path());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("<testsuite name=\"strata explain --base\""), std::string::npos) << r.out;
+  // A database as the base: its inspected schema against schema/.
+  ASSERT_EQ(RunStrata({"create", "--db", "snapshot.db", "--tag", "phase3"}, dir.path()).exit_code, 0);
+  r = RunStrata({"explain", "--base", "snapshot.db"}, dir.path());
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("index plans from snapshot.db to tag \"phase4\""), std::string::npos) << r.out;
+  // Neither a tag nor a database.
+  r = RunStrata({"explain", "--base", "phase9"}, dir.path());
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("--base \"phase9\" is neither a tag of the project"), std::string::npos) << r.err;
+}
+
 }  // namespace
 }  // namespace strata
