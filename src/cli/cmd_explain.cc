@@ -1,4 +1,5 @@
 #include <iostream>
+#include <memory>
 
 #include <fmt/format.h>
 
@@ -10,11 +11,12 @@
 
 namespace strata::cli {
 
-void SetupExplain(CLI::App& app, Context& ctx) {
+void SetupExplain(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand("explain", "Index plans: each declared query's plan, missing and redundant indexes");
-  AddAtTagOptions(*cmd, ctx, false, "take the queries and large tables of this tag");
-  cmd->callback([&ctx] {
-    std::optional<RunAtTag> at = OpenAtTag(ctx.options, ctx.tag, ctx.exit_code);
+  auto flags = std::make_shared<AtTagFlags>();
+  AddAtTagOptions(*cmd, *flags, false, "take the queries and large tables of this tag");
+  cmd->callback([flags, &exit_code] {
+    std::optional<RunAtTag> at = OpenAtTag(flags->common, flags->tag, exit_code);
     if (!at) return;
     const std::unique_ptr<RunContext>& run = at->run;
     const int tag = at->tag;
@@ -22,18 +24,18 @@ void SetupExplain(CLI::App& app, Context& ctx) {
     Result<ExplainReport> report = run->connection->Explain(schema);
     if (!report.ok()) {
       PrintError(report.status().message());
-      ctx.exit_code = ExitCodeFor(report.status());
+      exit_code = ExitCodeFor(report.status());
       return;
     }
     const std::string& tag_name = at->tag_name();
-    if (ctx.options.format == Format::kJson) {
+    if (flags->common.format == Format::kJson) {
       std::cout << report::ExplainJson(*report, tag_name) << "\n";
     } else {
       std::cout << report::ExplainText(*report);
-      std::cout << fmt::format("{}: index plans at tag \"{}\": {}\n", RedactedTarget(ctx.options.db), tag_name,
+      std::cout << fmt::format("{}: index plans at tag \"{}\": {}\n", RedactedTarget(flags->common.db), tag_name,
                                report->failed() ? "FAILED" : "ok");
     }
-    ctx.exit_code = report->failed() ? kFindings : kOk;
+    exit_code = report->failed() ? kFindings : kOk;
   });
 }
 
