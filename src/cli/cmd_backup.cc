@@ -1,5 +1,6 @@
 #include <filesystem>
 #include <iostream>
+#include <memory>
 
 #include <fmt/format.h>
 
@@ -12,42 +13,58 @@
 
 namespace strata::cli {
 
-void SetupBackup(CLI::App& app, Context& ctx) {
+namespace {
+
+struct BackupFlags {
+  CommonOptions common;
+  int keep_backups = 5;
+};
+
+struct RestoreFlags {
+  CommonOptions common;
+  std::string backup_file;  // --from
+};
+
+}  // namespace
+
+void SetupBackup(CLI::App& app, int& exit_code) {
   CLI::App* backup = app.add_subcommand("backup", "Copy the database into backups/ with SQLite's online backup API");
-  AddDbOption(*backup, ctx.options);
-  backup->add_option("--keep-backups", ctx.keep_backups, "backups to keep (default 5)");
-  backup->callback([&ctx] {
-    if (!PathExists(ctx.options.db)) {
-      PrintError(fmt::format("database \"{}\" not found", RedactedTarget(ctx.options.db)));
-      ctx.exit_code = kUsage;
+  auto flags = std::make_shared<BackupFlags>();
+  AddDbOption(*backup, flags->common);
+  backup->add_option("--keep-backups", flags->keep_backups, "backups to keep (default 5)");
+  backup->callback([flags, &exit_code] {
+    if (!PathExists(flags->common.db)) {
+      PrintError(fmt::format("database \"{}\" not found", RedactedTarget(flags->common.db)));
+      exit_code = kUsage;
       return;
     }
-    Result<std::unique_ptr<Connection>> db = OpenTarget(ctx.options.db, {});
-    Result<std::string> target = NextBackupPath(ctx.options.db);
+    Result<std::unique_ptr<Connection>> db = OpenTarget(flags->common.db, {});
+    Result<std::string> target = NextBackupPath(flags->common.db);
     Status s = !db.ok() ? db.status() : target.ok() ? (*db)->Backup(*target) : target.status();
     if (!s.ok()) {
       PrintError(s.message());
-      ctx.exit_code = ExitCodeFor(s);
+      exit_code = ExitCodeFor(s);
       return;
     }
-    PruneBackups(ctx.options.db, ctx.keep_backups);
+    PruneBackups(flags->common.db, flags->keep_backups);
     std::cout << *target << "\n";
-    ctx.exit_code = kOk;
+    exit_code = kOk;
   });
 
   CLI::App* restore = app.add_subcommand("restore", "Replace the database with a backup (online, page by page)");
-  AddDbOption(*restore, ctx.options);
-  restore->add_option("--from", ctx.backup_file, "backup file to restore")->required()->check(CLI::ExistingFile);
-  restore->callback([&ctx] {
-    Result<std::unique_ptr<Connection>> db = OpenTarget(ctx.options.db, {.create = true});
-    Status s = db.ok() ? (*db)->Restore(ctx.backup_file) : db.status();
+  auto restore_flags = std::make_shared<RestoreFlags>();
+  AddDbOption(*restore, restore_flags->common);
+  restore->add_option("--from", restore_flags->backup_file, "backup file to restore")->required()->check(CLI::ExistingFile);
+  restore->callback([restore_flags, &exit_code] {
+    Result<std::unique_ptr<Connection>> db = OpenTarget(restore_flags->common.db, {.create = true});
+    Status s = db.ok() ? (*db)->Restore(restore_flags->backup_file) : db.status();
     if (!s.ok()) {
       PrintError(s.message());
-      ctx.exit_code = ExitCodeFor(s);
+      exit_code = ExitCodeFor(s);
       return;
     }
-    std::cout << fmt::format("{}: restored from {}\n", RedactedTarget(ctx.options.db), ctx.backup_file);
-    ctx.exit_code = kOk;
+    std::cout << fmt::format("{}: restored from {}\n", RedactedTarget(restore_flags->common.db), restore_flags->backup_file);
+    exit_code = kOk;
   });
 }
 

@@ -1,4 +1,5 @@
 #include <iostream>
+#include <memory>
 
 #include <fmt/format.h>
 
@@ -10,24 +11,34 @@
 
 namespace strata::cli {
 
-void SetupCheck(CLI::App& app, Context& ctx) {
+namespace {
+
+struct CheckFlags : AtTagFlags {
+  int samples = 5;  // sample keys per failed check
+};
+
+}  // namespace
+
+
+void SetupCheck(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand("check", "Run the orphan-record and declared data checks");
-  AddAtTagOptions(*cmd, ctx, true, "check against this tag");
-  cmd->add_option("--samples", ctx.samples, "sample keys per failed check (default 5)");
-  cmd->callback([&ctx] {
-    std::optional<RunAtTag> at = OpenAtTag(ctx.options, ctx.tag, ctx.exit_code);
+  auto flags = std::make_shared<CheckFlags>();
+  AddAtTagOptions(*cmd, *flags, true, "check against this tag");
+  cmd->add_option("--samples", flags->samples, "sample keys per failed check (default 5)");
+  cmd->callback([flags, &exit_code] {
+    std::optional<RunAtTag> at = OpenAtTag(flags->common, flags->tag, exit_code);
     if (!at) return;
     const std::unique_ptr<RunContext>& run = at->run;
     const int tag = at->tag;
-    const report::CheckReport report{RedactedTarget(ctx.options.db), at->tag_name(),
-                                     run->connection->RunChecks(run->schema.At(tag), ctx.samples)};
-    if (ctx.options.format == Format::kJson)
+    const report::CheckReport report{RedactedTarget(flags->common.db), at->tag_name(),
+                                     run->connection->RunChecks(run->schema.At(tag), flags->samples)};
+    if (flags->common.format == Format::kJson)
       std::cout << report::CheckJson(report);
-    else if (ctx.options.format == Format::kJunit)
+    else if (flags->common.format == Format::kJunit)
       std::cout << report::CheckJunit(report);
     else
       std::cout << report::CheckText(report);
-    ctx.exit_code = report.failed() == 0 ? kOk : kFindings;
+    exit_code = report.failed() == 0 ? kOk : kFindings;
   });
 }
 

@@ -1,5 +1,6 @@
 #include <filesystem>
 #include <iostream>
+#include <memory>
 
 #include <fmt/format.h>
 
@@ -10,22 +11,33 @@
 
 namespace strata::cli {
 
-void SetupCreate(CLI::App& app, Context& ctx) {
+namespace {
+
+struct CreateFlags {
+  CommonOptions common;
+  std::string tag;  // the tag to create; empty for the last
+};
+
+}  // namespace
+
+
+void SetupCreate(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "create", "Create a new database directly at a tag (no migration history); for scratch files");
-  AddSchemaOption(*cmd, ctx.options);
-  AddDbOption(*cmd, ctx.options);
-  cmd->add_option("--tag", ctx.tag, "tag to create (default: the last one)");
-  cmd->callback([&ctx] {
-    const CommonOptions& o = ctx.options;
+  auto flags = std::make_shared<CreateFlags>();
+  AddSchemaOption(*cmd, flags->common);
+  AddDbOption(*cmd, flags->common);
+  cmd->add_option("--tag", flags->tag, "tag to create (default: the last one)");
+  cmd->callback([flags, &exit_code] {
+    const CommonOptions& o = flags->common;
     std::optional<VersionedSchema> schema = LoadSchemaOrReport(o);
     if (!schema) {
-      ctx.exit_code = kUsage;
+      exit_code = kUsage;
       return;
     }
-    std::optional<int> index = ResolveTagOrReport(*schema, ctx.tag);
+    std::optional<int> index = ResolveTagOrReport(*schema, flags->tag);
     if (!index) {
-      ctx.exit_code = kUsage;
+      exit_code = kUsage;
       return;
     }
     const bool existed = PathExists(o.db);
@@ -41,12 +53,12 @@ void SetupCreate(CLI::App& app, Context& ctx) {
         std::filesystem::remove(o.db, ignored);
       }
       PrintError(status.message());
-      ctx.exit_code = ExitCodeFor(status);
+      exit_code = ExitCodeFor(status);
       return;
     }
     std::cout << fmt::format("{}: created at tag \"{}\" ({} tables)\n", o.db,
                              schema->project.tags[*index], schema->At(*index).tables.size());
-    ctx.exit_code = kOk;
+    exit_code = kOk;
   });
 }
 

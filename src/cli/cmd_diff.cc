@@ -1,5 +1,6 @@
 #include <filesystem>
 #include <iostream>
+#include <memory>
 
 #include <fmt/format.h>
 
@@ -10,29 +11,41 @@
 
 namespace strata::cli {
 
+namespace {
 
-void SetupDiff(CLI::App& app, Context& ctx) {
+struct DiffFlags {
+  CommonOptions common;
+  std::string from, to;  // schema folders or database files
+  bool allow_destructive = false;
+};
+
+}  // namespace
+
+
+
+void SetupDiff(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "diff", "Print a self-contained SQL script that turns A into B (schema folders or database files)");
-  cmd->add_option("--from", ctx.from, "schema folder or database file")->required();
-  cmd->add_option("--to", ctx.to, "schema folder or database file")->required();
-  cmd->add_flag("--allow-destructive", ctx.allow_destructive,
+  auto flags = std::make_shared<DiffFlags>();
+  cmd->add_option("--from", flags->from, "schema folder or database file")->required();
+  cmd->add_option("--to", flags->to, "schema folder or database file")->required();
+  cmd->add_flag("--allow-destructive", flags->allow_destructive,
                 "let the script discard data (dropped tables and columns, narrowed types)");
-  cmd->callback([&ctx] {
-    std::optional<SchemaSide> from = LoadSchemaSide(ctx.from, ctx.options.format);
-    std::optional<SchemaSide> to = from ? LoadSchemaSide(ctx.to, ctx.options.format) : std::nullopt;
+  cmd->callback([flags, &exit_code] {
+    std::optional<SchemaSide> from = LoadSchemaSide(flags->from, flags->common.format);
+    std::optional<SchemaSide> to = from ? LoadSchemaSide(flags->to, flags->common.format) : std::nullopt;
     if (!from || !to) {
-      ctx.exit_code = kUsage;
+      exit_code = kUsage;
       return;
     }
     if (!ComparableSides(*from, *to)) {
-      ctx.exit_code = kFindings;
+      exit_code = kFindings;
       return;
     }
     if (from->project.dialect != to->project.dialect) {
       PrintError(fmt::format("the two sides are for different dialects ({} and {})", from->project.dialect,
                              to->project.dialect));
-      ctx.exit_code = kUsage;
+      exit_code = kUsage;
       return;
     }
     std::unique_ptr<Dialect> dialect = MakeDialect(from->project.dialect);
@@ -40,14 +53,14 @@ void SetupDiff(CLI::App& app, Context& ctx) {
     DeclarativeScript script =
         PlanDeclarative(*dialect, from->schema, to->schema,
                         {.label = "diff",
-                         .allow_destructive = ctx.allow_destructive,
+                         .allow_destructive = flags->allow_destructive,
                          .compare_rows = !from->is_database && !to->is_database});
     for (const SchemaSide* side : {&*from, &*to})
       for (const UnmodelledObject& o : side->schema.unmodelled)
         std::cout << fmt::format("-- left alone: \"{}\" is a {}, which strata does not model\n", o.name, o.what);
     if (script.changes.empty()) {
       std::cout << "-- no differences\n";
-      ctx.exit_code = kOk;
+      exit_code = kOk;
       return;
     }
     std::cout << script.sql;
@@ -55,7 +68,7 @@ void SetupDiff(CLI::App& app, Context& ctx) {
       PrintError(fmt::format("the script discards data and refuses to run as printed: {}; pass "
                              "--allow-destructive to allow it",
                              fmt::join(script.plan.destructive_changes, "; ")));
-    ctx.exit_code = script.refused ? kFindings : kOk;
+    exit_code = script.refused ? kFindings : kOk;
   });
 }
 

@@ -1,4 +1,5 @@
 #include <iostream>
+#include <memory>
 
 #include <fmt/format.h>
 
@@ -11,24 +12,25 @@
 
 namespace strata::cli {
 
-void SetupDrift(CLI::App& app, Context& ctx) {
+void SetupDrift(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand("drift", "Compare the live schema with what its recorded version should be");
-  AddAtTagOptions(*cmd, ctx, true, "compare with this tag");
-  cmd->callback([&ctx] {
-    std::optional<RunAtTag> at = OpenAtTag(ctx.options, ctx.tag, ctx.exit_code);
+  auto flags = std::make_shared<AtTagFlags>();
+  AddAtTagOptions(*cmd, *flags, true, "compare with this tag");
+  cmd->callback([flags, &exit_code] {
+    std::optional<RunAtTag> at = OpenAtTag(flags->common, flags->tag, exit_code);
     if (!at) return;
     const std::unique_ptr<RunContext>& run = at->run;
     const int tag = at->tag;
     Result<Schema> live = run->connection->Inspect();
     if (!live.ok()) {
       PrintError(live.status().message());
-      ctx.exit_code = ExitCodeFor(live.status());
+      exit_code = ExitCodeFor(live.status());
       return;
     }
     Result<std::vector<DriftItem>> compared = DriftAtTag(*run, *live, tag);
     if (!compared.ok()) {
       PrintError(compared.status().message());
-      ctx.exit_code = ExitCodeFor(compared.status());
+      exit_code = ExitCodeFor(compared.status());
       return;
     }
     std::vector<DriftItem> drift = std::move(compared.value());
@@ -37,15 +39,15 @@ void SetupDrift(CLI::App& app, Context& ctx) {
       if (!run->schema.project.IgnoresTable(o.name))
         drift.push_back({o.name, fmt::format("is a {}, which strata does not model; list it under ignore_tables "
                                              "to leave it alone", o.what)});
-    report::DriftReport report{RedactedTarget(ctx.options.db), at->tag_name(), {}, drift};
+    report::DriftReport report{RedactedTarget(flags->common.db), at->tag_name(), {}, drift};
     for (const Table& t : run->schema.At(tag).tables) report.expected_tables.push_back(t.name);
-    if (ctx.options.format == Format::kJson)
+    if (flags->common.format == Format::kJson)
       std::cout << report::DriftJson(report);
-    else if (ctx.options.format == Format::kJunit)
+    else if (flags->common.format == Format::kJunit)
       std::cout << report::DriftJunit(report);
     else
       std::cout << report::DriftText(report);
-    ctx.exit_code = drift.empty() ? kOk : kFindings;
+    exit_code = drift.empty() ? kOk : kFindings;
   });
 }
 

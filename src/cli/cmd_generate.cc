@@ -1,5 +1,6 @@
 #include <filesystem>
 #include <iostream>
+#include <memory>
 
 #include <fmt/format.h>
 
@@ -10,6 +11,16 @@
 #include "migrate/generator.h"
 
 namespace strata::cli {
+
+namespace {
+
+struct GenerateFlags {
+  CommonOptions common;
+  bool check = false;  // write nothing, report stale files
+};
+
+}  // namespace
+
 
 namespace {
 
@@ -90,18 +101,19 @@ Status WriteOutput(const DialectOutput& d) {
 
 }  // namespace
 
-void SetupGenerate(CLI::App& app, Context& ctx) {
+void SetupGenerate(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand("generate", "Write the migrations that schema/ implies, for every dialect");
-  AddSchemaOption(*cmd, ctx.options);
-  AddMigrationsOption(*cmd, ctx.options);
-  AddFormatOption(*cmd, ctx.options);
-  cmd->add_option("--checks", ctx.options.checks_dir, "checks folder (default: checks)");
-  cmd->add_flag("--check", ctx.check, "write nothing; exit 1 if any file is out of date");
-  cmd->callback([&ctx] {
-    const CommonOptions& o = ctx.options;
+  auto flags = std::make_shared<GenerateFlags>();
+  AddSchemaOption(*cmd, flags->common);
+  AddMigrationsOption(*cmd, flags->common);
+  AddFormatOption(*cmd, flags->common);
+  cmd->add_option("--checks", flags->common.checks_dir, "checks folder (default: checks)");
+  cmd->add_flag("--check", flags->check, "write nothing; exit 1 if any file is out of date");
+  cmd->callback([flags, &exit_code] {
+    const CommonOptions& o = flags->common;
     std::optional<VersionedSchema> schema = LoadSchemaOrReport(o);
     if (!schema || !DialectAcceptsOrReport(*schema)) {
-      ctx.exit_code = kUsage;
+      exit_code = kUsage;
       return;
     }
     std::vector<DialectOutput> outputs;
@@ -115,7 +127,7 @@ void SetupGenerate(CLI::App& app, Context& ctx) {
       for (const Status& s : {existing.status(), existing_checks.status()}) {
         if (s.ok()) continue;
         PrintError(s.message());
-        ctx.exit_code = ExitCodeFor(s);
+        exit_code = ExitCodeFor(s);
         return;
       }
       d.existing = std::move(*existing);
@@ -129,7 +141,7 @@ void SetupGenerate(CLI::App& app, Context& ctx) {
       d.changed_checks = ChangedFiles(d.checks, d.existing_checks);
       outputs.push_back(std::move(d));
     }
-    if (ctx.check) {
+    if (flags->check) {
       std::vector<std::string> stale;
       for (const DialectOutput& d : outputs) stale.insert(stale.end(), d.stale.begin(), d.stale.end());
       if (o.format == Format::kJson) {
@@ -142,13 +154,13 @@ void SetupGenerate(CLI::App& app, Context& ctx) {
         std::cout << fmt::format("not what {} produces; run `strata generate`:\n", o.schema_dir);
         for (const std::string& s : stale) std::cout << "  " << s << "\n";
       }
-      ctx.exit_code = stale.empty() ? kOk : kFindings;
+      exit_code = stale.empty() ? kOk : kFindings;
       return;
     }
     for (const DialectOutput& d : outputs) {
       if (Status written = WriteOutput(d); !written.ok()) {
         PrintError(written.message());
-        ctx.exit_code = ExitCodeFor(written);
+        exit_code = ExitCodeFor(written);
         return;
       }
     }
@@ -157,7 +169,7 @@ void SetupGenerate(CLI::App& app, Context& ctx) {
     } else {
       for (const DialectOutput& d : outputs) PrintText(d);
     }
-    ctx.exit_code = kOk;
+    exit_code = kOk;
   });
 }
 

@@ -1,5 +1,6 @@
 #include <filesystem>
 #include <iostream>
+#include <memory>
 
 #include <fmt/format.h>
 
@@ -12,26 +13,38 @@
 
 namespace strata::cli {
 
-void SetupInspect(CLI::App& app, Context& ctx) {
+namespace {
+
+struct InspectFlags {
+  CommonOptions common;
+  std::string out_dir;  // empty: print the files
+  std::string tag;      // the tag the database is at
+};
+
+}  // namespace
+
+
+void SetupInspect(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand("inspect", "Write the YAML that describes an existing database");
-  AddDbOption(*cmd, ctx.options);
-  cmd->add_option("--out", ctx.out_dir, "schema folder to create (default: print the files on standard output)");
-  cmd->add_option("--tag", ctx.tag, "the tag the database is at (default: baseline)");
-  cmd->callback([&ctx] {
-    const std::string& path = ctx.options.db;
+  auto flags = std::make_shared<InspectFlags>();
+  AddDbOption(*cmd, flags->common);
+  cmd->add_option("--out", flags->out_dir, "schema folder to create (default: print the files on standard output)");
+  cmd->add_option("--tag", flags->tag, "the tag the database is at (default: baseline)");
+  cmd->callback([flags, &exit_code] {
+    const std::string& path = flags->common.db;
     if (DialectOfTarget(path) == "sqlite" && !PathExists(path)) {
       PrintError(fmt::format("{}: no such database file", path));
-      ctx.exit_code = kUsage;
+      exit_code = kUsage;
       return;
     }
     Result<Schema> schema = InspectTarget(path);
     if (!schema.ok()) {
       PrintError(fmt::format("{}: {}", path, schema.status().message()));
-      ctx.exit_code = ExitCodeFor(schema.status());
+      exit_code = ExitCodeFor(schema.status());
       return;
     }
     Project project;
-    project.tags = {ctx.tag.empty() ? "baseline" : ctx.tag};
+    project.tags = {flags->tag.empty() ? "baseline" : flags->tag};
     project.dialect = DialectOfTarget(path);
     project.dialects = {project.dialect};
     if (project.dialect == "sqlite") {
@@ -48,25 +61,25 @@ void SetupInspect(CLI::App& app, Context& ctx) {
       project.ignore_tables.push_back(o.name);
     }
     const std::map<std::string, std::string> files = yaml::WriteSchemaFiles(project, *schema);
-    if (ctx.out_dir.empty()) {
+    if (flags->out_dir.empty()) {
       for (const auto& [name, content] : files) std::cout << "# " << name << "\n---\n" << content;
-      ctx.exit_code = kOk;
+      exit_code = kOk;
       return;
     }
-    const std::filesystem::path out(ctx.out_dir);
+    const std::filesystem::path out(flags->out_dir);
     if (PathExists(out / yaml::kProjectFile)) {
-      PrintError(fmt::format("{} already holds a schema; inspect writes only into a new folder", ctx.out_dir));
-      ctx.exit_code = kUsage;
+      PrintError(fmt::format("{} already holds a schema; inspect writes only into a new folder", flags->out_dir));
+      exit_code = kUsage;
       return;
     }
     for (const auto& [name, content] : files)
       if (Status s = WriteFileAtomically(out / name, content); !s.ok()) {
         PrintError(s.message());
-        ctx.exit_code = ExitCodeFor(s);
+        exit_code = ExitCodeFor(s);
         return;
       }
-    std::cout << fmt::format("{}: {} table(s) written to {}\n", path, schema->tables.size(), ctx.out_dir);
-    ctx.exit_code = kOk;
+    std::cout << fmt::format("{}: {} table(s) written to {}\n", path, schema->tables.size(), flags->out_dir);
+    exit_code = kOk;
   });
 }
 

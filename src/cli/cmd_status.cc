@@ -1,4 +1,8 @@
+#include <cstdint>
 #include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
 
 #include <fmt/format.h>
 
@@ -13,6 +17,17 @@ namespace strata::cli {
 
 namespace {
 
+struct PlanFlags {
+  CommonOptions common;
+  std::string tag;                   // --tag: stop at the end of this tag
+  std::optional<int64_t> to_version;  // --to: stop at this version
+};
+
+}  // namespace
+
+
+namespace {
+
 std::string State(const StatusEntry& e) {
   if (!e.entry) return "applied, file missing";
   if (e.checksum_mismatch) return "applied, CHECKSUM MISMATCH (file edited after it was applied)";
@@ -22,22 +37,23 @@ std::string State(const StatusEntry& e) {
 
 }  // namespace
 
-void SetupStatus(CLI::App& app, Context& ctx) {
+void SetupStatus(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand("status", "Applied and pending migrations, and checksum mismatches");
-  AddSchemaOption(*cmd, ctx.options);
-  AddMigrationsOption(*cmd, ctx.options);
-  AddDbOption(*cmd, ctx.options);
-  AddFormatOption(*cmd, ctx.options);
-  cmd->callback([&ctx] {
-    std::unique_ptr<RunContext> run = OpenRunContext(ctx.options, false, ctx.exit_code, SchemaNeed::kProject);
+  auto flags = std::make_shared<CommonOptions>();
+  AddSchemaOption(*cmd, *flags);
+  AddMigrationsOption(*cmd, *flags);
+  AddDbOption(*cmd, *flags);
+  AddFormatOption(*cmd, *flags);
+  cmd->callback([flags, &exit_code] {
+    std::unique_ptr<RunContext> run = OpenRunContext(*flags, false, exit_code, SchemaNeed::kProject);
     if (!run) return;
     Result<StatusReport> report = run->runner->Status();
     if (!report.ok()) {
       PrintError(report.status().message());
-      ctx.exit_code = ExitCodeFor(report.status());
+      exit_code = ExitCodeFor(report.status());
       return;
     }
-    if (ctx.options.format == Format::kJson) {
+    if (flags->format == Format::kJson) {
       JsonWriter json;
       json.BeginObject().Key("ok").Bool(report->ok()).Key("applied").Int(report->applied_count());
       json.Key("pending").Int(report->pending_count()).Key("migrations").BeginArray();
@@ -60,37 +76,38 @@ void SetupStatus(CLI::App& app, Context& ctx) {
                                  e.entry ? e.entry->tag : e.applied->tag, State(e),
                                  e.applied ? "  " + e.applied->applied_at : "");
       for (const SumMismatch& m : report->sum_problems) std::cout << "strata.sum: " << m.ToString() << "\n";
-      std::cout << fmt::format("{}: {} applied, {} pending\n", RedactedTarget(ctx.options.db), report->applied_count(),
+      std::cout << fmt::format("{}: {} applied, {} pending\n", RedactedTarget(flags->db), report->applied_count(),
                                report->pending_count());
     }
-    ctx.exit_code = report->ok() ? kOk : kFindings;
+    exit_code = report->ok() ? kOk : kFindings;
   });
 }
 
-void SetupPlan(CLI::App& app, Context& ctx) {
+void SetupPlan(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand("plan", "Print the SQL that `up` would run, without running it");
-  AddSchemaOption(*cmd, ctx.options);
-  AddMigrationsOption(*cmd, ctx.options);
-  AddDbOption(*cmd, ctx.options);
-  cmd->add_option("--tag", ctx.tag, "stop at the end of this tag");
-  cmd->add_option("--to", ctx.to_version, "stop at this version");
-  cmd->callback([&ctx] {
+  auto flags = std::make_shared<PlanFlags>();
+  AddSchemaOption(*cmd, flags->common);
+  AddMigrationsOption(*cmd, flags->common);
+  AddDbOption(*cmd, flags->common);
+  cmd->add_option("--tag", flags->tag, "stop at the end of this tag");
+  cmd->add_option("--to", flags->to_version, "stop at this version");
+  cmd->callback([flags, &exit_code] {
     // A database that does not exist yet plans everything; nothing is created.
-    CommonOptions o = ctx.options;
+    CommonOptions o = flags->common;
     bool missing = !PathExists(o.db);
     if (missing) o.db = ":memory:";
-    std::unique_ptr<RunContext> run = OpenRunContext(o, missing, ctx.exit_code, SchemaNeed::kProject);
+    std::unique_ptr<RunContext> run = OpenRunContext(o, missing, exit_code, SchemaNeed::kProject);
     if (!run) return;
     UpOptions options;
-    if (!ctx.tag.empty() && !(options.tag = ResolveTagOrReport(run->schema, ctx.tag))) {
-      ctx.exit_code = kUsage;
+    if (!flags->tag.empty() && !(options.tag = ResolveTagOrReport(run->schema, flags->tag))) {
+      exit_code = kUsage;
       return;
     }
-    options.to_version = ctx.to_version;
+    options.to_version = flags->to_version;
     Result<std::vector<const MigrationEntry*>> pending = run->runner->Pending(options);
     if (!pending.ok()) {
       PrintError(pending.status().message());
-      ctx.exit_code = ExitCodeFor(pending.status());
+      exit_code = ExitCodeFor(pending.status());
       return;
     }
     for (const MigrationEntry* m : *pending) {
@@ -99,7 +116,7 @@ void SetupPlan(CLI::App& app, Context& ctx) {
       std::cout << m->up_sql << "\n";
     }
     std::cerr << fmt::format("{} pending migration(s)\n", pending->size());
-    ctx.exit_code = kOk;
+    exit_code = kOk;
   });
 }
 

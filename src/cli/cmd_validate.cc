@@ -1,4 +1,5 @@
 #include <iostream>
+#include <memory>
 
 #include <fmt/format.h>
 
@@ -8,15 +9,16 @@
 
 namespace strata::cli {
 
-void SetupValidate(CLI::App& app, Context& ctx) {
+void SetupValidate(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand("validate", "Load and check every YAML file; report all errors");
-  AddSchemaOption(*cmd, ctx.options);
-  AddFormatOption(*cmd, ctx.options);
-  cmd->callback([&ctx] {
-    const CommonOptions& o = ctx.options;
+  auto flags = std::make_shared<CommonOptions>();
+  AddSchemaOption(*cmd, *flags);
+  AddFormatOption(*cmd, *flags);
+  cmd->callback([flags, &exit_code] {
+    const CommonOptions& o = *flags;
     std::optional<VersionedSchema> schema = LoadSchemaOrReport(o);
     if (!schema || !DialectAcceptsOrReport(*schema)) {
-      ctx.exit_code = kUsage;
+      exit_code = kUsage;
       return;
     }
     const Schema latest = schema->Latest();
@@ -36,7 +38,7 @@ void SetupValidate(CLI::App& app, Context& ctx) {
                                o.schema_dir, schema->project.tags.size(), latest.tables.size(),
                                latest.queries.size(), schema->project.tags.back());
     }
-    ctx.exit_code = kOk;
+    exit_code = kOk;
   });
 }
 

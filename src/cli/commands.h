@@ -1,9 +1,9 @@
-// One function per verb: it adds the subcommand, binds its flags, and sets
+// One function per verb: it adds the subcommand, binds the flags to a struct
+// of the verb's own (kept alive by the subcommand's callback), and sets
 // `exit_code` when the subcommand runs. main.cc only calls these and parses.
 #pragma once
 
-#include <cstdint>
-#include <optional>
+#include <string>
 
 #include <CLI/CLI.hpp>
 
@@ -11,47 +11,31 @@
 
 namespace strata::cli {
 
-struct Context {
-  CommonOptions options;
-  std::string tag;  // --tag of the commands that take one
-  std::string base;  // explain --base: a tag or a database
-  bool check = false;  // generate --check
-  std::string from, to;  // diff --from / --to
-  // up / down
-  std::optional<int64_t> to_version;
-  std::optional<int> steps;
-  bool allow_destructive = false;
-  bool dry_run = false;         // apply
-  bool ignore_history = false;  // apply
-  bool single_transaction = false;
-  bool allow_stale = false;  // up: apply files that schema/ no longer produces
-  bool allow_drift = false;  // up, down: run on a database changed by hand
-  bool no_backup = false;
-  int keep_backups = 5;
-  std::string backup_file;  // restore --from
-  int samples = 5;          // check --samples
-  std::string out_dir;      // inspect --out
-  int exit_code = 0;
+// The flags of the commands that look at a database against one tag
+// (check, drift, explain). Every other verb declares its own flags struct
+// in its cmd_*.cc; the flags all verbs share are CommonOptions.
+struct AtTagFlags {
+  CommonOptions common;
+  std::string tag;  // empty: the tag the database's history records
 };
 
-// The flags of the commands that look at a database against one tag (check,
-// drift, explain): schema, migrations, database, format and `--tag`.
-void AddAtTagOptions(CLI::App& cmd, Context& ctx, bool allow_junit, const std::string& tag_help);
+// Adds the AtTagFlags: schema, migrations, database, format and `--tag`.
+void AddAtTagOptions(CLI::App& cmd, AtTagFlags& flags, bool allow_junit, const std::string& tag_help);
 
-void SetupValidate(CLI::App& app, Context& ctx);
-void SetupCreate(CLI::App& app, Context& ctx);
-void SetupGenerate(CLI::App& app, Context& ctx);
-void SetupDiff(CLI::App& app, Context& ctx);
-void SetupApply(CLI::App& app, Context& ctx);
-void SetupUp(CLI::App& app, Context& ctx);
-void SetupDown(CLI::App& app, Context& ctx);
-void SetupBaseline(CLI::App& app, Context& ctx);
-void SetupStatus(CLI::App& app, Context& ctx);
-void SetupPlan(CLI::App& app, Context& ctx);
-void SetupBackup(CLI::App& app, Context& ctx);
-void SetupCheck(CLI::App& app, Context& ctx);
-void SetupDrift(CLI::App& app, Context& ctx);
-void SetupInspect(CLI::App& app, Context& ctx);
-void SetupExplain(CLI::App& app, Context& ctx);
+void SetupValidate(CLI::App& app, int& exit_code);
+void SetupCreate(CLI::App& app, int& exit_code);
+void SetupGenerate(CLI::App& app, int& exit_code);
+void SetupDiff(CLI::App& app, int& exit_code);
+void SetupApply(CLI::App& app, int& exit_code);
+void SetupUp(CLI::App& app, int& exit_code);
+void SetupDown(CLI::App& app, int& exit_code);
+void SetupBaseline(CLI::App& app, int& exit_code);
+void SetupStatus(CLI::App& app, int& exit_code);
+void SetupPlan(CLI::App& app, int& exit_code);
+void SetupBackup(CLI::App& app, int& exit_code);
+void SetupCheck(CLI::App& app, int& exit_code);
+void SetupDrift(CLI::App& app, int& exit_code);
+void SetupInspect(CLI::App& app, int& exit_code);
+void SetupExplain(CLI::App& app, int& exit_code);
 
 }  // namespace strata::cli

@@ -16,22 +16,22 @@ int main(int argc, char** argv) {
   CLI::App app{"strata: schema migrations and checks from YAML table definitions"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "strata " STRATA_VERSION);
-  Context ctx;
-  SetupValidate(app, ctx);
-  SetupCreate(app, ctx);
-  SetupGenerate(app, ctx);
-  SetupDiff(app, ctx);
-  SetupApply(app, ctx);
-  SetupUp(app, ctx);
-  SetupDown(app, ctx);
-  SetupBaseline(app, ctx);
-  SetupStatus(app, ctx);
-  SetupPlan(app, ctx);
-  SetupBackup(app, ctx);
-  SetupCheck(app, ctx);
-  SetupDrift(app, ctx);
-  SetupInspect(app, ctx);
-  SetupExplain(app, ctx);
+  int exit_code = 0;  // set by the verb that runs
+  SetupValidate(app, exit_code);
+  SetupCreate(app, exit_code);
+  SetupGenerate(app, exit_code);
+  SetupDiff(app, exit_code);
+  SetupApply(app, exit_code);
+  SetupUp(app, exit_code);
+  SetupDown(app, exit_code);
+  SetupBaseline(app, exit_code);
+  SetupStatus(app, exit_code);
+  SetupPlan(app, exit_code);
+  SetupBackup(app, exit_code);
+  SetupCheck(app, exit_code);
+  SetupDrift(app, exit_code);
+  SetupInspect(app, exit_code);
+  SetupExplain(app, exit_code);
   // An unknown verb is named, with the nearest one, rather than CLI11's
   // "A subcommand is required".
   std::vector<std::string> verbs;
@@ -57,5 +57,5 @@ int main(int argc, char** argv) {
     PrintError(e.what());
     return kFindings;
   }
-  return ctx.exit_code;
+  return exit_code;
 }

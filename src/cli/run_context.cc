@@ -161,12 +161,12 @@ std::optional<int> TagOfDatabase(const RunContext& run, const std::string& tag_o
   return run.schema.project.last_tag();
 }
 
-void AddAtTagOptions(CLI::App& cmd, Context& ctx, bool allow_junit, const std::string& tag_help) {
-  AddSchemaOption(cmd, ctx.options);
-  AddMigrationsOption(cmd, ctx.options);
-  AddDbOption(cmd, ctx.options);
-  AddFormatOption(cmd, ctx.options, allow_junit);
-  cmd.add_option("--tag", ctx.tag, tag_help + " (default: the database's recorded tag)");
+void AddAtTagOptions(CLI::App& cmd, AtTagFlags& flags, bool allow_junit, const std::string& tag_help) {
+  AddSchemaOption(cmd, flags.common);
+  AddMigrationsOption(cmd, flags.common);
+  AddDbOption(cmd, flags.common);
+  AddFormatOption(cmd, flags.common, allow_junit);
+  cmd.add_option("--tag", flags.tag, tag_help + " (default: the database's recorded tag)");
 }
 
 std::optional<RunAtTag> OpenAtTag(const CommonOptions& o, const std::string& tag_option, int& exit_code) {

@@ -7,13 +7,50 @@
 
 namespace strata {
 
+namespace {
+
+struct KnownType {
+  const char* name;
+  TypeFamily family;
+};
+
+constexpr KnownType kKnownTypes[] = {
+    {"INTEGER", TypeFamily::kInteger},   {"INT", TypeFamily::kInteger},       {"BIGINT", TypeFamily::kInteger},
+    {"SMALLINT", TypeFamily::kInteger},  {"TINYINT", TypeFamily::kInteger},   {"MEDIUMINT", TypeFamily::kInteger},
+    {"TEXT", TypeFamily::kText},         {"VARCHAR", TypeFamily::kText},      {"CHAR", TypeFamily::kText},
+    {"NCHAR", TypeFamily::kText},        {"NVARCHAR", TypeFamily::kText},     {"CLOB", TypeFamily::kText},
+    {"REAL", TypeFamily::kReal},         {"DOUBLE", TypeFamily::kReal},       {"FLOAT", TypeFamily::kReal},
+    {"NUMERIC", TypeFamily::kNumeric},   {"DECIMAL", TypeFamily::kNumeric},   {"BOOLEAN", TypeFamily::kBoolean},
+    {"DATE", TypeFamily::kTemporal},     {"DATETIME", TypeFamily::kTemporal}, {"TIMESTAMP", TypeFamily::kTemporal},
+    {"TIME", TypeFamily::kTemporal},     {"BLOB", TypeFamily::kBlob},         {"JSON", TypeFamily::kOther},
+    {"UUID", TypeFamily::kOther},        {"ANY", TypeFamily::kOther}};
+
+}  // namespace
+
 const std::vector<std::string>& KnownTypeNames() {
-  static const std::vector<std::string> names = {
-      "INTEGER", "INT",     "BIGINT",   "SMALLINT", "TINYINT",  "MEDIUMINT", "TEXT",
-      "VARCHAR", "CHAR",    "NCHAR",    "NVARCHAR", "CLOB",     "REAL",      "DOUBLE",
-      "FLOAT",   "NUMERIC", "DECIMAL",  "BOOLEAN",  "DATE",     "DATETIME",  "TIMESTAMP",
-      "TIME",    "BLOB",    "JSON",     "UUID",     "ANY"};
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const KnownType& t : kKnownTypes) out.emplace_back(t.name);
+    return out;
+  }();
   return names;
+}
+
+TypeFamily FamilyOfKnownType(std::string_view known_name) {
+  for (const KnownType& t : kKnownTypes)
+    if (known_name == t.name) return t.family;
+  return TypeFamily::kOther;
+}
+
+std::optional<TypeFamily> FamilyNamedIn(std::string_view type_name) {
+  const std::string type = AsciiUpper(type_name);
+  auto has = [&](std::string_view word) { return type.find(word) != std::string::npos; };
+  // INT first: "POINT" and "INTERVAL" are rare, "BIGINT" and "INT8" are not.
+  if (has("INT")) return TypeFamily::kInteger;
+  if (has("CHAR") || has("CLOB") || has("TEXT")) return TypeFamily::kText;
+  if (has("BLOB")) return TypeFamily::kBlob;
+  if (has("REAL") || has("FLOA") || has("DOUB")) return TypeFamily::kReal;
+  return std::nullopt;
 }
 
 std::string CanonicalTypeName(std::string_view declared) {
@@ -56,19 +93,6 @@ bool IsKnownType(std::string_view declared) {
     }
   }
   return in_number && numbers <= 2;
-}
-
-std::string_view TypeAffinity(std::string_view declared) {
-  const std::string type = AsciiUpper(declared);
-  if (type.find("INT") != std::string::npos) return "INTEGER";
-  if (type.find("CHAR") != std::string::npos || type.find("CLOB") != std::string::npos ||
-      type.find("TEXT") != std::string::npos)
-    return "TEXT";
-  if (type.find("BLOB") != std::string::npos || Trim(type).empty()) return "BLOB";
-  if (type.find("REAL") != std::string::npos || type.find("FLOA") != std::string::npos ||
-      type.find("DOUB") != std::string::npos)
-    return "REAL";
-  return "NUMERIC";
 }
 
 }  // namespace strata

@@ -3,6 +3,8 @@
 // script.h) and adding what only a runner can: the history check under the
 // write lock, the checksum and duration in the same transaction, errors that
 // name the file and line, and a progress callback for long statements.
+// Its members live by concept: opening and the forwarding ones in
+// connection.cc, running files in apply.cc, the history table in history.cc.
 #pragma once
 
 #include <functional>
@@ -10,11 +12,11 @@
 #include <string>
 
 #include "dialect/connection.h"
+#include "sqlite/backup.h"
 #include "sqlite/database.h"
+#include "sqlite/statement_split.h"
 
 namespace strata::sqlite {
-
-struct ScriptStatement;
 
 class SqliteConnection final : public Connection {
  public:
@@ -54,20 +56,5 @@ class SqliteConnection final : public Connection {
   Database db_;
   ProgressCallback progress_;
 };
-
-// Copies `source` into the file `destination` with SQLite's online backup
-// API (also used to restore a backup over a live database).
-Status CopyDatabase(const std::string& source, const std::string& destination);
-// Copies `source` into the new file `destination` atomically: through a
-// temporary name, synced, then renamed; never leaves a partial backup.
-Status BackupToNewFile(const std::string& source, const std::string& destination);
-
-// Splits a script into complete statements (sqlite3_complete decides where
-// one ends, so trigger bodies stay whole), each with its first line.
-struct ScriptStatement {
-  std::string sql;
-  int line = 1;
-};
-std::vector<ScriptStatement> SplitStatements(const std::string& script);
 
 }  // namespace strata::sqlite

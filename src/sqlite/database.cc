@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 
@@ -79,56 +80,73 @@ Result<Database> Database::Open(const std::string& path, Mode mode) {
 
 Status Database::LastError(std::string_view sql) const { return ErrorStatus(db_.get(), sql); }
 
-Status Database::Exec(std::string_view sql) {
-  // Step through every statement in `sql` so that errors name the one that
-  // failed rather than the whole script. The length passed to SQLite counts
-  // the terminating NUL: without it SQLite copies the rest of the text for
-  // each statement, which is quadratic on a long script.
+StatementIterator::StatementIterator(Database& db, std::string_view sql)
+    : db_(&db), text_(sql), tail_(text_.c_str()), end_(text_.c_str() + text_.size()) {}
+
+Result<std::optional<StatementIterator::Item>> StatementIterator::Next() {
   // SQLite stops reading at a NUL, so the rest would never run (and the
   // loop below would not advance).
-  if (size_t nul = sql.find('\0'); nul != std::string_view::npos)
+  if (size_t nul = text_.find('\0'); nul != std::string::npos)
     return Status::InvalidInput(fmt::format("SQL text holds a NUL byte at offset {}", nul));
-  const std::string text_with_nul(sql);
-  const char* tail = text_with_nul.c_str();
-  const char* end = tail + text_with_nul.size();
-  while (tail < end) {
+  while (tail_ < end_) {
     sqlite3_stmt* raw = nullptr;
     const char* next = nullptr;
-    if (sqlite3_prepare_v2(db_.get(), tail, static_cast<int>(end - tail) + 1, &raw, &next) != SQLITE_OK)
-      return ErrorStatus(db_.get(), std::string_view(tail, end - tail));
-    Statement stmt(raw, db_.get());
-    std::string_view text(tail, next - tail);
-    tail = next;
-    if (!raw) continue;  // whitespace or a comment
-    int rc;
-    while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
+    // The length counts the terminating NUL: without it SQLite copies the
+    // rest of the text for each statement, which is quadratic on a long
+    // script.
+    if (sqlite3_prepare_v2(db_->handle(), tail_, static_cast<int>(end_ - tail_) + 1, &raw, &next) != SQLITE_OK)
+      return ErrorStatus(db_->handle(), rest());
+    Statement statement(raw, db_->handle());
+    const std::string_view text(tail_, static_cast<size_t>(next - tail_));
+    int line = line_;
+    bool started = false;
+    for (size_t k = 0; k < text.size(); ++k) {
+      if (!started && text[k] == '-' && k + 1 < text.size() && text[k + 1] == '-') {
+        while (k + 1 < text.size() && text[k + 1] != '\n') ++k;
+        continue;
+      }
+      if (!started && !std::isspace(static_cast<unsigned char>(text[k]))) {
+        started = true;
+        line = line_;
+      }
+      if (text[k] == '\n') ++line_;
     }
-    if (rc != SQLITE_DONE) return ErrorStatus(db_.get(), text);
+    tail_ = next;
+    if (!raw) continue;  // whitespace or a comment
+    return std::optional<Item>(Item{text, line, std::move(statement)});
   }
-  return Status::Ok();
+  return std::optional<Item>();
+}
+
+Status Database::Exec(std::string_view sql) {
+  // Step through every statement in `sql` so that errors name the one that
+  // failed rather than the whole script.
+  StatementIterator statements(*this, sql);
+  for (;;) {
+    Result<std::optional<StatementIterator::Item>> item = statements.Next();
+    if (!item.ok()) return item.status();
+    if (!*item) return Status::Ok();
+    int rc;
+    while ((rc = sqlite3_step((*item)->statement.stmt_.get())) == SQLITE_ROW) {
+    }
+    if (rc != SQLITE_DONE) return ErrorStatus(db_.get(), (*item)->text);
+  }
 }
 
 Status Database::ExecSingle(std::string_view sql) {
-  if (size_t nul = sql.find('\0'); nul != std::string_view::npos)
-    return Status::InvalidInput(fmt::format("SQL text holds a NUL byte at offset {}", nul));
-  const std::string text(sql);
-  sqlite3_stmt* raw = nullptr;
-  const char* tail = nullptr;
-  if (sqlite3_prepare_v2(db_.get(), text.c_str(), static_cast<int>(text.size()) + 1, &raw, &tail) != SQLITE_OK)
-    return ErrorStatus(db_.get(), sql);
-  Statement stmt(raw, db_.get());
-  if (!raw) return Status::InvalidInput("holds no SQL statement");
+  StatementIterator statements(*this, sql);
+  Result<std::optional<StatementIterator::Item>> first = statements.Next();
+  if (!first.ok()) return first.status();
+  if (!*first) return Status::InvalidInput("holds no SQL statement");
   // SQLite's own parser says where the statement ends: anything after it
   // but blanks, comments and semicolons is a second statement.
-  sqlite3_stmt* extra = nullptr;
-  const char* after = nullptr;
-  const int rc = sqlite3_prepare_v2(db_.get(), tail, -1, &extra, &after);
-  Statement second(extra, db_.get());
-  if (rc != SQLITE_OK || extra)
+  const std::string_view after = statements.rest();
+  Result<std::optional<StatementIterator::Item>> second = statements.Next();
+  if (!second.ok() || *second)
     return Status::InvalidInput(fmt::format("holds more than one statement: \"{}\" follows the first",
-                                            std::string(Trim(std::string_view(tail)).substr(0, 80))));
+                                            std::string(Trim(after).substr(0, 80))));
   int step;
-  while ((step = sqlite3_step(raw)) == SQLITE_ROW) {
+  while ((step = sqlite3_step((*first)->statement.stmt_.get())) == SQLITE_ROW) {
   }
   if (step != SQLITE_DONE) return ErrorStatus(db_.get(), sql);
   return Status::Ok();

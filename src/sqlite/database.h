@@ -65,6 +65,8 @@ class Database {
   bool recovered_ = false;
 };
 
+class StatementIterator;
+
 class Statement {
  public:
   Statement(Statement&&) noexcept = default;
@@ -89,12 +91,45 @@ class Statement {
 
  private:
   friend class Database;
+  friend class StatementIterator;
   struct Finalizer {
     void operator()(sqlite3_stmt* s) const;
   };
   Statement(sqlite3_stmt* stmt, sqlite3* db) : stmt_(stmt), db_(db) {}
   std::unique_ptr<sqlite3_stmt, Finalizer> stmt_;
   sqlite3* db_;
+};
+
+// Walks a script statement by statement where SQLite's own parser ends
+// each one (the tail sqlite3_prepare_v2 returns), so trigger bodies and
+// strings stay whole; blanks and comments between statements are skipped.
+// A statement is prepared only when reached: it may name what the
+// statements before it create, once those have run.
+class StatementIterator {
+ public:
+  struct Item {
+    std::string_view text;  // as written, from the end of the previous statement
+    int line = 1;           // of its first character that is not blank or a -- comment
+    Statement statement;
+  };
+
+  // REQUIRES: `db` outlives the iterator. A NUL byte in `sql` is an error
+  // of the first Next(): SQLite would stop reading there.
+  StatementIterator(Database& db, std::string_view sql);
+
+  // The next statement, prepared; nullopt after the last. A statement that
+  // does not prepare is an error naming the text from it to the end.
+  Result<std::optional<Item>> Next();
+
+  // The text not yet read.
+  std::string_view rest() const { return std::string_view(tail_, static_cast<size_t>(end_ - tail_)); }
+
+ private:
+  Database* db_;
+  std::string text_;  // with its terminating NUL, whose length SQLite is told: see Next()
+  const char* tail_;
+  const char* end_;
+  int line_ = 1;  // of tail_
 };
 
 }  // namespace strata::sqlite

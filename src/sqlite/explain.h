@@ -18,6 +18,7 @@
 #include "schema/table.h"
 #include "dialect/index_plan.h"
 #include "sqlite/database.h"
+#include "sqlite/query_plan.h"  // ExplainQueryPlan, for one statement
 
 namespace strata::sqlite {
 
@@ -27,10 +28,5 @@ namespace strata::sqlite {
 // is only read. Fails only when the database cannot be read; a query that
 // does not prepare is reported in its QueryPlan.
 Result<ExplainReport> Explain(Database& db, const Schema& schema);
-
-// EXPLAIN QUERY PLAN of one statement, classified. `tables` are the names
-// a plan row may refer to; aliases in `sql` are resolved to them.
-Result<std::vector<PlanStep>> ExplainQueryPlan(Database& db, const std::string& sql,
-                                               const std::vector<std::string>& tables);
 
 }  // namespace strata::sqlite

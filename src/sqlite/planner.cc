@@ -10,6 +10,7 @@
 #include "base/strings.h"
 #include "sqlite/rebuild.h"
 #include "sqlite/sql_writer.h"
+#include "sqlite/types.h"
 
 namespace strata::sqlite {
 
@@ -178,11 +179,12 @@ struct PrecheckContext {
 // section 3), so a CHECK on the new column sees what the table would hold.
 std::string StoredLiteral(const Column& c) {
   const Value& v = c.default_value->literal;
-  const std::string type = AsciiUpper(c.type);
-  const bool text_affinity = type.find("CHAR") != std::string::npos || type.find("CLOB") != std::string::npos ||
-                             type.find("TEXT") != std::string::npos || type.find("BLOB") != std::string::npos ||
-                             type.empty() || type == "ANY";
-  if (const auto* text = std::get_if<std::string>(&v.data); text && !text_affinity) {
+  const Affinity affinity = TypeAffinity(c.type);
+  // An ANY column of a STRICT table stores values as given; strata takes
+  // the same view of ANY in any table.
+  const bool converts_text = affinity != Affinity::kText && affinity != Affinity::kBlob &&
+                             AsciiUpper(Trim(c.type)) != "ANY";
+  if (const auto* text = std::get_if<std::string>(&v.data); text && converts_text) {
     std::string_view trimmed = Trim(*text);
     double number = 0;
     auto [end, ec] = std::from_chars(trimmed.data(), trimmed.data() + trimmed.size(), number);

@@ -306,14 +306,14 @@ struct Kinds {
                   std::string base = CanonicalTypeName(*v);
                   base = base.substr(0, base.find('('));
                   std::string message = fmt::format("unknown type \"{}\"", *v);
-                  // A name that already carries an affinity (MEDIUMTEXT is TEXT to
-                  // SQLite) is not offered one that changes it (MEDIUMINT); a typo
-                  // (TXET, NUMERIC to SQLite) gets the nearest name.
-                  std::vector<std::string> same_affinity;
+                  // A name that already says what it holds (MEDIUMTEXT is text) is
+                  // not offered a type of another family (MEDIUMINT); a typo (TXET)
+                  // gets the nearest name.
+                  const std::optional<TypeFamily> family = FamilyNamedIn(base);
+                  std::vector<std::string> same_family;
                   for (const std::string& known : KnownTypeNames())
-                    if (TypeAffinity(base) == "NUMERIC" || TypeAffinity(known) == TypeAffinity(base))
-                      same_affinity.push_back(known);
-                  if (std::string near = NearestWord(base, same_affinity); !near.empty())
+                    if (!family || FamilyOfKnownType(known) == *family) same_family.push_back(known);
+                  if (std::string near = NearestWord(base, same_family); !near.empty())
                     message += fmt::format("; did you mean \"{}\"?", near);
                   else
                     message += "; a type strata does not know (a legacy database's) can be kept verbatim with \"sql_type\"";
