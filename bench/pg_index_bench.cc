@@ -11,12 +11,12 @@
 //   3. the rows of the generated SQLite database (bench/chefsocial_data.h,
 //      the same file index_bench reads), streamed table by table with COPY
 //      ... FROM STDIN (FREEZE), each table emptied and filled in one
-//      transaction. As a bulk load does, the secondary indexes and the
-//      foreign keys are dropped first and re-created afterwards from their
-//      own definitions (pg_get_indexdef, pg_get_constraintdef), so each index
-//      is built by one sort and each foreign key checked by one join over
-//      the loaded rows rather than row by row; the schema ends as the
-//      migrations left it;
+//      transaction. As pg_restore does, the indexes and the constraints
+//      (keys, UNIQUE, foreign keys) are dropped first and re-created
+//      afterwards from their own definitions (pg_get_indexdef,
+//      pg_get_constraintdef), so each index is built by one sort and each
+//      foreign key checked by one join over the loaded rows rather than row
+//      by row; the schema ends as the migrations left it;
 //   4. VACUUM (ANALYZE): statistics for the planner; the frozen pages make
 //      the VACUUM cheap, and it leaves autovacuum nothing to start in the
 //      middle of a measurement.
@@ -255,6 +255,20 @@ void Progress(size_t done, size_t steps, const std::string& what, double seconds
                            SecondsSince(start));
 }
 
+// Every index and constraint of the current schema with its definition, as
+// the server prints them: the load must leave them as the migrations did.
+std::vector<std::string> IndexesAndConstraints(PgSession& session) {
+  PgResult rows = MustQuery(session, fmt::format(
+      "SELECT 'index ' || c.relname || ': ' || pg_get_indexdef(c.oid) FROM pg_class c "
+      "WHERE c.relkind = 'i' AND c.relnamespace = {0} "
+      "UNION ALL SELECT 'constraint ' || conrelid::regclass::text || '.' || conname || ': ' || pg_get_constraintdef(oid) "
+      "FROM pg_constraint WHERE connamespace = {0} ORDER BY 1",
+      kNamespace));
+  std::vector<std::string> out;
+  for (int r = 0; r < rows.rows(); ++r) out.push_back(rows.Text(r, 0));
+  return out;
+}
+
 LoadTimes LoadChefSocial(const VersionedSchema& schema, sqlite::Database& source, const std::string& url) {
   LoadTimes times;
   const Clock::time_point start = Clock::now();
@@ -282,24 +296,29 @@ LoadTimes LoadChefSocial(const VersionedSchema& schema, sqlite::Database& source
   // Index builds sort in memory when they can (a session setting).
   MustExec(session, "SET maintenance_work_mem = '512MB'");
 
-  // What the bulk load takes away and puts back: the indexes of no
-  // constraint, and the foreign keys.
-  std::vector<std::string> create_indexes, add_foreign_keys, drops;
+  // What the bulk load takes away and puts back, as pg_restore orders it:
+  // the foreign keys go first and come back last (they need the keys they
+  // reference); the PRIMARY KEY, UNIQUE and EXCLUDE constraints and the
+  // other indexes come back right after the rows, each built by one sort
+  // rather than by a random insert per row.
+  std::vector<std::string> drops, add_keys, create_indexes, add_foreign_keys;
+  const std::vector<std::string> migrated = IndexesAndConstraints(session);
   {
+    PgResult constraints = MustQuery(session, fmt::format(
+        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), contype = 'f' FROM pg_constraint "
+        "WHERE contype IN ('f', 'p', 'u', 'x') AND connamespace = {} ORDER BY contype = 'f' DESC, oid",
+        kNamespace));
     PgResult indexes = MustQuery(session, fmt::format(
         "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
         "JOIN pg_class t ON t.oid = x.indrelid WHERE t.relnamespace = {} "
         "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.oid AND c.conrelid = x.indrelid "
         "AND c.contype IN ('p', 'u', 'x')) ORDER BY i.oid",
         kNamespace));
-    PgResult keys = MustQuery(session, fmt::format(
-        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
-        "WHERE contype = 'f' AND connamespace = {} ORDER BY oid",
-        kNamespace));
-    for (int r = 0; r < keys.rows(); ++r) {
-      drops.push_back(fmt::format("ALTER TABLE {} DROP CONSTRAINT {}", keys.Text(r, 0), QuoteIdent(keys.Text(r, 1))));
-      add_foreign_keys.push_back(
-          fmt::format("ALTER TABLE {} ADD CONSTRAINT {} {}", keys.Text(r, 0), QuoteIdent(keys.Text(r, 1)), keys.Text(r, 2)));
+    for (int r = 0; r < constraints.rows(); ++r) {
+      const std::string table = constraints.Text(r, 0), name = QuoteIdent(constraints.Text(r, 1));
+      drops.push_back(fmt::format("ALTER TABLE {} DROP CONSTRAINT {}", table, name));
+      (constraints.Text(r, 3) == "t" ? add_foreign_keys : add_keys)
+          .push_back(fmt::format("ALTER TABLE {} ADD CONSTRAINT {} {}", table, name, constraints.Text(r, 2)));
     }
     for (int r = 0; r < indexes.rows(); ++r) {
       drops.push_back("DROP INDEX " + QuoteIdent(indexes.Text(r, 0)));
@@ -333,13 +352,17 @@ LoadTimes LoadChefSocial(const VersionedSchema& schema, sqlite::Database& source
   times.copy = SecondsSince(copy_start);
 
   const Clock::time_point rebuild_start = Clock::now();
+  for (const std::string& sql : add_keys) MustExec(session, sql);
   for (const std::string& sql : create_indexes) MustExec(session, sql);
-  Progress(++done, steps, fmt::format("{} indexes re-created", create_indexes.size()), SecondsSince(rebuild_start), start);
+  Progress(++done, steps,
+           fmt::format("{} keys and {} indexes re-created", add_keys.size(), create_indexes.size()),
+           SecondsSince(rebuild_start), start);
   const Clock::time_point keys_start = Clock::now();
   for (const std::string& sql : add_foreign_keys) MustExec(session, sql);
   Progress(++done, steps, fmt::format("{} foreign keys re-added, checked", add_foreign_keys.size()),
            SecondsSince(keys_start), start);
   times.rebuild = SecondsSince(rebuild_start);
+  if (IndexesAndConstraints(session) != migrated) Fail("the load did not re-create the indexes and constraints as they were");
 
   const Clock::time_point vacuum_start = Clock::now();
   MustExec(session, "VACUUM (ANALYZE)");

@@ -67,7 +67,7 @@ def data_line(ctx):
                 f"{size:,.0f} MiB ({source}).")
     return (f"ChefSocial data at scale {ctx.get('chefsocial_scale', '?')}: the {int(ctx['chefsocial_rows']):,} rows of "
             f"the SQLite file ({source}), in a database created by the PostgreSQL migrations and filled with `COPY` "
-            f"in {ctx.get('pg_copy_seconds', '?')} s (its secondary indexes and foreign keys dropped for the load, "
+            f"in {ctx.get('pg_copy_seconds', '?')} s (its indexes and constraints dropped for the load, "
             f"then re-created and checked in {ctx.get('pg_rebuild_seconds', '?')} s; `VACUUM (ANALYZE)` "
             f"{ctx.get('pg_vacuum_analyze_seconds', '?')} s): {size:,.0f} MiB. Plans: the generic plan of a "
             f"prepared statement (`plan_cache_mode = {ctx.get('pg_plan_cache_mode', '?')}`), the one "
