@@ -3,8 +3,10 @@ sections of the report that summarize.py (markdown) and chart.py (SVG) draw.
 
 Sections:
   index        BM_Query/[<engine>/]<query>/<with_index|without_index|scan>
-               runs of index_bench, one table per engine (the engine comes
-               from the name, else from the context key "engine")
+               runs of index_bench and BM_PgQuery/<query>/<variant> runs of
+               pg_index_bench, one table per engine (the engine comes from
+               the name: BM_PgQuery is PostgreSQL's, BM_Query/<engine>/...
+               names it, else from the context key "engine")
   comparison   runs with the counters ratio and target (bench_util.h's
                Comparison): strata against a raw baseline in the same run
   timing       every other run
@@ -30,6 +32,15 @@ UNIT_US = {"ns": 1e-3, "us": 1.0, "ms": 1e3, "s": 1e6}
 NOT_COUNTERS = {"real_time", "cpu_time", "iterations", "repetitions", "repetition_index", "threads",
                 "family_index", "per_family_instance_index"}
 ENGINE_TITLES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+# Families of index benchmark runs, with the engine the family implies.
+INDEX_FAMILIES = {"BM_Query": None, "BM_PgQuery": "postgresql"}
+# How each engine's index benchmark runs a query without its index, when
+# the results do not say (context "strata_without_index"); and in short.
+WITHOUT_INDEX = {
+    "sqlite": "the same query with NOT INDEXED on the tables whose index its plan uses",
+    "postgresql": "the indexes its plan uses dropped in a transaction rolled back after the run",
+}
+WITHOUT_INDEX_SHORT = {"sqlite": "NOT INDEXED", "postgresql": "index dropped, rolled back"}
 
 
 class ReportError(Exception):
@@ -116,6 +127,12 @@ class IndexQuery:
         return w.get("index", w.get("text", ""))
 
     @property
+    def method(self):
+        """How the without_index run did without the index (PostgreSQL's label says, per query)."""
+        run = self.without_run
+        return run.fields.get("method", "") if run else ""
+
+    @property
     def speedup(self):
         """Time without the index / time with it, both measured in the same run."""
         w, wo = self.with_run, self.without_run
@@ -136,12 +153,26 @@ class IndexSection:
     engine: str
     context: dict
     queries: list  # IndexQuery, in run order
+    program: str = "index_bench"  # the program whose file it came from
 
     @property
     def title(self):
         name = ENGINE_TITLES.get(self.engine, self.engine)
         version = self.context.get("engine_version")
         return f"{name} {version}" if version else name
+
+    @property
+    def name(self):
+        return ENGINE_TITLES.get(self.engine, self.engine)
+
+    @property
+    def without_text(self):
+        """How the without_index runs did without the index, in a sentence's words."""
+        return self.context.get("strata_without_index") or WITHOUT_INDEX.get(self.engine, "without the index")
+
+    @property
+    def without_short(self):
+        return WITHOUT_INDEX_SHORT.get(self.engine, "without the index")
 
 
 @dataclass
@@ -213,20 +244,22 @@ def runs(path, data):
 
 
 def _index_key(run):
-    """(engine or None, query, variant) of a BM_Query run; ReportError when its name does not read."""
+    """(engine or None, query, variant) of an index run; ReportError when its name does not read."""
     args = run.name.args
-    if len(args) not in (2, 3) or args[-1] not in VARIANTS:
-        raise ReportError(
-            f"{run.path}: cannot read the index benchmark name {run.raw_name!r}: expected "
-            f"BM_Query/[<engine>/]<query>/<{'|'.join(VARIANTS)}> followed by Google Benchmark's suffixes")
-    return (args[0] if len(args) == 3 else None), args[-2], args[-1]
+    implied = INDEX_FAMILIES[run.name.family]
+    if len(args) not in ((2,) if implied else (2, 3)) or args[-1] not in VARIANTS:
+        expected = (f"{run.name.family}/<query>/<{'|'.join(VARIANTS)}>" if implied else
+                    f"{run.name.family}/[<engine>/]<query>/<{'|'.join(VARIANTS)}>")
+        raise ReportError(f"{run.path}: cannot read the index benchmark name {run.raw_name!r}: expected "
+                          f"{expected} followed by Google Benchmark's suffixes")
+    return implied or (args[0] if len(args) == 3 else None), args[-2], args[-1]
 
 
 def _file_kind(data, file_runs):
     kind = data.get("context", {}).get("strata_report")
     if kind:
         return kind
-    if any(r.name.family == "BM_Query" for r in file_runs):
+    if any(r.name.family in INDEX_FAMILIES for r in file_runs):
         return "index"
     if any("ratio" in r.counters for r in file_runs):
         return "comparison"
@@ -247,20 +280,20 @@ def collect(paths):
         kind = _file_kind(data, file_runs)
         context = data.get("context", {})
         report.contexts.append(context)
-        index_runs = [r for r in file_runs if r.name.family == "BM_Query"]
+        index_runs = [r for r in file_runs if r.name.family in INDEX_FAMILIES]
         if kind == "index" and not index_runs:
-            raise ReportError(f"{path}: index results without any BM_Query/<query>/<variant> run: "
-                              "the index section would be empty")
+            raise ReportError(f"{path}: index results without any BM_Query/<query>/<variant> or "
+                              "BM_PgQuery/<query>/<variant> run: the index section would be empty")
         if kind == "comparison" and not any("ratio" in r.counters or r.error for r in file_runs):
             raise ReportError(f"{path}: comparison results without a ratio counter: "
                               "the strata-against-raw section would be empty")
         for run in file_runs:
-            if run.name.family == "BM_Query":
+            if run.name.family in INDEX_FAMILIES:
                 engine, query, variant = _index_key(run)
                 engine = engine or context.get("engine", "sqlite")
                 section = sections.get(engine)
                 if section is None:
-                    section = sections[engine] = IndexSection(engine, context, [])
+                    section = sections[engine] = IndexSection(engine, context, [], file_stem(path))
                     report.index.append(section)
                 q = next((q for q in section.queries if q.query == query), None)
                 if q is None:
@@ -280,6 +313,11 @@ def collect(paths):
                 raise ReportError(f"index results of {section.engine}: query {q.query} has {sorted(v)}; expected "
                                   "with_index and without_index, or scan (was a benchmark filtered out?)")
     return report
+
+
+def index_names(described):
+    """The index names of an "index:" field, without what is said of each in parentheses."""
+    return re.sub(r" \([^()]*\)", "", described)
 
 
 def human_us(v):

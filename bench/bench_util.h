@@ -20,6 +20,7 @@
 #include <iostream>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/status.h"
@@ -58,13 +59,31 @@ inline std::filesystem::path SchemaDir() {
 // Recorded in the JSON context with the engine and the scale, so the
 // report can tell a missing section from a program that was not run and
 // label every figure with the scale actually run.
-inline void AddRunContext(const char* report) {
+// `engine` names the database engine measured ("sqlite", "postgresql").
+inline void AddRunContext(const char* report, const std::string& engine = "sqlite",
+                          const std::string& engine_version = sqlite3_libversion()) {
   std::ostringstream scale;
   scale << Scale();
   benchmark::AddCustomContext("strata_report", report);
   benchmark::AddCustomContext("strata_bench_scale", scale.str());
-  benchmark::AddCustomContext("engine", "sqlite");
-  benchmark::AddCustomContext("engine_version", sqlite3_libversion());
+  benchmark::AddCustomContext("engine", engine);
+  benchmark::AddCustomContext("engine_version", engine_version);
+}
+
+// --benchmark_min_time in seconds (Google Benchmark's default: 0.5), or 0
+// when given as a number of iterations ("100x"). The index benchmarks read
+// it to scale their minimum time: an iteration runs every parameter set.
+inline double MinTimeFlag(int argc, char** argv) {
+  double seconds = 0.5;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    constexpr std::string_view kFlag = "--benchmark_min_time=";
+    if (!arg.starts_with(kFlag)) continue;
+    const std::string value(arg.substr(kFlag.size()));
+    if (value.ends_with("x")) return 0;
+    seconds = std::atof(value.c_str());
+  }
+  return seconds;
 }
 
 // Stops the benchmark program: setup failures make every figure meaningless.

@@ -4,10 +4,12 @@
   chart.py OUT.svg RESULT[.json]...
 
 Panels, one under the other:
-  - per engine, index_bench's declared queries: the time per query with the
-    index its plan uses and without it (NOT INDEXED), as two bars on a log
-    time scale, with the speedup; a query whose plan uses no index has one
-    bar (its scan);
+  - per engine (SQLite from index_bench, PostgreSQL from pg_index_bench),
+    the declared queries: the time per query with the index its plan uses
+    and without it (SQLite: NOT INDEXED; PostgreSQL: the index dropped in a
+    rolled-back transaction), as two bars on a log time scale, with the
+    speedup; a query whose plan uses no index has one bar (its scan). The
+    engines' panels share one time scale, so they compare at a glance;
   - strata's ratio to its raw baseline for every comparison benchmark, on a
     log scale, with the target as a tick: green when met, red when missed
     (with what strata does on top of the baseline underneath), grey when
@@ -107,7 +109,14 @@ def title(svg, report):
     svg.y += 6
 
 
-def index_panel(svg, section):
+def time_range(sections):
+    """The log scale's bounds (powers of ten) for the times of `sections`, in microseconds."""
+    times = [r.time_us for s in sections for q in s.queries if not q.error
+             for r in q.variants.values() if r.time_us > 0] or [1.0]
+    return 10 ** math.floor(math.log10(min(times) * 0.95)), 10 ** math.ceil(math.log10(max(times) * 1.05))
+
+
+def index_panel(svg, section, lo, hi):
     queries = [q for q in section.queries if not q.error]
     svg.group(f"index-{section.engine}")
     svg.y += 30
@@ -119,14 +128,12 @@ def index_panel(svg, section):
     if "chefsocial_rows" in ctx:
         line = (f"ChefSocial data at scale {ctx.get('chefsocial_scale', '?')}: {int(ctx['chefsocial_rows']):,} rows, "
                 f"{float(ctx.get('chefsocial_size_mb', 0)):,.0f} MiB. ")
-    svg.text(20, svg.y, line + "Without: the same query with NOT INDEXED on the tables whose index the plan uses. "
-             "Right: speedup.", 11, fill="#555")
+    # The engine's method in one sentence (the context's may run longer than the line).
+    without = br.WITHOUT_INDEX.get(section.engine, section.without_text)
+    svg.text(20, svg.y, line + f"Without: {without}. Right: speedup.", 11, fill="#555")
     svg.y += 18
-    legend(svg, LEFT, svg.y, [(WITH_COLOR, "with the index"), (WITHOUT_COLOR, "without (NOT INDEXED)"),
+    legend(svg, LEFT, svg.y, [(WITH_COLOR, "with the index"), (WITHOUT_COLOR, f"without ({section.without_short})"),
                               (SCAN_COLOR, "the plan uses no index (scan)")])
-    times = [r.time_us for q in queries for r in q.variants.values() if r.time_us > 0] or [1.0]
-    lo = 10 ** math.floor(math.log10(min(times) * 0.95))
-    hi = 10 ** math.ceil(math.log10(max(times) * 1.05))
     top = svg.y + 10
     bottom = top + INDEX_ROW * len(queries) + 6
     x = log_axis(svg, lo, hi, top, bottom, time_tick)
@@ -142,7 +149,7 @@ def index_panel(svg, section):
             svg.text(WIDTH - 20, y + 16, "scan", 11, "end", fill="#a33")
             continue
         w, wo = q.with_run, q.without_run
-        svg.text(LEFT - 8, y + 22, q.index.split(" (")[0], 9, "end", fill="#777")
+        svg.text(LEFT - 8, y + 22, br.index_names(q.index), 9, "end", fill="#777")
         _, with_detail = q.plan("with_index")
         _, without_detail = q.plan("without_index")
         svg.rect(LEFT, y + 2, x(w.time_us) - LEFT, 10, WITH_COLOR, f"{q.query} with the index: {with_detail}")
@@ -209,8 +216,9 @@ def main(argv):
         raise br.ReportError("neither index nor comparison results: nothing to draw")
     svg = Svg()
     title(svg, report)
+    lo, hi = time_range(report.index)
     for section in report.index:
-        index_panel(svg, section)
+        index_panel(svg, section, lo, hi)
     if report.comparisons:
         ratio_panel(svg, report)
     with open(argv[0], "w") as f:

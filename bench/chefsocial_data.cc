@@ -709,4 +709,82 @@ std::string ToJson(const ChefSocialData& data) {
       data.size_bytes, total, rows);
 }
 
+
+namespace {
+
+// How to pick realistic parameter values of a query: SQL over a "driver"
+// table, run for rows spread evenly over it (`s.rowid = ?`), or fixed values.
+struct Recipe {
+  std::string driver;
+  std::string sql;
+  std::vector<QueryParams> fixed;
+};
+
+const std::map<std::string, Recipe>& Recipes() {
+  static const std::map<std::string, Recipe> recipes = {
+      {"login_by_email",
+       {"conversations", "SELECT u.email FROM conversations AS s JOIN users AS u ON u.id = s.user_id WHERE s.rowid = ?"}},
+      {"user_by_stripe_customer",
+       {"invoices", "SELECT u.stripe_customer_id FROM invoices AS s JOIN users AS u ON u.id = s.user_id WHERE s.rowid = ?"}},
+      {"user_conversation_history", {"conversations", "SELECT s.user_id FROM conversations AS s WHERE s.rowid = ?"}},
+      {"user_content_by_platform", {"content", "SELECT s.user_id, s.platform FROM content AS s WHERE s.rowid = ?"}},
+      // A publisher run every 15 minutes.
+      {"scheduled_content_window",
+       {"content",
+        "SELECT s.scheduled_for, datetime(s.scheduled_for, '+15 minutes') FROM content AS s "
+        "WHERE s.rowid = ? AND s.scheduled_for IS NOT NULL"}},
+      {"user_usage_for_month",
+       {"conversations", "SELECT s.user_id, strftime('%Y-%m', s.created_at) FROM conversations AS s WHERE s.rowid = ?"}},
+      {"usage_for_billing_month", {"usage_tracking", "SELECT s.month_year FROM usage_tracking AS s WHERE s.rowid = ?"}},
+      {"feature_access_check", {"user_features", "SELECT s.user_id, s.feature_key FROM user_features AS s WHERE s.rowid = ?"}},
+      // The admin lists: suspended and inactive accounts (90% are active).
+      {"users_by_status", {"", "", {{"suspended"}, {"inactive"}}}},
+      {"active_session_by_token", {"user_sessions", "SELECT s.jwt_token FROM user_sessions AS s WHERE s.rowid = ?"}},
+      {"unread_notifications", {"notifications", "SELECT s.user_id FROM notifications AS s WHERE s.rowid = ?"}},
+      // The month around a planned entry of the user.
+      {"user_content_calendar",
+       {"content_calendar",
+        "SELECT s.user_id, date(s.scheduled_date, 'start of month'), "
+        "date(s.scheduled_date, 'start of month', '+1 month', '-1 day') FROM content_calendar AS s WHERE s.rowid = ?"}},
+      {"user_invoices", {"invoices", "SELECT s.user_id FROM invoices AS s WHERE s.rowid = ?"}},
+  };
+  return recipes;
+}
+
+}  // namespace
+
+Result<std::vector<QueryParams>> SampleQueryParameters(sqlite::Database& db, const std::string& query) {
+  auto found = Recipes().find(query);
+  if (found == Recipes().end())
+    return Status::NotFound("no parameter values for query " + query + " (add a recipe to bench/chefsocial_data.cc)");
+  const Recipe& recipe = found->second;
+  if (recipe.driver.empty()) return recipe.fixed;
+  Result<int64_t> max_rowid =
+      db.QueryInt("SELECT coalesce(max(rowid), 0) FROM " + sqlite::QuoteIdentifier(recipe.driver));
+  if (!max_rowid.ok()) return max_rowid.status().WithContext("max rowid of " + recipe.driver);
+  Result<sqlite::Statement> st = db.Prepare(recipe.sql);
+  if (!st.ok()) return st.status().WithContext("parameter SQL of " + query);
+  std::vector<QueryParams> out;
+  for (int k = 0; k < kQueryParameterSets && *max_rowid > 0; ++k) {
+    // Evenly spread rows; a row without values (a NULL column) yields to the next one.
+    for (int64_t rowid = 1 + k * *max_rowid / kQueryParameterSets, tries = 0; tries < 100; ++rowid, ++tries) {
+      if (Status s = st->Reset(); !s.ok()) return s;
+      if (Status s = st->Bind(1, rowid); !s.ok()) return s;
+      Result<bool> row = st->Step();
+      if (!row.ok()) return row.status().WithContext("parameter row of " + query);
+      if (!*row) continue;
+      QueryParams params;
+      bool null = false;
+      for (int c = 0; c < st->column_count(); ++c) {
+        null = null || st->IsNull(c);
+        params.push_back(st->Text(c));
+      }
+      if (null) continue;
+      out.push_back(std::move(params));
+      break;
+    }
+  }
+  return out;
+}
+
 }  // namespace strata::bench

@@ -10,7 +10,11 @@
 // table. All timestamps lie in the year 2024-07-01 .. 2025-06-30.
 //
 // The file is cached: ChefSocialDatabase() reuses it when the schema hash,
-// the generator version and the scale recorded next to it all match.
+// the generator version and the scale recorded next to it all match. It is
+// also the source of the PostgreSQL benchmark's rows (pg_index_bench copies
+// it table by table) and of both index benchmarks' parameter values
+// (SampleQueryParameters), so the two engines answer the same queries on
+// the same data.
 #pragma once
 
 #include <cstdint>
@@ -21,6 +25,7 @@
 
 #include "base/status.h"
 #include "schema/versioned.h"
+#include "sqlite/database.h"
 
 namespace strata::bench {
 
@@ -50,5 +55,19 @@ Result<ChefSocialData> ChefSocialDatabase(const VersionedSchema& schema, double 
 
 // The same figures as JSON, for the benchmark report.
 std::string ToJson(const ChefSocialData& data);
+
+// One parameter set of a declared query: its values as text, in order.
+using QueryParams = std::vector<std::string>;
+
+// The most parameter sets a declared query is benchmarked with.
+inline constexpr int kQueryParameterSets = 16;
+
+// Realistic parameter values for the declared query `query`, read from a
+// ChefSocialDatabase file: up to kQueryParameterSets sets taken from rows
+// spread evenly over a "driver" table (user-facing queries get users drawn
+// from rows of their activity tables, so the busy users come up as often as
+// they would in traffic), or fixed values. NotFound when the query has no
+// recipe (a newly declared query needs one in chefsocial_data.cc).
+Result<std::vector<QueryParams>> SampleQueryParameters(sqlite::Database& db, const std::string& query);
 
 }  // namespace strata::bench

@@ -23,10 +23,12 @@
 // `strata explain` prints it) and "detail: <EXPLAIN QUERY PLAN's rows>".
 // Counters: rows (per query), and on without_index the speedup (time
 // without / time with), with_us and without_us. Parameter
-// values are sampled from the data: user-facing queries get users drawn from
-// rows of their activity tables, so the busy users come up as often as they
-// would in traffic. An automatic index used in place of a declared index
-// with the same columns is named with that unused duplicate.
+// values are sampled from the data (SampleQueryParameters, shared with
+// pg_index_bench, which runs the same queries with the same values on
+// PostgreSQL): user-facing queries get users drawn from rows of their
+// activity tables, so the busy users come up as often as they would in
+// traffic. An automatic index used in place of a declared index with the
+// same columns is named with that unused duplicate.
 #include <benchmark/benchmark.h>
 
 #include <fmt/format.h>
@@ -48,74 +50,7 @@ namespace {
 using namespace strata;
 using namespace strata::bench;
 
-using Params = std::vector<std::string>;
-
-// How to pick realistic parameter values of a query: SQL over a "driver"
-// table, run for rows spread evenly over it (`s.rowid = ?`), or fixed values.
-struct Recipe {
-  std::string driver;
-  std::string sql;
-  std::vector<Params> fixed;
-};
-
-const std::map<std::string, Recipe>& Recipes() {
-  static const std::map<std::string, Recipe> recipes = {
-      {"login_by_email",
-       {"conversations", "SELECT u.email FROM conversations AS s JOIN users AS u ON u.id = s.user_id WHERE s.rowid = ?"}},
-      {"user_by_stripe_customer",
-       {"invoices", "SELECT u.stripe_customer_id FROM invoices AS s JOIN users AS u ON u.id = s.user_id WHERE s.rowid = ?"}},
-      {"user_conversation_history", {"conversations", "SELECT s.user_id FROM conversations AS s WHERE s.rowid = ?"}},
-      {"user_content_by_platform", {"content", "SELECT s.user_id, s.platform FROM content AS s WHERE s.rowid = ?"}},
-      // A publisher run every 15 minutes.
-      {"scheduled_content_window",
-       {"content",
-        "SELECT s.scheduled_for, datetime(s.scheduled_for, '+15 minutes') FROM content AS s "
-        "WHERE s.rowid = ? AND s.scheduled_for IS NOT NULL"}},
-      {"user_usage_for_month",
-       {"conversations", "SELECT s.user_id, strftime('%Y-%m', s.created_at) FROM conversations AS s WHERE s.rowid = ?"}},
-      {"usage_for_billing_month", {"usage_tracking", "SELECT s.month_year FROM usage_tracking AS s WHERE s.rowid = ?"}},
-      {"feature_access_check", {"user_features", "SELECT s.user_id, s.feature_key FROM user_features AS s WHERE s.rowid = ?"}},
-      // The admin lists: suspended and inactive accounts (90% are active).
-      {"users_by_status", {"", "", {{"suspended"}, {"inactive"}}}},
-      {"active_session_by_token", {"user_sessions", "SELECT s.jwt_token FROM user_sessions AS s WHERE s.rowid = ?"}},
-      {"unread_notifications", {"notifications", "SELECT s.user_id FROM notifications AS s WHERE s.rowid = ?"}},
-      // The month around a planned entry of the user.
-      {"user_content_calendar",
-       {"content_calendar",
-        "SELECT s.user_id, date(s.scheduled_date, 'start of month'), "
-        "date(s.scheduled_date, 'start of month', '+1 month', '-1 day') FROM content_calendar AS s WHERE s.rowid = ?"}},
-      {"user_invoices", {"invoices", "SELECT s.user_id FROM invoices AS s WHERE s.rowid = ?"}},
-  };
-  return recipes;
-}
-
-constexpr int kParameterSets = 16;
-
-std::vector<Params> SampleParams(sqlite::Database& db, const Recipe& recipe) {
-  if (recipe.driver.empty()) return recipe.fixed;
-  const int64_t max_rowid =
-      Must(db.QueryInt("SELECT coalesce(max(rowid), 0) FROM " + sqlite::QuoteIdentifier(recipe.driver)), "max rowid");
-  sqlite::Statement st = Must(db.Prepare(recipe.sql), "parameter SQL");
-  std::vector<Params> out;
-  for (int k = 0; k < kParameterSets && max_rowid > 0; ++k) {
-    // Evenly spread rows; a row without values (a NULL column) yields to the next one.
-    for (int64_t rowid = 1 + k * max_rowid / kParameterSets, tries = 0; tries < 100; ++rowid, ++tries) {
-      Must(st.Reset(), "reset");
-      Must(st.Bind(1, rowid), "bind");
-      if (!Must(st.Step(), "parameter row")) continue;
-      Params params;
-      bool null = false;
-      for (int c = 0; c < st.column_count(); ++c) {
-        null = null || st.IsNull(c);
-        params.push_back(st.Text(c));
-      }
-      if (null) continue;
-      out.push_back(std::move(params));
-      break;
-    }
-  }
-  return out;
-}
+using Params = QueryParams;
 
 struct PlanLine {
   std::string alias;   // the table or alias after SCAN/SEARCH
@@ -314,21 +249,6 @@ void BM_Query(benchmark::State& state, size_t case_index, Variant variant) {
   }
 }
 
-// --benchmark_min_time in seconds (Google Benchmark's default: 0.5), or 0
-// when given as a number of iterations ("100x").
-double MinTimeFlag(int argc, char** argv) {
-  double seconds = 0.5;
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view arg = argv[i];
-    constexpr std::string_view kFlag = "--benchmark_min_time=";
-    if (!arg.starts_with(kFlag)) continue;
-    const std::string value(arg.substr(kFlag.size()));
-    if (value.ends_with("x")) return 0;
-    seconds = std::atof(value.c_str());
-  }
-  return seconds;
-}
-
 void Setup(double min_time) {
   Fixture& f = GetFixture();
   Diagnostics diagnostics;
@@ -364,11 +284,11 @@ void Setup(double min_time) {
     }
     const int parameters = sqlite3_bind_parameter_count(PrepareRaw(*f.db, c.sql).get());
     if (parameters > 0) {
-      auto recipe = Recipes().find(c.name);
-      if (recipe == Recipes().end())
-        c.error = "no parameter values for query " + c.name + " (add a recipe to bench/index_bench.cc)";
+      Result<std::vector<Params>> sampled = SampleQueryParameters(*f.db, c.name);
+      if (!sampled.ok())
+        c.error = sampled.status().message();
       else
-        c.params = SampleParams(*f.db, recipe->second);
+        c.params = std::move(sampled.value());
       if (c.error.empty() && (c.params.empty() || static_cast<int>(c.params[0].size()) != parameters))
         c.error = "no parameter values sampled for query " + c.name;
     }
@@ -403,6 +323,7 @@ int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   AddRunContext("index");
+  benchmark::AddCustomContext("strata_without_index", "the same query with NOT INDEXED on the tables whose index its plan uses");
   Setup(min_time);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

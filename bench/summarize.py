@@ -4,9 +4,13 @@
   summarize.py RESULT[.json]...
 
 Sections (see bench_results.py for how results are sorted into them):
-  - one table per engine of index_bench's declared queries: the index the
-    plan uses, the time per query with and without it, the speedup and both
-    plans (strata's classification, then EXPLAIN QUERY PLAN's rows);
+  - with results of both engines (index_bench on SQLite, pg_index_bench on
+    PostgreSQL), the declared queries side by side: per engine the index
+    the plan uses, the time with and without it and the speedup;
+  - one table per engine of the declared queries: the index the plan uses,
+    the time per query with and without it, the speedup and both plans
+    (strata's classification, then the engine's own plan rows), and on
+    PostgreSQL how each query did without its index;
   - strata against its raw baseline (counters strata_ms, baseline_ms, ratio,
     target), with what strata does on top of the baseline next to a missed
     target;
@@ -56,40 +60,82 @@ def data_line(ctx):
     if "chefsocial_rows" not in ctx:
         return ""
     size = float(ctx.get("chefsocial_size_mb", 0))
-    return (f"ChefSocial data at scale {ctx.get('chefsocial_scale', '?')}: {int(ctx['chefsocial_rows']):,} rows, "
-            f"{size:,.0f} MiB (`{os.path.basename(ctx.get('chefsocial_db', ''))}`, generated in "
-            f"{ctx.get('chefsocial_generate_seconds', '?')} s).")
+    source = (f"`{os.path.basename(ctx.get('chefsocial_db', ''))}`, generated in "
+              f"{ctx.get('chefsocial_generate_seconds', '?')} s")
+    if ctx.get("engine") != "postgresql":
+        return (f"ChefSocial data at scale {ctx.get('chefsocial_scale', '?')}: {int(ctx['chefsocial_rows']):,} rows, "
+                f"{size:,.0f} MiB ({source}).")
+    return (f"ChefSocial data at scale {ctx.get('chefsocial_scale', '?')}: the {int(ctx['chefsocial_rows']):,} rows of "
+            f"the SQLite file ({source}), in a database created by the PostgreSQL migrations and filled with `COPY` "
+            f"in {ctx.get('pg_copy_seconds', '?')} s (its indexes and constraints dropped for the load, "
+            f"then re-created and checked in {ctx.get('pg_rebuild_seconds', '?')} s; `VACUUM (ANALYZE)` "
+            f"{ctx.get('pg_vacuum_analyze_seconds', '?')} s): {size:,.0f} MiB. Plans: the generic plan of a "
+            f"prepared statement (`plan_cache_mode = {ctx.get('pg_plan_cache_mode', '?')}`), the one "
+            f"`strata explain` reports. Server settings: {ctx.get('pg_settings', 'not recorded')}.")
 
 
 def rows_text(v):
     return f"{v:,.0f}" if v == int(v) else f"{v:,.1f}"
 
 
+def print_side_by_side(sections):
+    """The declared queries of every engine in one table: index, with, without, speedup per engine."""
+    names = " and ".join(s.name for s in sections)
+    print(f"## Index plans, {names} side by side\n")
+    print("Time per query with the index its plan uses and without it, each engine on the same ChefSocial rows with "
+          "the same parameter values. Without: "
+          + "; ".join(f"on {s.name} (`{s.program}`), {br.WITHOUT_INDEX.get(s.engine, s.without_text)}" for s in sections)
+          + ". A plan that uses no index is timed once, under *without*; the sections below have the plans.\n")
+    print("| query | " + " | ".join(f"{s.name}: index | with | without | speedup" for s in sections) + " |")
+    print("| --- | " + " | ".join("--- | ---: | ---: | ---:" for _ in sections) + " |")
+    queries = []
+    for s in sections:
+        queries += [q.query for q in s.queries if q.query not in queries]
+    for name in queries:
+        cells = []
+        for s in sections:
+            q = next((q for q in s.queries if q.query == name), None)
+            if q is None:
+                cells.append("not run | | |")
+            elif q.error:
+                cells.append(f"error: {cell(q.error)} | | |")
+            elif q.scan:
+                cells.append(f"none (the plan scans) | | {br.human_us(q.with_run.time_us)} |")
+            else:
+                cells.append(f"{cell(br.index_names(q.index))} | {br.human_us(q.with_run.time_us)} | "
+                             f"{br.human_us(q.without_run.time_us)} | {br.human_speedup(q.speedup)}")
+        print(f"| {name} | " + " | ".join(cells) + " |")
+    print()
+
+
 def print_index_section(section):
-    print(f"## Index plans, {section.title} (`index_bench`)\n")
+    print(f"## Index plans, {section.title} (`{section.program}`)\n")
     line = data_line(section.context)
     if line:
         print(line + "\n")
-    print("Time per query with the index its plan uses and with `NOT INDEXED` on those tables, same file, same "
-          "parameter values; a plan that uses no index is timed once.\n")
+    print("Time per query with the index its plan uses and without it, same data, same parameter values; a plan "
+          f"that uses no index is timed once. Without: {section.without_text}.\n")
+    methods = any(q.method for q in section.queries)
     print("| query | index the plan uses | with index | without | speedup | rows per query | "
-          "plan with the index | plan without |")
-    print("| --- | --- | ---: | ---: | ---: | ---: | --- | --- |")
+          "plan with the index | plan without |" + (" without: how |" if methods else ""))
+    print("| --- | --- | ---: | ---: | ---: | ---: | --- | --- |" + (" --- |" if methods else ""))
     for q in section.queries:
         w = q.with_run
         rows = rows_text(w.counters.get("rows", 0))
+        how = f" {cell(q.method)} |" if methods else ""
         if q.error:
-            print(f"| {q.query} | error: {cell(q.error)} | | | | | | |")
+            print(f"| {q.query} | error: {cell(q.error)} | | | | | | |" + (" |" if methods else ""))
         elif q.scan:
             plan, _ = q.plan("scan")
-            print(f"| {q.query} | none (the plan scans) | | {br.human_us(w.time_us)} | | {rows} | | {cell(plan)} |")
+            print(f"| {q.query} | none (the plan scans) | | {br.human_us(w.time_us)} | | {rows} | | {cell(plan)} |{how}")
         else:
             plan_with, _ = q.plan("with_index")
             plan_without, _ = q.plan("without_index")
             print(f"| {q.query} | {cell(q.index)} | {br.human_us(w.time_us)} | {br.human_us(q.without_run.time_us)} | "
-                  f"{br.human_speedup(q.speedup)} | {rows} | {cell(plan_with)} | {cell(plan_without)} |")
+                  f"{br.human_speedup(q.speedup)} | {rows} | {cell(plan_with)} | {cell(plan_without)} |{how}")
     print()
-    print("<details><summary>EXPLAIN QUERY PLAN, verbatim</summary>\n")
+    verbatim = "EXPLAIN, each node's first line" if section.engine == "postgresql" else "EXPLAIN QUERY PLAN"
+    print(f"<details><summary>{verbatim}, verbatim</summary>\n")
     print("| query | with the index | without |")
     print("| --- | --- | --- |")
     for q in section.queries:
@@ -148,6 +194,8 @@ def print_timings(report):
 def main(paths):
     report = br.collect(paths)
     header(report)
+    if len(report.index) > 1:
+        print_side_by_side(report.index)
     for section in report.index:
         print_index_section(section)
     if report.comparisons:

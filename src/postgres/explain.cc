@@ -1093,11 +1093,12 @@ std::string NumberedParameters(std::string_view sql) {
   return out;
 }
 
-Result<std::vector<PlanStep>> ExplainQueryPlan(PgSession& session, const std::string& sql) {
+Result<std::vector<PlanStep>> ExplainQueryPlan(PgSession& session, const std::string& sql,
+                                               const std::vector<std::string>& setup) {
   Result<Catalog> catalog = ReadCatalog(session);
   if (!catalog.ok()) return catalog.status();
   Planner planner(session, catalog->index_facts);
-  Result<Plan> plan = planner.PlanQuery(sql);
+  Result<Plan> plan = planner.PlanQuery(sql, setup);
   if (!plan.ok()) return plan.status();
   return std::move(plan->steps);
 }

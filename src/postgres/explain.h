@@ -42,8 +42,11 @@ inline constexpr std::string_view kVerifyTimeout = "10s";
 Result<ExplainReport> Explain(PgSession& session, const Schema& declared, const Schema& indexed);
 
 // The generic plan of one statement, classified. SQLite-style placeholders
-// are numbered first (see NumberedParameters).
-Result<std::vector<PlanStep>> ExplainQueryPlan(PgSession& session, const std::string& sql);
+// are numbered first (see NumberedParameters). `setup` runs first, in the
+// same transaction, which is rolled back (e.g. `SET LOCAL enable_seqscan =
+// off`, or a DROP INDEX to see the plan without that index).
+Result<std::vector<PlanStep>> ExplainQueryPlan(PgSession& session, const std::string& sql,
+                                               const std::vector<std::string>& setup = {});
 
 // `sql` with SQLite's placeholders (`?`, `?NNN`, `:name`) written as
 // PostgreSQL's `$n`, outside strings, quoted identifiers and comments, so

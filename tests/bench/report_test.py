@@ -4,8 +4,10 @@ bench/summarize.py, bench/chart.py) on Google Benchmark JSON.
 
 By default on the results captured in testdata/ (scale 0.01, Google
 Benchmark 1.7.1, names with their /min_time:.../manual_time and
-/iterations:.../manual_time suffixes); with STRATA_BENCH_RESULTS_DIR set,
-on the results of a fresh run in that folder as well (CTest's smoke run).
+/iterations:.../manual_time suffixes; pg_index_bench.json from PostgreSQL
+15); with STRATA_BENCH_RESULTS_DIR set, on the results of a fresh run in
+that folder as well (CTest's smoke run). A fresh run without PostgreSQL
+results (no server) skips the PostgreSQL checks, except with CI=true.
 
   python3 tests/bench/report_test.py
 """
@@ -26,6 +28,7 @@ import bench_results as br  # noqa: E402
 
 CAPTURED = os.path.join(HERE, "testdata")
 FRESH = os.environ.get("STRATA_BENCH_RESULTS_DIR")
+CI = os.environ.get("CI") == "true"
 
 
 def declared_queries():
@@ -75,6 +78,20 @@ class NameParsing(unittest.TestCase):
             self.assertEqual(n.family, "BM_Query")
             self.assertEqual(len(n.args), 2, name)
             self.assertIn(n.args[1], br.VARIANTS)
+
+    def test_postgres_names_imply_the_engine(self):
+        run = br.Run(br.parse_name("BM_PgQuery/login_by_email/without_index/min_time:0.001/manual_time"), "x", 1.0,
+                     {}, "", "", {}, "pg_index_bench.json")
+        self.assertEqual(br._index_key(run), ("postgresql", "login_by_email", "without_index"))
+        run.name = br.parse_name("BM_PgQuery/sqlite/login_by_email/with_index")
+        with self.assertRaisesRegex(br.ReportError, r"expected BM_PgQuery/<query>/<"):
+            br._index_key(run)
+        f = br.parse_label('bypassed: idx_users_email (unused duplicate: users_email_key) | plan: full scan users | '
+                           'detail: Seq Scan on users (Filter: (email = $1)) | method: index dropped in a rolled-back '
+                           'transaction: DROP INDEX "idx_users_email"')
+        self.assertEqual(f["method"], 'index dropped in a rolled-back transaction: DROP INDEX "idx_users_email"')
+        self.assertEqual(br.index_names("a_key (UNIQUE a, b; unused duplicate: idx_a) + b_key (UNIQUE key)"),
+                         "a_key + b_key")
 
     def test_repetitions_use_the_mean(self):
         report = br.collect([os.path.join(CAPTURED, "repeated", "index_bench.json")])
@@ -155,6 +172,74 @@ class Results:
                                                       for r in q.variants.values()]
         self.assertEqual([f"{r.raw_name}: {r.error}" for r in runs if r.error], [])
 
+    def postgres_path(self):
+        """pg_index_bench's results, or a skip (a failure with CI=true) when there are none."""
+        path = self.path("pg_index_bench")
+        if not os.path.exists(path):
+            message = f"no {path}: pg_index_bench did not run (no PostgreSQL server)"
+            if CI:
+                self.fail(message + " and CI=true")
+            self.skipTest(message)
+        return path
+
+    def test_postgres_section_lists_every_declared_query(self):
+        report = br.collect([self.postgres_path()])
+        (section,) = report.index
+        self.assertEqual(section.engine, "postgresql")
+        self.assertEqual(section.program, "pg_index_bench")
+        self.assertTrue(section.title.startswith("PostgreSQL "), section.title)
+        self.assertEqual([q.query for q in section.queries], declared_queries())
+        for q in section.queries:
+            with self.subTest(query=q.query):
+                self.assertEqual(q.error, "")
+                plan, detail = q.plan("scan" if q.scan else "with_index")
+                self.assertTrue(plan and detail)
+                self.assertEqual(q.with_run.context["pg_plan_cache_mode"], "force_generic_plan")
+                if not q.scan:
+                    self.assertTrue(q.index)
+                    self.assertGreater(q.speedup, 0)
+                    self.assertTrue(q.plan("without_index")[1])
+                    # How it did without: the drop, or the planner settings, said per query.
+                    self.assertRegex(q.method, r"^(index dropped in a rolled-back transaction: (DROP INDEX|ALTER TABLE)"
+                                               r"|planner settings, not a drop: )")
+                    # Without its indexes, the plan reads those tables without one.
+                    for name in br.index_names(q.index).split(" + "):
+                        self.assertNotIn(f" {name} ", " " + q.plan("without_index")[1].replace("(", " ") + " ")
+
+    def test_both_engines_side_by_side(self):
+        pg = self.postgres_path()
+        report = br.collect([self.path("index_bench"), pg])
+        self.assertEqual([s.engine for s in report.index], ["sqlite", "postgresql"])
+        sqlite, postgres = report.index
+        # The same rows in both: every query returns as many rows per call.
+        self.assertEqual(sqlite.context["chefsocial_rows"], postgres.context["chefsocial_rows"])
+        for a, b in zip(sqlite.queries, postgres.queries):
+            with self.subTest(query=a.query):
+                self.assertEqual(a.query, b.query)
+                self.assertEqual(a.with_run.counters["rows"], b.with_run.counters["rows"])
+
+        out = run_script("summarize.py", self.path("index_bench"), pg)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertIn("## Index plans, SQLite and PostgreSQL side by side", out.stdout)
+        self.assertIn("## Index plans, SQLite 3.", out.stdout)
+        self.assertIn("## Index plans, PostgreSQL 1", out.stdout)
+        self.assertIn("(`pg_index_bench`)", out.stdout)
+        side = out.stdout.split("side by side", 1)[1].split("\n## ", 1)[0]
+        for q in declared_queries():
+            row = next((line for line in side.splitlines() if line.startswith(f"| {q} | ")), None)
+            self.assertIsNotNone(row, q)
+            self.assertEqual(row.count("|"), 10, row)
+
+        with tempfile.TemporaryDirectory() as tmp:
+            svg = os.path.join(tmp, "chart.svg")
+            out = run_script("chart.py", svg, self.path("index_bench"), pg)
+            self.assertEqual(out.returncode, 0, out.stderr)
+            with open(svg) as f:
+                text = f.read()
+        self.assertIn("<g id='index-sqlite'>", text)
+        self.assertIn("<g id='index-postgresql'>", text)
+        self.assertIn("index dropped, rolled back", text)
+
     def test_chart_has_both_panels(self):
         with tempfile.TemporaryDirectory() as tmp:
             svg = os.path.join(tmp, "chart.svg")
@@ -215,6 +300,21 @@ class MissingSections(unittest.TestCase):
             b["name"] = b["run_name"] = b["name"].replace("BM_Query/", "BM_Lookup/")
         with tempfile.TemporaryDirectory() as tmp:
             self.assert_fails(self.write(tmp, data), "index section would be empty")
+
+    def test_postgres_results_without_index_runs(self):
+        with open(os.path.join(CAPTURED, "pg_index_bench.json")) as f:
+            data = json.load(f)
+        for b in data["benchmarks"]:
+            b["name"] = b["run_name"] = b["name"].replace("BM_PgQuery/", "BM_PgLookup/")
+        with tempfile.TemporaryDirectory() as tmp:
+            self.assert_fails(self.write(tmp, data, "pg_index_bench.json"), "index section would be empty")
+
+    def test_postgres_half_a_pair(self):
+        with open(os.path.join(CAPTURED, "pg_index_bench.json")) as f:
+            data = json.load(f)
+        data["benchmarks"] = [b for b in data["benchmarks"] if "/with_index" not in b["name"]]
+        with tempfile.TemporaryDirectory() as tmp:
+            self.assert_fails(self.write(tmp, data, "pg_index_bench.json"), "expected with_index and without_index")
 
     def test_half_a_pair(self):
         data = self.load("index_bench.json")
