@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "schema/table.h"
+
 namespace strata {
 
 struct IntegrityCheck {
@@ -31,5 +33,12 @@ struct CheckResult {
   std::string error;                 // the check could not run (e.g. table missing)
   bool passed() const { return offending_rows == 0 && error.empty(); }
 };
+
+// Whether some index of `t` (its primary key, a UNIQUE constraint or a
+// full index) leads with `columns`, so that an orphan check, and every
+// delete of a parent row, searches the child rather than scanning it.
+// Neither SQLite nor PostgreSQL indexes the child side of a foreign key
+// by itself.
+bool ChildColumnsLeadAnIndex(const Table& t, const std::vector<std::string>& columns);
 
 }  // namespace strata

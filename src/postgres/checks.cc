@@ -12,30 +12,6 @@ namespace strata::postgres {
 
 namespace {
 
-// Whether some index of `t` leads with `columns`, so that the check (and
-// every delete of a parent row) can search the child rather than scan it.
-// The same rule as SQLite's: PostgreSQL, like SQLite, does not index the
-// child side of a foreign key by itself.
-bool LeadsAnIndex(const Table& t, const std::vector<std::string>& columns) {
-  const auto leads = [&](const std::vector<std::string>& index_columns) {
-    if (index_columns.size() < columns.size()) return false;
-    for (size_t i = 0; i < columns.size(); ++i)
-      if (!EqualsIgnoreCase(index_columns[i], columns[i])) return false;
-    return true;
-  };
-  if (leads(t.PrimaryKeyColumns())) return true;
-  for (const UniqueConstraint& u : t.uniques)
-    if (leads(u.columns)) return true;
-  for (const Index& i : t.indexes) {
-    std::vector<std::string> cols;
-    for (const IndexPart& p : i.parts) cols.push_back(p.column);
-    if (i.where.empty() && leads(cols)) return true;
-  }
-  if (columns.size() == 1)
-    if (const Column* c = t.FindColumn(columns[0]); c && (c->unique || c->primary_key)) return true;
-  return false;
-}
-
 // Numbers and booleans read the same bare; anything else is quoted, so that
 // the text '12' and the number 12, or a key holding the separator, stay
 // apart (as SQLite's quote() writes them).
@@ -116,7 +92,7 @@ std::vector<IntegrityCheck> BuildChecks(const Schema& schema) {
       const std::string cols = fmt::format("{}", fmt::join(fk.columns, ","));
       out.push_back({IntegrityCheck::Kind::kOrphans, fmt::format("orphans:{}.{}->{}", t.name, cols, parent->name), t.name,
                      fmt::format("rows of \"{}\" whose ({}) match no row of \"{}\"", t.name, cols, parent->name),
-                     OrphanSql(t, fk, *parent), LeadsAnIndex(t, fk.columns)});
+                     OrphanSql(t, fk, *parent), ChildColumnsLeadAnIndex(t, fk.columns)});
     }
     for (const DataCheck& c : t.data_checks)
       out.push_back({IntegrityCheck::Kind::kData, c.name, t.name, c.description, DataSql(c), true});
