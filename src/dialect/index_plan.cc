@@ -120,6 +120,29 @@ std::vector<PlanChange> ComparePlans(const ExplainReport& before, const ExplainR
   return out;
 }
 
+std::vector<std::vector<std::string>> CandidateIndexKeys(const QueryTerms& t) {
+  std::vector<std::vector<std::string>> out;
+  const auto add = [&](std::vector<std::string> cols) {
+    if (!cols.empty() && std::find(out.begin(), out.end(), cols) == out.end()) out.push_back(std::move(cols));
+  };
+  const auto plus = [](std::vector<std::string> a, const std::vector<std::string>& b) {
+    for (const std::string& c : b)
+      if (std::find(a.begin(), a.end(), c) == a.end()) a.push_back(c);
+    return a;
+  };
+  const std::vector<std::string> tail = !t.range.empty() ? std::vector<std::string>{t.range[0]} : t.order_by;
+  add(plus(t.equality, tail));
+  add(plus(plus(t.equality, t.join), tail));
+  add(t.equality);
+  add(plus(t.equality, t.join));
+  add(t.join);
+  for (const std::string& c : t.equality) add({c});
+  for (const std::string& c : t.join) add({c});
+  for (const std::string& c : t.range) add({c});
+  add(t.order_by);
+  return out;
+}
+
 bool AnyLargeRegression(const std::vector<PlanChange>& changes) {
   return std::any_of(changes.begin(), changes.end(), [](const PlanChange& c) { return c.regressed() && c.large; });
 }

@@ -101,6 +101,21 @@ struct ExplainReport {
   bool failed() const;
 };
 
+// The columns of one table a query compares or sorts by, as a dialect reads
+// them from the query or its plan: what candidate indexes are made of.
+struct QueryTerms {
+  std::vector<std::string> equality;  // compared with a value, in order of appearance
+  std::vector<std::string> join;      // compared with another table's column
+  std::vector<std::string> range;
+  std::vector<std::string> order_by;  // empty unless every sort key is a column of the table
+};
+
+// Candidate index keys for `t`, best first: equality columns, then one
+// range column (an index serves a single range, after its equalities) or
+// else the sort columns, so that the rows come out sorted. Terms against a
+// value come before join terms: a join may be served from the other side.
+std::vector<std::vector<std::string>> CandidateIndexKeys(const QueryTerms& t);
+
 // How one declared query's plan changed between two schema states
 // (`strata explain --base`).
 struct PlanChange {

@@ -612,13 +612,6 @@ std::vector<std::pair<std::string, std::string>> ColumnsNamed(const std::string&
   return out;
 }
 
-struct Terms {
-  std::vector<std::string> equality;  // compared with a value, in order of appearance
-  std::vector<std::string> join;      // compared with another table's column
-  std::vector<std::string> range;
-  std::vector<std::string> order_by;  // empty unless every sort key is a column of the table
-};
-
 void AddOnce(std::vector<std::string>& v, const std::string& c) {
   if (std::find(v.begin(), v.end(), c) == v.end()) v.push_back(c);
 }
@@ -637,7 +630,7 @@ bool IsComparison(const Token& t) {
   return t.type == Token::kOperator && (t.text == "<" || t.text == ">" || t.text == "<=" || t.text == ">=");
 }
 
-void AddTerms(const std::string& expression, const ScanTarget& target, Terms& terms) {
+void AddTerms(const std::string& expression, const ScanTarget& target, QueryTerms& terms) {
   const std::vector<Token> t = Tokenize(expression);
   const std::vector<bool> cast = CastTypeTokens(t);
   for (size_t i = 0; i < t.size(); ++i) {
@@ -670,8 +663,8 @@ void AddTerms(const std::string& expression, const ScanTarget& target, Terms& te
   }
 }
 
-Terms TermsFor(const Plan& plan, int scan, const std::set<std::string>& columns) {
-  Terms terms;
+QueryTerms TermsFor(const Plan& plan, int scan, const std::set<std::string>& columns) {
+  QueryTerms terms;
   const PlanNode& node = plan.nodes[scan];
   const ScanTarget target{node.alias.empty() ? node.relation : node.alias, &columns};
   AddTerms(node.filter, target, terms);
@@ -705,32 +698,6 @@ Terms TermsFor(const Plan& plan, int scan, const std::set<std::string>& columns)
     break;
   }
   return terms;
-}
-
-// Equality columns first, then one range column (an index serves a single
-// range, after its equalities), or else the sort columns so that the rows
-// come out sorted. Terms against a value come before join terms: a join
-// may be served from the other side. (The same order as SQLite's.)
-std::vector<std::vector<std::string>> Candidates(const Terms& t) {
-  std::vector<std::vector<std::string>> out;
-  const auto add = [&](std::vector<std::string> cols) {
-    if (!cols.empty() && std::find(out.begin(), out.end(), cols) == out.end()) out.push_back(std::move(cols));
-  };
-  const auto plus = [](std::vector<std::string> a, const std::vector<std::string>& b) {
-    for (const std::string& c : b) AddOnce(a, c);
-    return a;
-  };
-  const std::vector<std::string> tail = !t.range.empty() ? std::vector<std::string>{t.range[0]} : t.order_by;
-  add(plus(t.equality, tail));
-  add(plus(plus(t.equality, t.join), tail));
-  add(t.equality);
-  add(plus(t.equality, t.join));
-  add(t.join);
-  for (const std::string& c : t.equality) add({c});
-  for (const std::string& c : t.join) add({c});
-  for (const std::string& c : t.range) add({c});
-  add(t.order_by);
-  return out;
 }
 
 // Builds of a suggestion block writes to a table: a query gets at most this
@@ -1190,7 +1157,7 @@ Result<ExplainReport> Explain(PgSession& session, const Schema& declared, const 
       if (merge_into_earlier(t, plan.sql, fixed, reason)) continue;
       MissingIndex m{t, true, {reason}, true, {}, {}, false};
       // The terms come from the first node that reads the table in full.
-      Terms terms;
+      QueryTerms terms;
       for (size_t i = 0; i < planned->steps.size(); ++i) {
         const PlanStep& s = planned->steps[i];
         if (s.table != t || (s.kind != PlanStep::Kind::kScan && s.kind != PlanStep::Kind::kIndexScan)) continue;
@@ -1198,7 +1165,7 @@ Result<ExplainReport> Explain(PgSession& session, const Schema& declared, const 
         if (columns != catalog.columns.end()) terms = TermsFor(*planned, static_cast<int>(i), columns->second);
         break;
       }
-      std::vector<std::vector<std::string>> candidates = Candidates(terms);
+      std::vector<std::vector<std::string>> candidates = CandidateIndexKeys(terms);
       if (candidates.size() > kMaxCandidatesPerScan) candidates.resize(kMaxCandidatesPerScan);
       std::optional<Suggestion> chosen;
       for (const std::vector<std::string>& columns : candidates) {

@@ -130,9 +130,9 @@ Result<ExplainReport> Explain(Database& db, const Schema& schema) {
       if (merge_into_earlier(t, plan.sql, fixed, reason, true)) continue;
       MissingIndex m{t, true, {reason}, true, {}, {}, false};
       const TableInfo& info = infos.at(t);
-      const Terms terms = TermsFor(tokens, info, AliasMap(tokens, tables), infos);
+      const QueryTerms terms = TermsFor(tokens, info, AliasMap(tokens, tables), infos);
       if (Sandbox* box = get_sandbox()) {
-        for (const std::vector<std::string>& columns : Candidates(terms)) {
+        for (const std::vector<std::string>& columns : CandidateIndexKeys(terms)) {
           const std::string create = CreateIndexStatement(IndexName(info, columns, taken_names), t, columns);
           Result<std::vector<PlanStep>> after = box->PlanWith(create, plan.sql, tables);
           if (!after.ok() || !fixed(*after)) continue;

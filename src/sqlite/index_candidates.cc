@@ -10,9 +10,9 @@
 
 namespace strata::sqlite {
 
-Terms TermsFor(const std::vector<SqlToken>& tokens, const TableInfo& table, const std::map<std::string, std::string>& aliases,
+QueryTerms TermsFor(const std::vector<SqlToken>& tokens, const TableInfo& table, const std::map<std::string, std::string>& aliases,
                const std::map<std::string, TableInfo>& infos) {
-  Terms terms;
+  QueryTerms terms;
   const std::vector<std::string> clauses = Clauses(tokens);
   std::set<std::string> own_names;  // aliases of this table
   std::set<std::string> tables_in_query;
@@ -89,33 +89,6 @@ Terms TermsFor(const std::vector<SqlToken>& tokens, const TableInfo& table, cons
   }
   if (!in_order || !order_ok) terms.order_by.clear();
   return terms;
-}
-
-std::vector<std::vector<std::string>> Candidates(const Terms& t) {
-  std::vector<std::vector<std::string>> out;
-  const auto add = [&](std::vector<std::string> cols) {
-    if (!cols.empty() && std::find(out.begin(), out.end(), cols) == out.end()) out.push_back(std::move(cols));
-  };
-  const auto plus = [](std::vector<std::string> a, const std::vector<std::string>& b) {
-    for (const std::string& c : b)
-      if (std::find(a.begin(), a.end(), c) == a.end()) a.push_back(c);
-    return a;
-  };
-  // Equality columns first, then one range column (an index serves a
-  // single range, after its equalities), or else the ORDER BY columns so
-  // that the rows come out sorted. Terms against a value come before join
-  // terms: a join may be served from the other side.
-  const std::vector<std::string> tail = !t.range.empty() ? std::vector<std::string>{t.range[0]} : t.order_by;
-  add(plus(t.equality, tail));
-  add(plus(plus(t.equality, t.join), tail));
-  add(t.equality);
-  add(plus(t.equality, t.join));
-  add(t.join);
-  for (const std::string& c : t.equality) add({c});
-  for (const std::string& c : t.join) add({c});
-  for (const std::string& c : t.range) add({c});
-  add(t.order_by);
-  return out;
 }
 
 std::string IndexName(const TableInfo& table, const std::vector<std::string>& columns, const std::set<std::string>& taken) {
