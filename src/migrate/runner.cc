@@ -251,7 +251,17 @@ strata::Status Runner::Up(const UpOptions& options, const RunListener& listener)
   Result<bool> empty = connection_.IsEmpty();
   if (!empty.ok()) return empty.status();
   size_t first = 0;
-  if (history->empty() && !*empty) {
+  // Tables and no history may also be another run's first migration,
+  // committed after this run read the history: a migration writes its
+  // tables and its history row in one transaction, so a second read after
+  // seeing the tables tells the two apart.
+  bool unmanaged = history->empty() && !*empty;
+  if (unmanaged) {
+    Result<std::vector<AppliedMigration>> again = connection_.ReadHistory();
+    if (!again.ok()) return again.status();
+    unmanaged = again->empty();
+  }
+  if (unmanaged) {
     const MigrationEntry* base = pending->front();
     Result<Schema> live = connection_.Inspect();
     if (!live.ok()) return live.status();

@@ -258,17 +258,21 @@ void RunnerTest::ConcurrentRunsApplyEachMigrationOnce(bool wal) {
     pid_t pid = fork();
     if (pid == 0) {
       testing::CommandResult r = RunStrata({"up", "--no-backup"}, dir_.path());
+      dir_.Write("runner" + std::to_string(i) + ".err", r.err);
       _exit(r.exit_code);
     }
     children.push_back(pid);
   }
   int succeeded = 0;
-  for (pid_t pid : children) {
+  std::string failures;
+  for (size_t i = 0; i < children.size(); ++i) {
     int status = 0;
-    waitpid(pid, &status, 0);
-    succeeded += WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    waitpid(children[i], &status, 0);
+    bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    succeeded += ok;
+    if (!ok) failures += testing::ReadFile(dir_ / ("runner" + std::to_string(i) + ".err"));
   }
-  EXPECT_EQ(succeeded, 8);
+  EXPECT_EQ(succeeded, 8) << failures;
   EXPECT_EQ(Query(Db(), "SELECT count(*), count(DISTINCT version) FROM strata_migrations"), "5|5");
   EXPECT_EQ(Query(Db(), "PRAGMA integrity_check"), "ok");
   EXPECT_EQ(Query(Db(), "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"), "18");

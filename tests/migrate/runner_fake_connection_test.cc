@@ -3,6 +3,7 @@
 // destructive refusal, adoption) apart from how any dialect executes it.
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <map>
 #include <set>
 
@@ -20,10 +21,13 @@ class FakeConnection final : public Connection {
   std::vector<std::string> ran;     // file names, in order
   std::set<std::string> failing;    // files whose Apply fails
   int backups = 0;
+  // Runs once, just after the next history read: another run's commit.
+  std::function<void()> after_first_read;
 
   Result<std::vector<AppliedMigration>> ReadHistory() override {
     std::vector<AppliedMigration> out;
     for (const auto& [v, a] : history) out.push_back(a);
+    if (after_first_read) std::exchange(after_first_read, nullptr)();
     return out;
   }
   Result<bool> IsEmpty() override { return schema.tables.empty(); }
@@ -199,6 +203,23 @@ TEST_F(RunnerFake, ADatabaseAtTheFirstTagIsAdoptedAndOnlyTheRestRuns) {
   EXPECT_EQ(db_.ran, (std::vector<std::string>{"0020_two.up.sql", "0030_three.up.sql"}));
   ASSERT_TRUE(db_.history.contains(10));
   EXPECT_EQ(events_.front().kind, RunEvent::kAdopted);
+}
+
+// Eight `up` on one new file: the tables another run committed after this
+// run read the history are not a database to adopt (nor to refuse).
+TEST_F(RunnerFake, TablesAnotherRunCommittedMeanwhileAreNotAdopted) {
+  versioned_.project = project_;
+  VersionedTable users;
+  users.header.stages.push_back({0, Table{.name = "users"}});
+  versioned_.tables.push_back(users);
+  db_.after_first_read = [this] {
+    db_.schema.tables = {Table{.name = "users"}, Table{.name = "orders"}};
+    for (int64_t v : {10, 20}) db_.history[v] = {v, "other", "v2", "", "now", 0};
+  };
+  Status s = MakeRunner(true).Up({}, listener_);
+  ASSERT_TRUE(s.ok()) << s.message();
+  EXPECT_EQ(db_.ran, (std::vector<std::string>{"0030_three.up.sql"}));
+  for (const RunEvent& e : events_) EXPECT_NE(e.kind, RunEvent::kAdopted) << e.file;
 }
 
 TEST_F(RunnerFake, ADatabaseThatIsNotTheFirstTagIsRefusedWithItsDifferences) {
