@@ -27,7 +27,7 @@ void SetupDrift(CLI::App& app, int& exit_code) {
       exit_code = ExitCodeFor(live.status());
       return;
     }
-    Result<std::vector<DriftItem>> compared = DriftAtTag(*run, *live, tag);
+    Result<std::vector<DriftItem>> compared = DriftAtTag(*run->connection, *run->dialect, run->schema, *live, tag);
     if (!compared.ok()) {
       PrintError(compared.status().message());
       exit_code = ExitCodeFor(compared.status());

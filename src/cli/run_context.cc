@@ -119,10 +119,6 @@ void PruneBackups(const std::string& db, int keep) {
   for (size_t i = 0; i + keep < existing.size(); ++i) fs::remove(existing[i], error);
 }
 
-Result<std::vector<DriftItem>> DriftAtTag(const RunContext& run, const Schema& live, int tag) {
-  return strata::DriftAtTag(*run.connection, *run.dialect, run.schema, live, tag);
-}
-
 void PrintEvent(const RunEvent& e) {
   switch (e.kind) {
     case RunEvent::kAdopted: std::cerr << fmt::format("adopted: {} ({})\n", e.file, e.detail); break;

@@ -46,10 +46,6 @@ void PrintEvent(const RunEvent& e);
 // A progress line on a terminal for statements that run long.
 void EnableProgress(Connection& connection);
 
-// How `live` differs from the schema of `tag`, one finding per object, as
-// the project's dialect compares them; tables the project ignores are left out.
-Result<std::vector<DriftItem>> DriftAtTag(const RunContext& run, const Schema& live, int tag);
-
 // The tag a database should be at: `--tag` when given; otherwise the tag
 // of the last migration its history records; otherwise the last tag (a
 // database strata did not create). Prints and returns nullopt on a bad tag.

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "base/strings.h"
+#include "diff/differ.h"
 
 namespace strata {
 
@@ -12,21 +13,6 @@ std::string Cols(const std::vector<std::string>& columns) {
   std::string out;
   for (const std::string& c : columns) out += (out.empty() ? "" : ", ") + c;
   return "(" + out + ")";
-}
-
-// A column's storage class family; moving to a different family can change
-// or reject stored values.
-int AffinityRank(const std::string& type) {
-  std::string t = AsciiUpper(type);
-  if (t.find("INT") != std::string::npos) return 1;
-  if (t.find("CHAR") != std::string::npos || t.find("CLOB") != std::string::npos ||
-      t.find("TEXT") != std::string::npos)
-    return 4;
-  if (t.empty() || t.find("BLOB") != std::string::npos || t == "ANY") return 5;
-  if (t.find("REAL") != std::string::npos || t.find("FLOA") != std::string::npos ||
-      t.find("DOUB") != std::string::npos)
-    return 2;
-  return 3;  // NUMERIC, DECIMAL, BOOLEAN, DATE...
 }
 
 }  // namespace
@@ -130,7 +116,12 @@ std::string Describe(const std::string& table, const TableChange& change) {
       return fmt::format("change primary key of \"{}\" {}{} -> {}{}", t, Cols(c.from), OnConflictSuffix(c.from_on_conflict),
                          Cols(c.to), OnConflictSuffix(c.to_on_conflict));
     }
-    std::string operator()(const ChangeTableOptions&) const { return fmt::format("change table options of \"{}\"", t); }
+    std::string operator()(const ChangeTableOptions& c) const {
+      std::string out;
+      for (const TableOptionChange& o : c.options)
+        out += fmt::format("{}{} {}", out.empty() ? "" : " and ", o.to ? "becomes" : "stops being", o.option);
+      return fmt::format("table \"{}\" {}", t, out);
+    }
     std::string operator()(const AddTrigger& c) const { return fmt::format("add trigger \"{}\" on \"{}\"", c.trigger.name, t); }
     std::string operator()(const DropTrigger& c) const { return fmt::format("drop trigger \"{}\" on \"{}\"", c.trigger.name, t); }
     std::string operator()(const InsertRow&) const { return fmt::format("insert reference row into \"{}\"", t); }
@@ -156,19 +147,19 @@ std::string Describe(const Change& change) {
   return std::visit(Visitor{}, change);
 }
 
-bool IsDestructive(const TableChange& change) {
+bool IsDestructive(const TableChange& change, const DiffOptions& rules) {
   if (std::holds_alternative<DropColumn>(change) || std::holds_alternative<DeleteRow>(change)) return true;
   if (const auto* m = std::get_if<ModifyColumn>(&change))
-    return ((m->aspects & kColumnType) && AffinityRank(m->to.type) < AffinityRank(m->from.type)) ||
+    return ((m->aspects & kColumnType) && (!rules.narrows || rules.narrows(m->from, m->to))) ||
            ((m->aspects & kColumnGenerated) && m->to.generated && !m->from.generated);
   return false;
 }
 
-bool IsDestructive(const Change& change) {
+bool IsDestructive(const Change& change, const DiffOptions& rules) {
   if (std::holds_alternative<DropTable>(change)) return true;
   if (const auto* m = std::get_if<ModifyTable>(&change))
     for (const TableChange& tc : m->changes)
-      if (IsDestructive(tc)) return true;
+      if (IsDestructive(tc, rules)) return true;
   return false;
 }
 

@@ -52,7 +52,14 @@ struct ChangePrimaryKey {
   ConflictResolution from_on_conflict = ConflictResolution::kAbort;
   ConflictResolution to_on_conflict = ConflictResolution::kAbort;
 };
-struct ChangeTableOptions {};  // WITHOUT ROWID or STRICT switched
+// A table option switched on or off: "WITHOUT ROWID", "STRICT". What an
+// option means, and whether it can change in place, is the dialect's.
+struct TableOptionChange {
+  std::string option;
+  bool from = false;
+  bool to = false;
+};
+struct ChangeTableOptions { std::vector<TableOptionChange> options; };
 struct AddTrigger { Trigger trigger; };
 struct DropTrigger { Trigger trigger; };
 struct InsertRow { ReferenceRow row; };
@@ -111,7 +118,10 @@ std::string Describe(const std::string& table, const TableChange& change);
 // True when carrying out the change can lose data that is in the database:
 // dropping a table, a column or reference rows, narrowing a column type, or
 // replacing a column's stored values with generated ones.
-bool IsDestructive(const Change& change);
-bool IsDestructive(const TableChange& change);
+// Whether a type change narrows is the dialect's rule (DiffOptions::narrows,
+// in diff/differ.h).
+struct DiffOptions;
+bool IsDestructive(const Change& change, const DiffOptions& rules);
+bool IsDestructive(const TableChange& change, const DiffOptions& rules);
 
 }  // namespace strata

@@ -209,8 +209,10 @@ std::vector<TableChange> DiffTable(const Table& from, const Table& to, const Ren
   };
   if (Lower(from.primary_key) != Lower(to.primary_key) || pk_on_conflict(from) != pk_on_conflict(to))
     out.push_back(ChangePrimaryKey{from.primary_key, to.primary_key, pk_on_conflict(from), pk_on_conflict(to)});
-  if (from.without_rowid != to.without_rowid || from.strict != to.strict)
-    out.push_back(ChangeTableOptions{});
+  ChangeTableOptions switched;
+  if (from.without_rowid != to.without_rowid) switched.options.push_back({"WITHOUT ROWID", from.without_rowid, to.without_rowid});
+  if (from.strict != to.strict) switched.options.push_back({"STRICT", from.strict, to.strict});
+  if (!switched.options.empty()) out.push_back(std::move(switched));
   DiffSet(from.uniques, to.uniques, SameUnique, out, [](auto& u) { return TableChange{AddUnique{u}}; },
           [](auto& u) { return TableChange{DropUnique{u}}; });
   DiffSet(from.foreign_keys, to.foreign_keys, SameForeignKey, out,

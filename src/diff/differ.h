@@ -33,6 +33,10 @@ struct DiffOptions {
   // the same thing; the dialect knows its lexical rules. Unset: equal after
   // trimming. The texts themselves are never rewritten.
   bool (*same_sql)(std::string_view, std::string_view) = nullptr;
+  // Whether changing a column's type from `from`'s to `to`'s can lose or
+  // reject values already stored; the dialect knows how its engine
+  // converts them. Unset: every type change can.
+  bool (*narrows)(const Column& from, const Column& to) = nullptr;
 };
 
 // Changes that turn `from` into `to`: table additions in `to`'s order,

@@ -61,7 +61,13 @@ std::string Finding(const TableChange& change) {
       return fmt::format("primary key is {}{} instead of {}{}", Columns(c.to), OnConflictSuffix(c.to_on_conflict),
                          Columns(c.from), OnConflictSuffix(c.from_on_conflict));
     }
-    std::string operator()(const ChangeTableOptions&) const { return "WITHOUT ROWID or STRICT differs"; }
+    std::string operator()(const ChangeTableOptions& c) const {
+      std::string out;
+      for (const TableOptionChange& o : c.options)
+        out += fmt::format("{}is {}{} instead of {}{}", out.empty() ? "" : "; ", o.to ? "" : "not ", o.option,
+                           o.from ? "" : "not ", o.option);
+      return out;
+    }
     std::string operator()(const AddTrigger& c) const { return fmt::format("extra trigger \"{}\"", c.trigger.name); }
     std::string operator()(const DropTrigger& c) const {
       return fmt::format("trigger \"{}\" is missing or differs", c.trigger.name);

@@ -12,6 +12,7 @@
 #include <fmt/ranges.h>
 
 #include "base/strings.h"
+#include "dialect/statement_kind.h"
 #include "diff/differ.h"
 #include "postgres/checks.h"
 #include "postgres/explain.h"
@@ -32,15 +33,8 @@ std::string Excerpt(const std::string& sql) {
   return one.size() > 200 ? one.substr(0, 200) + "..." : one;
 }
 
-bool IsBegin(const SqlStatement& s) {
-  const std::string w = LeadingWords(s.sql, 2);
-  return w == "BEGIN" || w.starts_with("BEGIN ") || w == "START TRANSACTION";
-}
-
-bool IsCommit(const SqlStatement& s) {
-  const std::string w = LeadingWords(s.sql, 1);
-  return w == "COMMIT" || w == "END";
-}
+bool IsBegin(const SqlStatement& s) { return TransactionControlOf(s.sql) == TransactionControl::kBegin; }
+bool IsCommit(const SqlStatement& s) { return TransactionControlOf(s.sql) == TransactionControl::kCommit; }
 
 // Index of the first statement after the top-level COMMIT, or size().
 size_t OutsideTransactionStart(const std::vector<SqlStatement>& statements) {
@@ -52,8 +46,8 @@ size_t OutsideTransactionStart(const std::vector<SqlStatement>& statements) {
 // Why a statement cannot run inside a transaction block, or "".
 std::string TransactionObstacle(const SqlStatement& s) {
   const std::string w = LeadingWords(s.sql, 4);
-  if (w == "BEGIN" || w.starts_with("BEGIN ") || w.starts_with("START TRANSACTION") || w.starts_with("COMMIT") ||
-      w == "END" || w.starts_with("ROLLBACK") || w.starts_with("ABORT"))
+  // A savepoint nests inside the transaction strata opens.
+  if (const TransactionControl c = TransactionControlOf(s.sql); c != TransactionControl::kNone && c != TransactionControl::kSavepoint)
     return "it manages its own transaction (" + w + ")";
   const bool concurrently = (w.starts_with("CREATE") || w.starts_with("DROP") || w.starts_with("REINDEX")) &&
                             w.find("CONCURRENTLY") != std::string::npos;

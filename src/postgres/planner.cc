@@ -331,7 +331,7 @@ struct Planner {
                          (m.aspects & kColumnCollation) ? fmt::format(", collation {}", b.collation.empty() ? "default" : b.collation) : "",
                          rewrite ? " (REWRITES the table and its indexes: the change needs it; ACCESS EXCLUSIVE lock "
                                    "for the duration)" : " (no table rewrite)"),
-             std::move(sql), IsDestructive(TableChange{m}));
+             std::move(sql), IsDestructive(TableChange{m}, {.narrows = NarrowsType}));
     } else if (m.aspects & kColumnDefault) {
       Inside(fmt::format("default of \"{}\".\"{}\"", t.name, b.name),
              {Alter(t.name) + "ALTER COLUMN " + col + (b.default_value ? " SET DEFAULT " + DefaultSql(b) : " DROP DEFAULT")});
@@ -534,8 +534,8 @@ struct Planner {
     for (const Change& c : changes) {
       if (const auto* m = std::get_if<::strata::ModifyTable>(&c)) {
         for (const TableChange& tc : m->changes)
-          if (IsDestructive(tc)) plan.destructive_changes.push_back(Describe(m->to.name, tc));
-      } else if (IsDestructive(c)) {
+          if (IsDestructive(tc, {.narrows = NarrowsType})) plan.destructive_changes.push_back(Describe(m->to.name, tc));
+      } else if (IsDestructive(c, {.narrows = NarrowsType})) {
         plan.destructive_changes.push_back(OneLine(Describe(c)));
       }
     }

@@ -37,7 +37,7 @@ class PostgresDialect final : public Dialect {
     return out;
   }
 
-  DiffOptions DiffRules() const override { return {}; }
+  DiffOptions DiffRules() const override { return {.narrows = NarrowsType}; }
 
   Plan PlanMigration(const Schema& from, const Schema& to, const std::vector<Change>& changes,
                      const MigrationOptions& options) const override {
@@ -88,6 +88,13 @@ class PostgresDialect final : public Dialect {
                                                 "... BEGIN ... END); PostgreSQL needs a trigger function",
                                                 tr.name)});
       for (const DataFix& f : t.data_fixes) sqlite_only(f.pos, fmt::format("data fix \"{}\"", f.name), f.sql);
+      for (const Column& c : t.columns)
+        if (c.primary_key && !c.autoincrement && !c.default_value)
+          for (const ReferenceRow& r : t.rows)
+            if (!r.Find(c.name))
+              problems.push_back({r.pos, fmt::format("{} row: no value for primary key column \"{}\"; PostgreSQL "
+                                                     "assigns one only to an identity column (autoincrement: true)",
+                                                     table, c.name)});
       // Data checks are not judged here although `strata check` runs them: a
       // check only SQLite can run stops no migration, so it is no reason to
       // refuse the schema (validate, generate and up would all fail). The

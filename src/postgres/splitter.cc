@@ -126,31 +126,4 @@ std::vector<SqlStatement> SplitStatements(std::string_view s) {
   return out;
 }
 
-std::string LeadingWords(std::string_view sql, int count) {
-  std::string out;
-  size_t i = 0;
-  for (int n = 0; n < count; ++n) {
-    while (i < sql.size()) {  // skip blanks and comments
-      if (std::isspace(static_cast<unsigned char>(sql[i]))) {
-        ++i;
-      } else if (sql.substr(i, 2) == "--") {
-        size_t end = sql.find('\n', i);
-        i = end == std::string_view::npos ? sql.size() : end;
-      } else if (sql.substr(i, 2) == "/*") {
-        size_t end = sql.find("*/", i);
-        i = end == std::string_view::npos ? sql.size() : end + 2;
-      } else {
-        break;
-      }
-    }
-    size_t j = i;
-    while (j < sql.size() && (std::isalpha(static_cast<unsigned char>(sql[j])) || sql[j] == '_')) ++j;
-    if (j == i) break;
-    if (!out.empty()) out += ' ';
-    out += AsciiUpper(sql.substr(i, j - i));
-    i = j;
-  }
-  return out;
-}
-
 }  // namespace strata::postgres

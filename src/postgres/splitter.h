@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "dialect/statement_kind.h"  // LeadingWords, for the splitter's users
+
 namespace strata::postgres {
 
 struct SqlStatement {
@@ -18,10 +20,5 @@ struct SqlStatement {
 };
 
 std::vector<SqlStatement> SplitStatements(std::string_view script);
-
-// The statement's first keywords, upper-cased and single-spaced, for
-// recognising BEGIN, COMMIT, CREATE INDEX CONCURRENTLY and the like:
-// "CREATE INDEX CONCURRENTLY" for `create  index concurrently "i" ...`.
-std::string LeadingWords(std::string_view sql, int count);
 
 }  // namespace strata::postgres

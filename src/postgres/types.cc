@@ -111,4 +111,21 @@ bool IsBinaryCompatible(std::string_view from, std::string_view to) {
   return false;
 }
 
+bool NarrowsType(const Column& from, const Column& to) {
+  const std::string a = AsciiLower(ColumnType(from)), b = AsciiLower(ColumnType(to));
+  if (IsBinaryCompatible(a, b)) return false;
+  if (b == "text") return a == "bytea";
+  // Each type converts without loss to every type after it.
+  static constexpr std::string_view kIntegers[] = {"smallint", "integer", "bigint", "numeric"};
+  const auto rank = [](std::string_view t) {
+    for (size_t i = 0; i < std::size(kIntegers); ++i)
+      if (t == kIntegers[i]) return static_cast<int>(i);
+    return -1;
+  };
+  if (rank(a) >= 0 && rank(b) > rank(a)) return false;
+  if (b == "double precision" && (a == "real" || a == "smallint" || a == "integer")) return false;
+  if (a == "date" && (b == "timestamp" || b == "timestamptz")) return false;
+  return true;
+}
+
 }  // namespace strata::postgres

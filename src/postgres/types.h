@@ -44,4 +44,11 @@ std::optional<std::string> SqliteOnlyConstruct(std::string_view sql);
 // a longer varchar or to text, numeric to a wider precision).
 bool IsBinaryCompatible(std::string_view from, std::string_view to);
 
+// Whether `ALTER COLUMN ... TYPE to USING col::to` can lose, change or
+// reject stored values. Widening is not: a longer varchar, anything but
+// bytea to text, smallint to integer to bigint to numeric, real to double
+// precision, a date to a timestamp. The rest is, timestamp to timestamptz
+// too (its values are read in the session's time zone).
+bool NarrowsType(const Column& from, const Column& to);
+
 }  // namespace strata::postgres

@@ -100,14 +100,10 @@ void ValidatePrimaryKey(const Table& t, Diagnostics& d) {
   int column_level = 0;
   for (const Column& c : t.columns) {
     if (c.primary_key) ++column_level;
-    if (c.autoincrement) {
-      if (!c.primary_key || AsciiUpper(c.type) != "INTEGER")
-        d.Error(c.pos, fmt::format("column \"{}\": autoincrement needs an INTEGER primary_key column",
-                                   c.name));
-      else if (t.without_rowid)
-        d.Error(c.pos, fmt::format("column \"{}\": autoincrement is not possible in a without_rowid "
-                                   "table", c.name));
-    }
+    // What else a table option rules out (autoincrement in a without_rowid
+    // table) is the dialect's to say.
+    if (c.autoincrement && (!c.primary_key || AsciiUpper(c.type) != "INTEGER"))
+      d.Error(c.pos, fmt::format("column \"{}\": autoincrement needs an INTEGER primary_key column", c.name));
   }
   if (column_level > 1)
     d.Error(t.pos, fmt::format("table \"{}\" marks {} columns as primary_key; declare a composite "
@@ -116,8 +112,6 @@ void ValidatePrimaryKey(const Table& t, Diagnostics& d) {
     d.Error(t.pos, fmt::format("table \"{}\" declares a primary key both on a column and on the "
                                "table", t.name));
   CheckColumnsExist(t, t.primary_key, t.pos, "primary_key", d);
-  if (t.without_rowid && t.PrimaryKeyColumns().empty())
-    d.Error(t.pos, fmt::format("table \"{}\" is without_rowid and needs a primary key", t.name));
 }
 
 void ValidateRows(const Table& t, Diagnostics& d) {
@@ -147,8 +141,10 @@ void ValidateRows(const Table& t, Diagnostics& d) {
       key_text += v->ToString() + "|";
     }
     for (const Column& c : t.columns) {
-      bool rowid_alias = c.primary_key && AsciiUpper(c.type) == "INTEGER";
-      if (!c.nullable && !c.default_value && !rowid_alias && !row.Find(c.name))
+      // An INTEGER primary key may be left to the database; a dialect that
+      // assigns it only in some cases says so (PostgreSQL: identity columns).
+      const bool database_assigned = c.primary_key && AsciiUpper(c.type) == "INTEGER";
+      if (!c.nullable && !c.default_value && !database_assigned && !row.Find(c.name))
         d.Error(row.pos, fmt::format("row of table \"{}\" has no value for column \"{}\", which is "
                                      "NOT NULL without a default", t.name, c.name));
     }

@@ -94,9 +94,8 @@ Status SqliteConnection::RunStatements(const ScriptRun& run, const std::vector<S
   }
   ProgressState progress{&progress_, &run.file_name, nullptr, Clock::now(), {}, 0};
   for (const ScriptStatement& s : statements) {
-    const std::string n = Normalized(s.sql);
-    if (inside_outer_transaction && managed && (IsBegin(n) || IsCommit(n) || IsForeignKeysPragma(n))) continue;
-    if (IsCommit(n) && managed)
+    if (inside_outer_transaction && managed && (IsBegin(s.sql) || IsCommit(s.sql) || IsForeignKeysPragma(s.sql))) continue;
+    if (IsCommit(s.sql) && managed)
       if (Status st = record(); !st.ok()) return fail(s, st);
     std::string excerpt = Excerpt(s.sql);
     progress.statement = &excerpt;
@@ -109,7 +108,7 @@ Status SqliteConnection::RunStatements(const ScriptRun& run, const std::vector<S
     Status st = db_.Exec(s.sql);
     sqlite3_progress_handler(db_.handle(), 0, nullptr, nullptr);
     if (!st.ok()) return fail(s, st);
-    if (IsBegin(n) && managed) {
+    if (IsBegin(s.sql) && managed) {
       if (Status c = check_done(); !c.ok() || *already_done) return c;
     }
   }
@@ -153,7 +152,7 @@ Status SqliteConnection::ApplyAll(const std::vector<ScriptRun>& runs) {
     if (Status s = CheckTransactionStructure(run, scripts.back()); !s.ok()) return s;
     if (run.own_transaction) continue;
     for (const ScriptStatement& s : scripts.back())
-      if (std::string why = TransactionObstacle(Normalized(s.sql)); !why.empty())
+      if (std::string why = TransactionObstacle(s.sql); !why.empty())
         return Status::InvalidInput(fmt::format("{}:{}: cannot run inside a single transaction: {}", run.file_name,
                                                 s.line, why));
   }

@@ -400,7 +400,7 @@ void PlanModifyTable(PrecheckContext ctx, const ModifyTable& m, Plan& plan) {
     // dropping one loses nothing; without this, undoing an added generated
     // column demanded --allow-destructive.
     if (const auto* d = std::get_if<DropColumn>(&c); d && d->column.generated) continue;
-    if (IsDestructive(c)) plan.destructive_changes.push_back(Describe(to.name, c));
+    if (IsDestructive(c, {.narrows = NarrowsAffinity})) plan.destructive_changes.push_back(Describe(to.name, c));
   }
 
   Step rows{fmt::format("reference rows of \"{}\"", to.name), {}};

@@ -12,6 +12,7 @@
 #include "sqlite/planner.h"
 #include "sqlite/script.h"
 #include "sqlite/sql_writer.h"
+#include "sqlite/types.h"
 
 namespace strata::sqlite {
 
@@ -33,7 +34,7 @@ class SqliteDialect final : public Dialect {
 
   Schema Normalize(const Schema& schema) const override { return AsInspected(schema); }
 
-  DiffOptions DiffRules() const override { return {.same_sql = SameSql}; }
+  DiffOptions DiffRules() const override { return {.same_sql = SameSql, .narrows = NarrowsAffinity}; }
 
   Plan PlanMigration(const Schema& from, const Schema& to, const std::vector<Change>& changes,
                      const MigrationOptions& options) const override {

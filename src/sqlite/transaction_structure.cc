@@ -1,40 +1,21 @@
 #include "sqlite/transaction_structure.h"
 
-#include <cctype>
-
 #include <fmt/format.h>
 
-#include "base/strings.h"
+#include "dialect/statement_kind.h"
 
 namespace strata::sqlite {
 
-std::string Normalized(const std::string& sql) {
-  std::string out;
-  bool space = false;
-  for (char c : Trim(sql)) {
-    if (c == ';') continue;
-    if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
-      space = true;
-      continue;
-    }
-    if (space && !out.empty()) out += ' ';
-    space = false;
-    out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  }
-  return out;
-}
+bool IsBegin(std::string_view sql) { return TransactionControlOf(sql) == TransactionControl::kBegin; }
+bool IsCommit(std::string_view sql) { return TransactionControlOf(sql) == TransactionControl::kCommit; }
+bool IsForeignKeysPragma(std::string_view sql) { return LeadingWords(sql, 2) == "PRAGMA FOREIGN_KEYS"; }
 
-bool IsBegin(const std::string& n) { return n == "BEGIN" || n.starts_with("BEGIN "); }
-bool IsCommit(const std::string& n) { return n == "COMMIT" || n == "END" || n.starts_with("COMMIT ") || n.starts_with("END "); }
-bool IsForeignKeysPragma(const std::string& n) { return n.starts_with("PRAGMA FOREIGN_KEYS"); }
-
-std::string TransactionObstacle(const std::string& n) {
-  if (IsBegin(n) || IsCommit(n) || n.starts_with("ROLLBACK") || n.starts_with("SAVEPOINT") ||
-      n.starts_with("RELEASE"))
-    return "it manages its own transaction";
-  if (n.starts_with("VACUUM")) return "VACUUM cannot run inside a transaction";
-  if (IsForeignKeysPragma(n)) return "PRAGMA foreign_keys has no effect inside a transaction";
-  if (n.starts_with("PRAGMA JOURNAL_MODE")) return "the journal mode cannot change inside a transaction";
+std::string TransactionObstacle(std::string_view sql) {
+  if (TransactionControlOf(sql) != TransactionControl::kNone) return "it manages its own transaction";
+  const std::string w = LeadingWords(sql, 2);
+  if (w.starts_with("VACUUM")) return "VACUUM cannot run inside a transaction";
+  if (w == "PRAGMA FOREIGN_KEYS") return "PRAGMA foreign_keys has no effect inside a transaction";
+  if (w == "PRAGMA JOURNAL_MODE") return "the journal mode cannot change inside a transaction";
   return {};
 }
 
@@ -42,9 +23,8 @@ Status CheckTransactionStructure(const ScriptRun& run, const std::vector<ScriptS
   if (run.own_transaction) {
     bool begun = false, committed = false;
     for (const ScriptStatement& s : statements) {
-      const std::string n = Normalized(s.sql);
-      committed = committed || (begun && IsCommit(n));
-      begun = begun || IsBegin(n);
+      committed = committed || (begun && IsCommit(s.sql));
+      begun = begun || IsBegin(s.sql);
     }
     if (begun && committed) return Status::Ok();
     return Status::InvalidInput(fmt::format("{}: its head says it manages its own transaction, but it has no "
@@ -52,7 +32,7 @@ Status CheckTransactionStructure(const ScriptRun& run, const std::vector<ScriptS
                                             "`-- strata:` line", run.file_name));
   }
   for (const ScriptStatement& s : statements)
-    if (TransactionObstacle(Normalized(s.sql)) == "it manages its own transaction")
+    if (TransactionControlOf(s.sql) != TransactionControl::kNone)
       return Status::InvalidInput(fmt::format("{}:{}: a hand-written migration must not manage its own "
                                               "transaction (strata runs each file in one); remove this statement",
                                               run.file_name, s.line));

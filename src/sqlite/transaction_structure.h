@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/status.h"
@@ -13,18 +14,15 @@
 
 namespace strata::sqlite {
 
-// A statement upper-cased, its whitespace runs made single spaces and its
-// semicolons dropped, for the prefix tests below.
-std::string Normalized(const std::string& sql);
+// Of a statement (comments before it do not hide what it is): BEGIN,
+// COMMIT (or END), PRAGMA foreign_keys.
+bool IsBegin(std::string_view sql);
+bool IsCommit(std::string_view sql);
+bool IsForeignKeysPragma(std::string_view sql);
 
-// Of a Normalized statement: BEGIN, COMMIT (or END), PRAGMA foreign_keys.
-bool IsBegin(const std::string& n);
-bool IsCommit(const std::string& n);
-bool IsForeignKeysPragma(const std::string& n);
-
-// Why a Normalized statement cannot run inside the single transaction of
-// ApplyAll, or "" when it can.
-std::string TransactionObstacle(const std::string& n);
+// Why a statement cannot run inside the single transaction of ApplyAll,
+// or "" when it can.
+std::string TransactionObstacle(std::string_view sql);
 
 // A hand-written file runs inside strata's transaction: its own BEGIN or
 // COMMIT would end it early (a partial commit, a file never recorded).

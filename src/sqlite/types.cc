@@ -16,4 +16,25 @@ Affinity TypeAffinity(std::string_view declared) {
   return Affinity::kNumeric;
 }
 
+namespace {
+
+int AcceptanceRank(std::string_view type) {
+  // ANY keeps every value as given (STRICT tables' own type).
+  if (EqualsIgnoreCase(Trim(type), "ANY")) return 5;
+  switch (TypeAffinity(type)) {
+    case Affinity::kInteger: return 1;
+    case Affinity::kReal: return 2;
+    case Affinity::kNumeric: return 3;
+    case Affinity::kText: return 4;
+    case Affinity::kBlob: return 5;
+  }
+  return 0;
+}
+
+}  // namespace
+
+bool NarrowsAffinity(const Column& from, const Column& to) {
+  return AcceptanceRank(to.type) < AcceptanceRank(from.type);
+}
+
 }  // namespace strata::sqlite

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "diff/drift.h"
 #include "yaml/load_helper.h"
 
 namespace strata {
@@ -131,6 +132,24 @@ TEST(Differ, ConflictResolutionsOfKeysAndConstraints) {
                 "modify table \"t\"\n  alter column \"t\".\"a\" (add NOT NULL, default)"}));
 }
 
+// A table option change says which option and which way, for the planner
+// (SQLite rebuilds, PostgreSQL has nothing to do) and for drift.
+TEST(Differ, TableOptionsChangeWithTheirNameAndDirection) {
+  EXPECT_EQ(Changes(R"(
+  - name: t
+    strict: true
+    columns: [{name: id, type: INTEGER, primary_key: true, nullable: false}]
+    changes:
+      b: {without_rowid: true, strict: false}
+)"),
+            (std::vector<std::string>{"modify table \"t\"\n  table \"t\" becomes WITHOUT ROWID and stops being STRICT"}));
+  const Table t{.name = "t"};
+  const std::vector<DriftItem> drift =
+      DescribeDrift({ModifyTable{t, t, {ChangeTableOptions{{{"STRICT", true, false}}}}}});
+  ASSERT_EQ(drift.size(), 1u);
+  EXPECT_EQ(drift[0].finding, "is not STRICT instead of STRICT");
+}
+
 TEST(Differ, ReferenceRowsAreInsertedUpdatedAndDeletedByKey) {
   testing::LoadOutcome r = testing::LoadFiles({{"schema/t.yaml", R"(tables:
   - name: f
@@ -152,7 +171,7 @@ TEST(Differ, ReferenceRowsAreInsertedUpdatedAndDeletedByKey) {
   EXPECT_EQ(Describe(changes[0]),
             "modify table \"f\"\n  update reference row of \"f\"\n  insert reference row into \"f\"\n"
             "  delete reference row from \"f\"");
-  EXPECT_TRUE(IsDestructive(changes[0]));
+  EXPECT_TRUE(IsDestructive(changes[0], {}));
   EXPECT_TRUE(Diff(from, to, {}, {.compare_rows = false}).empty());
 }
 

@@ -60,6 +60,47 @@ TEST(CliDialectTypes, ATypeAnyColumnNeedsAPostgresOverride) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
+// Rules that belong to one engine are that dialect's to report: SQLite's
+// rowid options, and PostgreSQL's assigning a key only to identity columns.
+TEST(CliDialectTypes, EachDialectReportsTheRulesOfItsEngine) {
+  testing::TempDir dir;
+  const auto validate = [&](const std::string& dialects, const std::string& table) {
+    dir.Write("schema/project.yaml", "project: p\ndialects: [" + dialects + "]\ntags: [a]\ndatabase: app.db\n");
+    dir.Write("schema/t.yaml", "tables:\n  - name: t\n" + table);
+    return RunStrata({"validate"}, dir.path());
+  };
+  const std::string no_key = "    without_rowid: true\n    columns:\n      - {name: v, type: TEXT}\n";
+  testing::CommandResult r = validate("sqlite", no_key);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("schema/t.yaml:2:11: error: schema at tag \"a\": table \"t\": PRIMARY KEY missing on table t"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(validate("postgres", no_key).exit_code, 0) << "PostgreSQL tables have no rowid to drop";
+
+  const std::string autoincrement =
+      "    without_rowid: true\n    columns:\n      - {name: id, type: INTEGER, primary_key: true, autoincrement: "
+      "true}\n";
+  r = validate("sqlite", autoincrement);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("AUTOINCREMENT not allowed on WITHOUT ROWID tables"), std::string::npos) << r.err;
+
+  const std::string rows_without_key =
+      "    columns:\n"
+      "      - {name: id, type: INTEGER, primary_key: true}\n"
+      "      - {name: v, type: TEXT}\n"
+      "    rows:\n"
+      "      key: [v]\n"
+      "      values:\n"
+      "        - {v: x}\n";
+  EXPECT_EQ(validate("sqlite", rows_without_key).exit_code, 0) << "SQLite assigns the rowid";
+  r = validate("sqlite, postgres", rows_without_key);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("schema/t.yaml:9:11: error: postgres: schema at tag \"a\": table \"t\" row: no value for "
+                       "primary key column \"id\"; PostgreSQL assigns one only to an identity column"),
+            std::string::npos)
+      << r.err;
+}
+
 // The rows of `sql`, columns joined by "|", one row per line.
 std::string Rows(sqlite::Database& db, const std::string& sql) {
   Result<sqlite::Statement> stmt = db.Prepare(sql);

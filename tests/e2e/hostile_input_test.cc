@@ -751,6 +751,9 @@ TEST_F(HostileInput, D9_HandWrittenMigrationWithTransactionControlIsRefusedBefor
       {"BEGIN IMMEDIATE;\nUPDATE t SET v = 'hundred';\n", 1},
       {"UPDATE t SET v = 'five hundred';\nCOMMIT;\nINSERT INTO nosuch VALUES (1);\n", 2},
       {"DELETE FROM keep;\nEND;\n", 2},
+      // A comment before the statement does not hide it.
+      {"UPDATE t SET v = 'hidden';\n/* done */ COMMIT;\nINSERT INTO nosuch VALUES (1);\n", 2},
+      {"UPDATE t SET v = 'hidden';\n/* a\n  b */ /* c */ rollback transaction;\n", 2},
   };
   DatabaseAtTagAWithRows();
   const std::string before = testing::Dump(Db());

@@ -37,6 +37,29 @@ TEST(PgDialect, RefusesWhatPostgresCannotExpressAtItsYamlPosition) {
   EXPECT_NE(problems[2].find("PostgreSQL needs a trigger function"), std::string::npos) << problems[2];
 }
 
+// Which type changes are destructive is the dialect's rule: widening loses
+// nothing, narrowing and reinterpreting can.
+TEST(PgDialect, NarrowingIsJudgedByPostgresConversions) {
+  const DiffOptions rules = MakeDialect()->DiffRules();
+  ASSERT_NE(rules.narrows, nullptr);
+  const auto narrows = [&](const std::string& from, const std::string& to) {
+    return rules.narrows(Column{.name = "c", .type = from}, Column{.name = "c", .type = to});
+  };
+  EXPECT_FALSE(narrows("INTEGER", "TEXT"));
+  EXPECT_FALSE(narrows("VARCHAR(10)", "VARCHAR(40)"));
+  EXPECT_FALSE(narrows("SMALLINT", "INTEGER"));
+  EXPECT_FALSE(narrows("DATE", "DATETIME"));
+  EXPECT_FALSE(narrows("REAL", "DOUBLE"));
+  EXPECT_TRUE(narrows("TEXT", "INTEGER"));
+  EXPECT_TRUE(narrows("VARCHAR(40)", "VARCHAR(10)"));
+  EXPECT_TRUE(narrows("BLOB", "TEXT")) << "bytea::text is its hex spelling";
+  EXPECT_TRUE(narrows("INTEGER", "MEDIUMINT")) << "bigint to integer";
+  EXPECT_TRUE(narrows("INTEGER", "DOUBLE")) << "a bigint above 2^53 loses digits";
+  Column wide{.name = "c", .type = "TEXT"}, narrow = wide;
+  narrow.dialect_types["postgres"] = "varchar(3)";
+  EXPECT_TRUE(rules.narrows(wide, narrow)) << "the override is the PostgreSQL type";
+}
+
 TEST(PgDialect, MapsTheYamlTypes) {
   testing::LoadOutcome loaded = testing::LoadOne(R"yaml(tables:
   - name: t

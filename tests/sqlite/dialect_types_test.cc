@@ -143,6 +143,25 @@ TEST(SqliteDialectTypes, OnlyAPostgresOverrideChangingPlansNothing) {
   EXPECT_EQ(b.find("CREATE TABLE \"t"), std::string::npos) << "no rebuild:\n" << b;
 }
 
+// A type change is destructive when the new affinity is stricter: SQLite
+// converts what it can and keeps the rest as it was, or a STRICT table
+// refuses it.
+TEST(SqliteDialectTypes, NarrowingFollowsTheAffinityOrder) {
+  const DiffOptions rules = MakeDialect()->DiffRules();
+  ASSERT_NE(rules.narrows, nullptr);
+  const auto narrows = [&](const std::string& from, const std::string& to) {
+    return rules.narrows(Column{.name = "c", .type = from}, Column{.name = "c", .type = to});
+  };
+  EXPECT_FALSE(narrows("INTEGER", "TEXT"));
+  EXPECT_FALSE(narrows("INTEGER", "REAL"));
+  EXPECT_FALSE(narrows("TEXT", "BLOB"));
+  EXPECT_FALSE(narrows("TEXT", "ANY"));
+  EXPECT_TRUE(narrows("TEXT", "INTEGER"));
+  EXPECT_TRUE(narrows("REAL", "INTEGER"));
+  EXPECT_TRUE(narrows("ANY", "TEXT"));
+  EXPECT_TRUE(narrows("TEXT", "POINT")) << "\"INT\" anywhere gives INTEGER affinity";
+}
+
 TEST(SqliteDialectTypes, SqliteChecksItsOverrideItself) {
   // validate.cc sees INTEGER; SQLite is given BIGINT, and refuses AUTOINCREMENT on it.
   const VersionedSchema schema = Load(R"(tables:
