@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include <chrono>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -14,6 +15,7 @@
 #include "sqlite/progress.h"
 #include "sqlite/script.h"
 #include "sqlite/sql_writer.h"
+#include "sqlite/transaction.h"
 #include "sqlite/transaction_structure.h"
 
 namespace strata::sqlite {
@@ -86,8 +88,13 @@ Status SqliteConnection::RunStatements(const ScriptRun& run, const std::vector<S
     return Status::Ok();
   };
 
+  // strata's own transaction around a hand-written file; a generated file
+  // holds its BEGIN and COMMIT in its text, to run the same under sqlite3.
+  std::optional<Transaction> around;
   if (!managed && !inside_outer_transaction) {
-    if (Status s = db_.Exec("BEGIN IMMEDIATE"); !s.ok()) return s.WithContext(run.file_name);
+    Result<Transaction> begun = Transaction::Begin(db_);
+    if (!begun.ok()) return begun.status().WithContext(run.file_name);
+    around.emplace(std::move(begun.value()));
     if (Status s = check_done(); !s.ok() || *already_done) return s;
     if (run.versioned)
       if (Status s = EnsureHistoryTable(); !s.ok()) return s;
@@ -121,8 +128,8 @@ Status SqliteConnection::RunStatements(const ScriptRun& run, const std::vector<S
     if (!violation.ok()) return violation.status().WithContext(run.file_name);
     if (!violation->empty())
       return Status::Database(fmt::format("{}: leaves a foreign key violation: {}", run.file_name, *violation));
-    if (!inside_outer_transaction)
-      if (Status s = db_.Exec("COMMIT"); !s.ok()) return s.WithContext(run.file_name);
+    if (around)
+      if (Status s = around->Commit(); !s.ok()) return s.WithContext(run.file_name);
   }
   return Status::Ok();
 }
@@ -158,7 +165,8 @@ Status SqliteConnection::ApplyAll(const std::vector<ScriptRun>& runs) {
   }
   ForeignKeysGuard guard(db_);
   if (Status s = db_.Exec("PRAGMA foreign_keys = OFF"); !s.ok()) return s;
-  if (Status s = db_.Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+  Result<Transaction> all = Transaction::Begin(db_);
+  if (!all.ok()) return all.status();
   if (Status s = EnsureHistoryTable(); !s.ok()) return s;
   // Under the write lock, once: which versions are recorded (another process
   // may have got there first).
@@ -182,7 +190,7 @@ Status SqliteConnection::ApplyAll(const std::vector<ScriptRun>& runs) {
   Result<std::string> violation = db_.QueryString("SELECT \"table\" || ' rowid ' || rowid FROM pragma_foreign_key_check LIMIT 1");
   if (!violation.ok()) return violation.status();
   if (!violation->empty()) return Status::Database("the migrations leave a foreign key violation: " + *violation);
-  return db_.Exec("COMMIT");
+  return all->Commit();
 }
 
 Status SqliteConnection::Validate(const ScriptRun& run) {
