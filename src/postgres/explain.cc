@@ -175,13 +175,13 @@ std::string SqlState(const Status& s) {
 // statements, so text from the schema can never run more than the one.
 Result<PgResult> RunOne(PgSession& session, const std::string& sql, const std::optional<std::string>& text = std::nullopt) {
   const char* values[1] = {text ? text->c_str() : nullptr};
-  PgResult result(PQexecParams(session.handle(), sql.c_str(), text ? 1 : 0, nullptr, text ? values : nullptr, nullptr,
+  PgResult result(Pq().PQexecParams(session.handle(), sql.c_str(), text ? 1 : 0, nullptr, text ? values : nullptr, nullptr,
                                nullptr, 0));
-  const ExecStatusType status = result.get() ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+  const ExecStatusType status = result.get() ? Pq().PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return result;
-  const char* primary = result.get() ? PQresultErrorField(result.get(), PG_DIAG_MESSAGE_PRIMARY) : nullptr;
-  std::string message = primary ? primary : std::string(Trim(PQerrorMessage(session.handle())));
-  if (const char* state = result.get() ? PQresultErrorField(result.get(), PG_DIAG_SQLSTATE) : nullptr)
+  const char* primary = result.get() ? Pq().PQresultErrorField(result.get(), PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+  std::string message = primary ? primary : std::string(Trim(Pq().PQerrorMessage(session.handle())));
+  if (const char* state = result.get() ? Pq().PQresultErrorField(result.get(), PG_DIAG_SQLSTATE) : nullptr)
     message += fmt::format(" (SQLSTATE {})", state);
   return Status::Database(message);
 }

@@ -27,12 +27,12 @@ std::string QuoteLiteral(std::string_view text) {
 namespace {
 
 std::string ErrorOf(const PGresult* r, PGconn* c) {
-  std::string message = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : ""
+  std::string message = r ? Pq().PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) ? Pq().PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : ""
                           : "";
-  if (message.empty()) message = std::string(Trim(PQerrorMessage(c)));
+  if (message.empty()) message = std::string(Trim(Pq().PQerrorMessage(c)));
   if (r) {
-    if (const char* detail = PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL)) message += fmt::format(" ({})", detail);
-    if (const char* state = PQresultErrorField(r, PG_DIAG_SQLSTATE)) message += fmt::format(" (SQLSTATE {})", state);
+    if (const char* detail = Pq().PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL)) message += fmt::format(" ({})", detail);
+    if (const char* state = Pq().PQresultErrorField(r, PG_DIAG_SQLSTATE)) message += fmt::format(" (SQLSTATE {})", state);
   }
   return message;
 }
@@ -40,21 +40,22 @@ std::string ErrorOf(const PGresult* r, PGconn* c) {
 }  // namespace
 
 Result<PgSession> PgSession::Connect(const std::string& target) {
-  PGconn* raw = PQconnectdb(target.c_str());
+  if (Result<const LibPq*> libpq = LoadLibPq(); !libpq.ok()) return libpq.status();
+  PGconn* raw = Pq().PQconnectdb(target.c_str());
   PgSession session(raw, RedactedTarget(target));
   if (!raw) return Status::Database(fmt::format("{}: out of memory", session.redacted_));
-  if (PQstatus(raw) != CONNECTION_OK)
+  if (Pq().PQstatus(raw) != CONNECTION_OK)
     return Status::Database(
-        fmt::format("cannot connect to {}: {}", session.redacted_, OneLine(Trim(PQerrorMessage(raw)))));
+        fmt::format("cannot connect to {}: {}", session.redacted_, OneLine(Trim(Pq().PQerrorMessage(raw)))));
   // Notices (RAISE NOTICE, "already exists, skipping") are not errors and
   // must not reach stderr behind the caller's back.
-  PQsetNoticeProcessor(raw, [](void*, const char*) {}, nullptr);
+  Pq().PQsetNoticeProcessor(raw, [](void*, const char*) {}, nullptr);
   return session;
 }
 
 Result<PgResult> PgSession::Query(const std::string& sql) {
-  PgResult result(PQexec(conn_.get(), sql.c_str()));
-  const ExecStatusType status = result.get() ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+  PgResult result(Pq().PQexec(conn_.get(), sql.c_str()));
+  const ExecStatusType status = result.get() ? Pq().PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY) return result;
   return Status::Database(ErrorOf(result.get(), conn_.get()));
 }
@@ -71,6 +72,6 @@ Result<std::string> PgSession::QueryString(const std::string& sql) {
   return r->Text(0, 0);
 }
 
-bool PgSession::in_transaction() const { return PQtransactionStatus(conn_.get()) != PQTRANS_IDLE; }
+bool PgSession::in_transaction() const { return Pq().PQtransactionStatus(conn_.get()) != PQTRANS_IDLE; }
 
 }  // namespace strata::postgres

@@ -9,9 +9,8 @@
 #include <string_view>
 #include <vector>
 
-#include <libpq-fe.h>
-
 #include "base/status.h"
+#include "postgres/libpq.h"
 
 namespace strata::postgres {
 
@@ -24,15 +23,15 @@ class PgResult {
  public:
   PgResult() = default;
   explicit PgResult(PGresult* r) : result_(r) {}
-  int rows() const { return result_ ? PQntuples(result_.get()) : 0; }
-  int columns() const { return result_ ? PQnfields(result_.get()) : 0; }
-  bool IsNull(int row, int column) const { return PQgetisnull(result_.get(), row, column) != 0; }
-  std::string Text(int row, int column) const { return PQgetvalue(result_.get(), row, column); }
+  int rows() const { return result_ ? Pq().PQntuples(result_.get()) : 0; }
+  int columns() const { return result_ ? Pq().PQnfields(result_.get()) : 0; }
+  bool IsNull(int row, int column) const { return Pq().PQgetisnull(result_.get(), row, column) != 0; }
+  std::string Text(int row, int column) const { return Pq().PQgetvalue(result_.get(), row, column); }
   const PGresult* get() const { return result_.get(); }
 
  private:
   struct Deleter {
-    void operator()(PGresult* r) const { PQclear(r); }
+    void operator()(PGresult* r) const { Pq().PQclear(r); }
   };
   std::unique_ptr<PGresult, Deleter> result_;
 };
@@ -60,7 +59,7 @@ class PgSession {
 
  private:
   struct Deleter {
-    void operator()(PGconn* c) const { PQfinish(c); }
+    void operator()(PGconn* c) const { Pq().PQfinish(c); }
   };
   PgSession(PGconn* c, std::string redacted) : conn_(c), redacted_(std::move(redacted)) {}
   std::unique_ptr<PGconn, Deleter> conn_;
