@@ -15,31 +15,43 @@
 namespace strata {
 
 Result<std::string> ReadFile(const std::filesystem::path& path) {
-  // A FIFO or a device would block or never end; a symlink loop would throw.
-  std::error_code error;
-  const bool regular = std::filesystem::is_regular_file(path, error);
-  if (error) return Status::IOError(fmt::format("cannot read {}: {}", path.string(), error.message()));
-  if (!regular) return Status::InvalidInput(fmt::format("{} is not a regular file", path.string()));
-  // One open, a read sized by fstat and one more to see the end: a
-  // migrations folder is read file by file on every status and up.
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Status::IOError(fmt::format("cannot read {}: {}", path.string(), std::strerror(errno)));
+  // A migrations folder is read file by file on every status and up, so a
+  // file costs four calls: open, fstat, one read sized by it, close.
+  // O_NONBLOCK keeps a FIFO's open from waiting for a writer; fstat then
+  // refuses anything but a regular file (a FIFO or a device may never end).
+  const auto failed = [&](int error) {
+    return Status::IOError(fmt::format("cannot read {}: {}", path.string(), std::strerror(error)));
+  };
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return failed(errno);
   struct stat info {};
-  std::string text;
-  if (::fstat(fd, &info) == 0 && info.st_size > 0) text.reserve(static_cast<size_t>(info.st_size));
-  char buffer[65536];
+  if (::fstat(fd, &info) != 0) {
+    const int saved = errno;
+    ::close(fd);
+    return failed(saved);
+  }
+  if (!S_ISREG(info.st_mode)) {
+    ::close(fd);
+    return Status::InvalidInput(fmt::format("{} is not a regular file", path.string()));
+  }
+  // One byte more than fstat says: a short read is the end of a regular
+  // file, and a file that grew meanwhile is read on to its end.
+  std::string text(static_cast<size_t>(info.st_size) + 1, '\0');
+  size_t done = 0;
   for (;;) {
-    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    const ssize_t n = ::read(fd, text.data() + done, text.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       const int saved = errno;
       ::close(fd);
-      return Status::IOError(fmt::format("cannot read {}: {}", path.string(), std::strerror(saved)));
+      return failed(saved);
     }
-    if (n == 0) break;
-    text.append(buffer, static_cast<size_t>(n));
+    done += static_cast<size_t>(n);
+    if (done < text.size()) break;
+    text.resize(text.size() * 2);
   }
   ::close(fd);
+  text.resize(done);
   return text;
 }
 
