@@ -121,15 +121,16 @@ Status SqliteConnection::RunStatements(const ScriptRun& run, const std::vector<S
   }
   if (!managed || inside_outer_transaction)
     if (Status s = record(); !s.ok()) return s.WithContext(run.file_name);
-  if (!managed) {
+  if (around) {
     // A hand-written migration runs with foreign keys on; still, say which
-    // rows it left orphaned rather than letting COMMIT fail vaguely.
+    // rows it left orphaned rather than letting COMMIT fail vaguely. Inside
+    // one transaction for all files, ApplyAll checks once at the end: the
+    // check reads every table, so once per file was quadratic.
     Result<std::string> violation = db_.QueryString("SELECT \"table\" || ' rowid ' || rowid FROM pragma_foreign_key_check LIMIT 1");
     if (!violation.ok()) return violation.status().WithContext(run.file_name);
     if (!violation->empty())
       return Status::Database(fmt::format("{}: leaves a foreign key violation: {}", run.file_name, *violation));
-    if (around)
-      if (Status s = around->Commit(); !s.ok()) return s.WithContext(run.file_name);
+    if (Status s = around->Commit(); !s.ok()) return s.WithContext(run.file_name);
   }
   return Status::Ok();
 }

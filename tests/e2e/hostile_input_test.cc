@@ -785,6 +785,29 @@ TEST_F(HostileInput, D9_HandWrittenMigrationWithTransactionControlIsRefusedBefor
 
 // A refused file later in the queue stops the run before the earlier
 // pending ones are applied: every file is checked before any runs.
+// A hand-written file that leaves orphans (a deferred foreign key lets the
+// INSERT through): refused with the rows named, one file at a time and in
+// one transaction for all files, where foreign keys are off and the check
+// runs once at the end.
+TEST_F(HostileInput, D9_HandWrittenFileThatLeavesOrphansIsRolledBack) {
+  DatabaseAtTagAWithRows();
+  dir_.Write("migrations/0015_orphans.up.sql",
+             "CREATE TABLE child (id INTEGER PRIMARY KEY, keep_id INTEGER REFERENCES keep (id) DEFERRABLE INITIALLY "
+             "DEFERRED);\n"
+             "INSERT INTO child VALUES (1, 99);\n");
+  ASSERT_EQ(Strata({"generate"}).exit_code, 0);
+  const std::string before = testing::Dump(Db());
+  CommandResult one = Strata({"up", "--db", "x.db", "--no-backup"});
+  EXPECT_EQ(one.exit_code, 1) << one.err;
+  EXPECT_NE(one.err.find("0015_orphans.up.sql: leaves a foreign key violation: child rowid 1"), std::string::npos)
+      << one.err;
+  EXPECT_EQ(testing::Dump(Db()), before);
+  CommandResult all = Strata({"up", "--db", "x.db", "--no-backup", "--single-transaction"});
+  EXPECT_EQ(all.exit_code, 1) << all.err;
+  EXPECT_NE(all.err.find("the migrations leave a foreign key violation: child rowid 1"), std::string::npos) << all.err;
+  EXPECT_EQ(testing::Dump(Db()), before);
+}
+
 TEST_F(HostileInput, D9_RefusedLaterFileAppliesNothingEarlier) {
   DatabaseAtTagAWithRows();
   dir_.Write("migrations/0025_late.up.sql", "UPDATE t SET v = 'late';\nCOMMIT;\n");
