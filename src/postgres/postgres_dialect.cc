@@ -43,6 +43,7 @@ class PostgresDialect final : public Dialect {
                      const MigrationOptions& options) const override {
     // The changes come from a dialect-neutral diff: a column whose only
     // change is another dialect's override has nothing to do here.
+    if (!HasDialectTypes(from) && !HasDialectTypes(to)) return PlanChanges(from, to, changes, options);
     return PlanChanges(ResolveDialectTypes(from, kDialectName), ResolveDialectTypes(to, kDialectName),
                        ResolveDialectTypes(changes, kDialectName), options);
   }

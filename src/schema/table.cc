@@ -86,4 +86,11 @@ Schema ResolveDialectTypes(Schema schema, std::string_view dialect) {
   return schema;
 }
 
+bool HasDialectTypes(const Schema& schema) {
+  for (const Table& t : schema.tables)
+    for (const Column& c : t.columns)
+      if (!c.dialect_types.empty()) return true;
+  return false;
+}
+
 }  // namespace strata

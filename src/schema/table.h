@@ -234,5 +234,8 @@ struct Schema {
 void ResolveDialectTypes(Column& column, std::string_view dialect);
 void ResolveDialectTypes(Table& table, std::string_view dialect);
 Schema ResolveDialectTypes(Schema schema, std::string_view dialect);
+// Whether any column has a per-dialect override: without one, resolving
+// changes nothing and a caller can skip the copy.
+bool HasDialectTypes(const Schema& schema);
 
 }  // namespace strata
