@@ -1,9 +1,13 @@
+#include <algorithm>
 #include <iostream>
 #include <memory>
+#include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "base/strings.h"
+#include "base/text_diff.h"
 #include "cli/commands.h"
 #include "cli/dialects.h"
 #include "cli/exit_code.h"
@@ -11,6 +15,7 @@
 #include "migrate/plan_regression.h"
 #include "report/explain_report.h"
 #include "report/plan_change_report.h"
+#include "yaml/schema_edit.h"
 
 namespace strata::cli {
 
@@ -18,6 +23,12 @@ namespace {
 
 struct ExplainFlags : AtTagFlags {
   std::string base;  // --base: a tag or a database
+  // --write: the advice becomes schema edits for tag `to`.
+  bool write = false;
+  std::string to;
+  std::vector<std::string> only;  // index or table names; empty: all
+  bool dry_run = false;
+  bool include_unverified = false;
 };
 
 // `explain --base`: the queries of the tag planned on its schema and on the
@@ -70,6 +81,212 @@ void ExplainAgainstBase(const ExplainFlags& flags, int& exit_code) {
   exit_code = AnyLargeRegression(*changes) ? kFindings : kOk;
 }
 
+// The name a suggested CREATE INDEX gives the index: its first quoted
+// identifier ("" when there is none).
+std::string SuggestedName(const std::string& create_sql) {
+  const size_t open = create_sql.find('"');
+  if (open == std::string::npos) return "";
+  std::string name;
+  for (size_t i = open + 1; i < create_sql.size(); ++i) {
+    if (create_sql[i] != '"') {
+      name += create_sql[i];
+    } else if (i + 1 < create_sql.size() && create_sql[i + 1] == '"') {
+      name += '"';
+      ++i;
+    } else {
+      return name;
+    }
+  }
+  return "";
+}
+
+// The tag the --write edits belong to: --to, else the one after `from`.
+std::optional<int> TargetTag(const ExplainFlags& flags, const Project& project, int from) {
+  const std::string& explained = project.tags[static_cast<size_t>(from)];
+  if (flags.to.empty()) {
+    if (from < project.last_tag()) return from + 1;
+    PrintError(fmt::format("tag \"{}\" is the last tag, and --write adds the changes to a later one: add the next tag "
+                           "at the end of `tags:` in {}/project.yaml (its migration will hold them), then run again, "
+                           "with --to TAG to name it",
+                           explained, flags.common.schema_dir));
+    return std::nullopt;
+  }
+  std::optional<int> to = project.TagIndex(flags.to);
+  if (!to) {
+    PrintError(fmt::format("--to \"{}\" is not a tag of the project ({}); add it to `tags:` in {}/project.yaml first",
+                           EscapedForMessage(flags.to), JoinQuoted(project.tags), flags.common.schema_dir));
+    return std::nullopt;
+  }
+  if (*to <= from) {
+    PrintError(fmt::format("--to \"{}\" is not after tag \"{}\", the one explained: the changes go into the migration of "
+                           "a later tag",
+                           flags.to, explained));
+    return std::nullopt;
+  }
+  return to;
+}
+
+// One suggestion of the report, as --write sees it.
+struct Advice {
+  std::string name, table;  // what --only matches
+  std::string summary;      // why, for the listing
+  std::string skipped;      // why it is not written, before the schema is looked at
+  std::optional<size_t> add, drop;  // its place in the edit request
+};
+
+// The report's advice, and in `request` the edits for what can be written.
+std::vector<Advice> AdviceOf(const ExplainReport& report, const std::string& tag, bool include_unverified,
+                             yaml::IndexEditRequest& request) {
+  const std::string source = fmt::format("strata explain at {}", tag);
+  std::vector<Advice> advice;
+  for (const MissingIndex& m : report.missing) {
+    Advice a{SuggestedName(m.create_sql), m.table, fmt::format("{}", fmt::join(m.reasons, "; ")), {}, {}, {}};
+    if (m.columns.empty() || m.create_sql.empty())
+      a.skipped = "no single index on the table removes the scan";
+    else if (!m.verified && !include_unverified)
+      a.skipped = "not verified: explain could not check that it serves (pass --include-unverified to write it)";
+    if (a.skipped.empty()) {
+      a.add = request.add.size();
+      request.add.push_back({m.table, a.name, m.columns, fmt::format("{}: {}", source, a.summary)});
+    }
+    advice.push_back(std::move(a));
+  }
+  for (const RedundantIndex& r : report.redundant) {
+    const std::string covered = fmt::format("{} {} {} {}", r.same ? "the same as" : "a left prefix of",
+                                            r.covered_by_origin, r.covered_by, r.covered_by_columns);
+    advice.push_back({r.index, r.table, covered, {}, {}, request.drop.size()});
+    request.drop.push_back(
+        {r.table, r.index, r.covered_by_origin == "index" ? r.covered_by : "", fmt::format("{}: {}", source, covered)});
+  }
+  return advice;
+}
+
+// --only: the advice (and its edits) for the index or table names given;
+// false after printing the error when a name matches none.
+bool KeepOnly(const std::vector<std::string>& only, const std::string& tag, std::vector<Advice>& advice,
+              yaml::IndexEditRequest& request) {
+  std::set<std::string> known;
+  for (const Advice& a : advice)
+    for (const std::string& name : {a.name, a.table})
+      if (!name.empty()) known.insert(name);
+  for (const std::string& name : only)
+    if (!known.contains(name)) {
+      PrintError(fmt::format("--only \"{}\" names no suggestion of tag \"{}\"; the suggested indexes and their tables "
+                             "are {}",
+                             EscapedForMessage(name), tag, known.empty() ? "none" : JoinQuoted({known.begin(), known.end()})));
+      return false;
+    }
+  const auto named = [&](const std::string& name) { return std::find(only.begin(), only.end(), name) != only.end(); };
+  yaml::IndexEditRequest kept_request{request.from, request.to, {}, {}};
+  std::vector<Advice> kept;
+  for (Advice& a : advice) {
+    if (!named(a.name) && !named(a.table)) continue;
+    if (a.add) {
+      kept_request.add.push_back(request.add[*a.add]);
+      a.add = kept_request.add.size() - 1;
+    }
+    if (a.drop) {
+      kept_request.drop.push_back(request.drop[*a.drop]);
+      a.drop = kept_request.drop.size() - 1;
+    }
+    kept.push_back(std::move(a));
+  }
+  request = std::move(kept_request);
+  advice = std::move(kept);
+  return true;
+}
+
+// `explain --write`: the verified advice of the explained tag as edits of
+// schema/ for a later tag; see the README.
+void ExplainAndWrite(const ExplainFlags& flags, int& exit_code) {
+  std::optional<RunAtTag> at = OpenAtTag(flags.common, flags.tag, exit_code);
+  if (!at) return;
+  const Project& project = at->run->schema.project;
+  const int from = at->tag;
+  std::optional<int> to = TargetTag(flags, project, from);
+  if (!to) {
+    exit_code = kUsage;
+    return;
+  }
+  const std::string& to_name = project.tags[static_cast<size_t>(*to)];
+  // An applied migration is not edited after the fact: the database would
+  // never run the changes.
+  if (Result<std::vector<AppliedMigration>> history = at->run->connection->ReadHistory(); history.ok())
+    for (const AppliedMigration& m : *history)
+      if (std::optional<int> applied = project.TagIndex(m.tag); applied && *applied >= *to) {
+        PrintError(fmt::format("{} has applied the migration into tag \"{}\" already, so changes added to that tag would "
+                               "never run there; pass --to a tag it has not reached",
+                               RedactedTarget(flags.common.db), to_name));
+        exit_code = kUsage;
+        return;
+      }
+  Result<ExplainReport> report = at->run->connection->Explain(at->run->schema.At(from));
+  if (!report.ok()) {
+    PrintError(report.status().message());
+    exit_code = ExitCodeFor(report.status());
+    return;
+  }
+
+  yaml::IndexEditRequest request{from, *to, {}, {}};
+  std::vector<Advice> advice = AdviceOf(*report, at->tag_name(), flags.include_unverified, request);
+  if (!flags.only.empty() && !KeepOnly(flags.only, at->tag_name(), advice, request)) {
+    exit_code = kUsage;
+    return;
+  }
+
+  Diagnostics diagnostics;
+  std::optional<std::vector<yaml::SourceFile>> sources = yaml::ReadSchemaSources(flags.common.schema_dir, diagnostics);
+  if (!sources) {
+    for (const Diagnostic& d : diagnostics.items()) std::cerr << d.ToString() << "\n";
+    exit_code = kUsage;
+    return;
+  }
+  Result<yaml::IndexEdits> edits = yaml::EditIndexes(*sources, request);
+  if (!edits.ok()) {
+    PrintError(edits.status().message());
+    exit_code = ExitCodeFor(edits.status());
+    return;
+  }
+
+  if (flags.dry_run)
+    for (const yaml::EditedFile& f : edits->files) std::cout << UnifiedDiff(f.path, f.before, f.after);
+  int written = 0;
+  for (const Advice& a : advice) {
+    const yaml::IndexEditOutcome* outcome = a.add ? &edits->added[*a.add] : a.drop ? &edits->dropped[*a.drop] : nullptr;
+    if (outcome && outcome->written) {
+      ++written;
+      std::cout << fmt::format("{}:{}: index \"{}\" {} {} ({})\n", outcome->pos.file, outcome->pos.line, outcome->name,
+                               a.add ? fmt::format("on {} since", a.table) : "removed at", to_name, a.summary);
+    } else {
+      const std::string name = outcome ? outcome->name : a.name;
+      std::cout << fmt::format("skipped: {} ({}): {}\n",
+                               name.empty() ? "an index on " + a.table : fmt::format("index \"{}\" on {}", name, a.table),
+                               a.summary, outcome ? outcome->skipped : a.skipped);
+    }
+  }
+  if (written == 0) {
+    std::cout << fmt::format("nothing to write for tag \"{}\": {}\n", to_name,
+                             advice.empty() ? "explain has no index advice" : "no suggestion applies");
+    exit_code = kOk;
+    return;
+  }
+  if (flags.dry_run) {
+    std::cout << fmt::format("dry run: {} edit(s) in {} file(s) for tag \"{}\"; nothing was written\n", written,
+                             edits->files.size(), to_name);
+    exit_code = kOk;
+    return;
+  }
+  if (Status s = yaml::WriteEditedFiles(edits->files); !s.ok()) {
+    PrintError(s.message());
+    exit_code = kFindings;
+    return;
+  }
+  std::cout << fmt::format("{} edit(s) written to {} file(s) for tag \"{}\"; next: `strata generate` writes them into "
+                           "that tag's migration: review it, then commit it with the schema files\n",
+                           written, edits->files.size(), to_name);
+  exit_code = kOk;
+}
+
 }  // namespace
 
 void SetupExplain(CLI::App& app, int& exit_code) {
@@ -79,7 +296,30 @@ void SetupExplain(CLI::App& app, int& exit_code) {
   cmd->add_option("--base", flags->base,
                   "compare the plans with those at this tag or in this database's schema (both planned on empty "
                   "copies); exit 1 when a query on a large table got worse");
+  cmd->add_flag("--write", flags->write,
+                "turn the advice into edits of the schema files for a later tag: each verified missing index is "
+                "added with `since:`, each redundant index gets `removed:`");
+  cmd->add_option("--to", flags->to, "--write: the tag the changes belong to (default: the tag after the one explained)");
+  cmd->add_option("--only", flags->only, "--write: only these suggestions, by index or table name");
+  cmd->add_flag("--dry-run", flags->dry_run, "--write: print the edits as a diff and change no file");
+  cmd->add_flag("--include-unverified", flags->include_unverified,
+                "--write: also the suggestions explain could not check (on PostgreSQL, when building the index "
+                "in a rolled-back transaction was not possible)");
   cmd->callback([flags, &exit_code] {
+    if (!flags->write && (!flags->to.empty() || !flags->only.empty() || flags->dry_run || flags->include_unverified)) {
+      PrintError("--to, --only, --dry-run and --include-unverified go with --write");
+      exit_code = kUsage;
+      return;
+    }
+    if (flags->write) {
+      if (!flags->base.empty() || flags->common.format != Format::kText) {
+        PrintError("--write takes the advice about one database and prints text: it goes with neither --base nor --format");
+        exit_code = kUsage;
+        return;
+      }
+      ExplainAndWrite(*flags, exit_code);
+      return;
+    }
     if (!flags->base.empty()) {
       ExplainAgainstBase(*flags, exit_code);
       return;

@@ -796,8 +796,8 @@ std::optional<VersionedSchema> LoadSchemaSources(const std::vector<SourceFile>& 
   return schema;
 }
 
-std::optional<VersionedSchema> LoadSchemaDir(const std::filesystem::path& dir,
-                                             Diagnostics& diagnostics) {
+std::optional<std::vector<SourceFile>> ReadSchemaSources(const std::filesystem::path& dir,
+                                                         Diagnostics& diagnostics) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
@@ -835,7 +835,14 @@ std::optional<VersionedSchema> LoadSchemaDir(const std::filesystem::path& dir,
   if (!read(project_path)) return std::nullopt;
   for (const fs::path& f : files)
     if (f != project_path && !read(f)) return std::nullopt;
-  return LoadSchemaSources(sources, diagnostics);
+  return sources;
+}
+
+std::optional<VersionedSchema> LoadSchemaDir(const std::filesystem::path& dir,
+                                             Diagnostics& diagnostics) {
+  std::optional<std::vector<SourceFile>> sources = ReadSchemaSources(dir, diagnostics);
+  if (!sources) return std::nullopt;
+  return LoadSchemaSources(*sources, diagnostics);
 }
 
 std::optional<Project> LoadProjectDir(const std::filesystem::path& dir, Diagnostics& diagnostics) {

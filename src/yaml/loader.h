@@ -25,6 +25,12 @@ struct SourceFile {
 std::optional<VersionedSchema> LoadSchemaSources(const std::vector<SourceFile>& sources,
                                                  Diagnostics& diagnostics);
 
+// The project file, then every other schema file below `dir` in path
+// order, as LoadSchemaSources takes them; nullopt after reporting a folder
+// or a file that cannot be read.
+std::optional<std::vector<SourceFile>> ReadSchemaSources(const std::filesystem::path& dir,
+                                                         Diagnostics& diagnostics);
+
 // Reads `dir` and loads it; file paths in diagnostics are `dir` joined with
 // the file's relative path, as the user spelled `dir`.
 std::optional<VersionedSchema> LoadSchemaDir(const std::filesystem::path& dir,
