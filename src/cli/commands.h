@@ -37,5 +37,6 @@ void SetupCheck(CLI::App& app, int& exit_code);
 void SetupDrift(CLI::App& app, int& exit_code);
 void SetupInspect(CLI::App& app, int& exit_code);
 void SetupExplain(CLI::App& app, int& exit_code);
+void SetupNew(CLI::App& app, int& exit_code);
 
 }  // namespace strata::cli

@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   SetupDrift(app, exit_code);
   SetupInspect(app, exit_code);
   SetupExplain(app, exit_code);
+  SetupNew(app, exit_code);
   // An unknown verb is named, with the nearest one, rather than CLI11's
   // "A subcommand is required".
   std::vector<std::string> verbs;
