@@ -38,5 +38,6 @@ void SetupDrift(CLI::App& app, int& exit_code);
 void SetupInspect(CLI::App& app, int& exit_code);
 void SetupExplain(CLI::App& app, int& exit_code);
 void SetupNew(CLI::App& app, int& exit_code);
+void SetupErd(CLI::App& app, int& exit_code);
 
 }  // namespace strata::cli

@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   SetupInspect(app, exit_code);
   SetupExplain(app, exit_code);
   SetupNew(app, exit_code);
+  SetupErd(app, exit_code);
   // An unknown verb is named, with the nearest one, rather than CLI11's
   // "A subcommand is required".
   std::vector<std::string> verbs;
