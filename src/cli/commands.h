@@ -37,5 +37,9 @@ void SetupCheck(CLI::App& app, int& exit_code);
 void SetupDrift(CLI::App& app, int& exit_code);
 void SetupInspect(CLI::App& app, int& exit_code);
 void SetupExplain(CLI::App& app, int& exit_code);
+void SetupNew(CLI::App& app, int& exit_code);
+void SetupErd(CLI::App& app, int& exit_code);
+// Last: it describes every verb set up before it.
+void SetupCompletion(CLI::App& app, int& exit_code);
 
 }  // namespace strata::cli

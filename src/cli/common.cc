@@ -1,5 +1,6 @@
 #include "cli/common.h"
 
+#include <charconv>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -33,6 +34,21 @@ void AddDbOption(CLI::App& cmd, CommonOptions& o) {
 
 void AddMigrationsOption(CLI::App& cmd, CommonOptions& o) {
   cmd.add_option("--migrations", o.migrations_dir, "migrations folder (default: migrations)");
+}
+
+void AddVersionOption(CLI::App& cmd, const std::string& name, std::optional<int64_t>& version,
+                      const std::string& help) {
+  cmd.add_option_function<std::string>(
+         name,
+         [name, &version](const std::string& text) {
+           int64_t value = 0;
+           const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+           if (error != std::errc() || end != text.data() + text.size() || value < 0)
+             throw CLI::ValidationError(name, fmt::format("\"{}\" is not a version number such as 0020", text));
+           version = value;
+         },
+         help)
+      ->type_name("VERSION");
 }
 
 void AddFormatOption(CLI::App& cmd, CommonOptions& o, bool allow_junit) {

@@ -1,6 +1,7 @@
 #include "migrate/migration_dir.h"
 
 #include <charconv>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -26,6 +27,20 @@ std::optional<MigrationFileName> ParseMigrationFileName(std::string_view file) {
   if (ec != std::errc() || p != rest.data() + underscore || out.version <= 0) return std::nullopt;
   out.name = std::string(rest.substr(underscore + 1));
   return out;
+}
+
+Result<int64_t> NextFreeVersion(const MigrationFiles& files, std::optional<int64_t> after) {
+  std::set<int64_t> used;
+  for (const auto& [name, content] : files)
+    if (std::optional<MigrationFileName> parsed = ParseMigrationFileName(name)) used.insert(parsed->version);
+  const int64_t start = after ? *after : (used.empty() ? 0 : *used.rbegin());
+  if (start < 0) return Status::InvalidInput(fmt::format("version {} is negative", start));
+  const int64_t next_generated = (start / kGeneratedVersionStep + 1) * kGeneratedVersionStep;
+  for (int64_t v = start + 1; v < next_generated; ++v)
+    if (!used.count(v)) return v;
+  return Status::InvalidInput(fmt::format("no free version after {:04}: every one before {:04}, which is kept for a "
+                                          "generated migration, is taken",
+                                          start, next_generated));
 }
 
 std::string MigrationFileNameFor(int64_t version, std::string_view name, bool up) {

@@ -29,6 +29,16 @@ std::string MigrationFileNameFor(int64_t version, std::string_view name, bool up
 // File name -> content, for every *.sql file and the sum file.
 using MigrationFiles = std::map<std::string, std::string>;
 
+// Generated migrations take the multiples of this (0010, 0020, ...: one
+// per tag); hand-written ones take the numbers between.
+inline constexpr int64_t kGeneratedVersionStep = 10;
+
+// The version for a new hand-written migration: the first number after
+// `after` (default: the highest version among `files`) that no file uses
+// and that is not kept for a generated migration. InvalidInput when the
+// numbers up to the next generated version are all taken.
+Result<int64_t> NextFreeVersion(const MigrationFiles& files, std::optional<int64_t> after = std::nullopt);
+
 // An absent folder reads as empty.
 Result<MigrationFiles> ReadMigrationDir(const std::filesystem::path& dir);
 // Writes each file atomically, the sum file last.

@@ -13,6 +13,7 @@ constexpr std::string_view kDestructive = "-- DESTRUCTIVE: ";
 constexpr std::string_view kIrreversible = "-- IRREVERSIBLE: ";
 constexpr std::string_view kOwnTransaction = "own-transaction";
 constexpr std::string_view kOutsideTransaction = "outside-transaction-steps";
+constexpr std::string_view kHandWritten = ", hand-written";
 
 // The first line of a step's comment, short enough for a summary line.
 std::string Summary(const std::string& comment) {
@@ -37,11 +38,13 @@ void AppendComment(std::string& out, std::string_view text) {
 std::string RenderMigrationHeader(const MigrationHeader& header, const Plan& plan, std::string_view how_to_run) {
   std::string out;
   if (header.versioned)
-    out += fmt::format("{}{} ({}), tag \"{}\"\n", kFirstLine, header.file_name, header.up ? "up" : "down", header.tag);
+    out += fmt::format("{}{} ({}), tag \"{}\"{}\n", kFirstLine, header.file_name, header.up ? "up" : "down", header.tag,
+                       header.hand_written ? kHandWritten : "");
   AppendComment(out, how_to_run);
   bool outside = false;
   for (const Step& step : plan.steps) outside = outside || step.outside_transaction;
-  out += fmt::format("{}{}{}\n", kFacts, kOwnTransaction, outside ? fmt::format(", {}", kOutsideTransaction) : "");
+  if (!header.hand_written)
+    out += fmt::format("{}{}{}\n", kFacts, kOwnTransaction, outside ? fmt::format(", {}", kOutsideTransaction) : "");
   for (const Step& step : plan.data_fixes) out += fmt::format("{}{}\n", kChanges, Summary(step.comment));
   for (const Step& step : plan.steps) out += fmt::format("{}{}\n", kChanges, Summary(step.comment));
   for (const std::string& d : plan.destructive_changes) out += fmt::format("{}{}\n", kDestructive, d);
@@ -52,7 +55,7 @@ std::string RenderMigrationHeader(const MigrationHeader& header, const Plan& pla
 
 MigrationFacts ReadMigrationFacts(std::string_view sql) {
   MigrationFacts facts;
-  facts.generated = sql.starts_with(kFirstLine);
+  facts.generated = sql.starts_with(kFirstLine) && !sql.substr(0, sql.find('\n')).ends_with(kHandWritten);
   for (size_t start = 0; start < sql.size();) {
     size_t end = sql.find('\n', start);
     if (end == std::string_view::npos) end = sql.size();

@@ -11,7 +11,9 @@
 //   -- changes: add column "users"."bio"; ...
 //   -- DESTRUCTIVE: drops column "users"."legacy"
 //
-// Hand-written files have no such head; they read as "not generated".
+// A hand-written file made by `strata new` has the same head, marked
+// "hand-written", without the facts line: the runner wraps it in a
+// transaction and records it. A file with no head reads as hand-written too.
 #pragma once
 
 #include <cstdint>
@@ -36,12 +38,15 @@ struct MigrationHeader {
   // guards and no history row; everything else is the same.
   bool versioned = true;
   std::string database = "app.db";  // named in the file's "run it as plain SQL" example
+  // Written by hand (`strata new`): marked so on the first line, and no
+  // facts line, since such a file leaves its transaction to the runner.
+  bool hand_written = false;
 };
 
 // What a file states about itself.
 struct MigrationFacts {
-  bool generated = false;  // the file starts with strata's first line
-  std::string tag;         // generated migrations only
+  bool generated = false;  // the file starts with strata's first line, not marked hand-written
+  std::string tag;         // named on the first line, when the file has a head
   // The file begins and commits its own transaction (and, when versioned,
   // records itself in the history inside it); a runner must not wrap it.
   bool own_transaction = false;
