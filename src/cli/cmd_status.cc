@@ -90,7 +90,7 @@ void SetupPlan(CLI::App& app, int& exit_code) {
   AddMigrationsOption(*cmd, flags->common);
   AddDbOption(*cmd, flags->common);
   cmd->add_option("--tag", flags->tag, "stop at the end of this tag");
-  cmd->add_option("--to", flags->to_version, "stop at this version");
+  AddVersionOption(*cmd, "--to", flags->to_version, "stop at this version");
   cmd->callback([flags, &exit_code] {
     // A database that does not exist yet plans everything; nothing is created.
     CommonOptions o = flags->common;

@@ -49,7 +49,7 @@ void AddRunOptions(CLI::App& cmd, RunFlags& flags) {
   AddMigrationsOption(cmd, flags.common);
   AddDbOption(cmd, flags.common);
   cmd.add_option("--tag", flags.tag, "stop at the end of this tag");
-  cmd.add_option("--to", flags.to_version, "stop at this version");
+  AddVersionOption(cmd, "--to", flags.to_version, "stop at this version");
   cmd.add_flag("--allow-destructive", flags.allow_destructive, "run migrations that drop tables or columns");
   cmd.add_flag("--no-backup", flags.no_backup, "do not back the database up first");
   cmd.add_option("--keep-backups", flags.keep_backups, "backups to keep in backups/ (default 5)");

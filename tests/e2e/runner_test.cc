@@ -219,6 +219,17 @@ TEST_F(RunnerTest, BackupRestoreRoundTrip) {
   EXPECT_TRUE(fs::exists(dir_ / testing::Trimmed(manual.out))) << manual.out;
 }
 
+// Versions are written as in file names: 0020 is twenty, not octal 16.
+TEST_F(RunnerTest, ToVersionReadsZeroPaddedVersionsAsDecimal) {
+  testing::CommandResult plan = Strata({"plan", "--to", "0020"});
+  ASSERT_EQ(plan.exit_code, 0) << plan.err;
+  EXPECT_NE(plan.out.find("0020_"), std::string::npos) << plan.out;
+  testing::CommandResult up = Strata({"up", "--to", "0020", "--no-backup"});
+  ASSERT_EQ(up.exit_code, 0) << up.err;
+  EXPECT_EQ(Query(Db(), "SELECT group_concat(version) FROM strata_migrations"), "10,20");
+  EXPECT_EQ(Strata({"up", "--to", "20x"}).exit_code, 2);
+}
+
 TEST_F(RunnerTest, SingleTransactionIsAllOrNothing) {
   AddMigration("0045_bad.up.sql", "INSERT INTO no_such_table VALUES (1);\n");
   testing::CommandResult r = Strata({"up", "--single-transaction"});
