@@ -81,25 +81,6 @@ void ExplainAgainstBase(const ExplainFlags& flags, int& exit_code) {
   exit_code = AnyLargeRegression(*changes) ? kFindings : kOk;
 }
 
-// The name a suggested CREATE INDEX gives the index: its first quoted
-// identifier ("" when there is none).
-std::string SuggestedName(const std::string& create_sql) {
-  const size_t open = create_sql.find('"');
-  if (open == std::string::npos) return "";
-  std::string name;
-  for (size_t i = open + 1; i < create_sql.size(); ++i) {
-    if (create_sql[i] != '"') {
-      name += create_sql[i];
-    } else if (i + 1 < create_sql.size() && create_sql[i + 1] == '"') {
-      name += '"';
-      ++i;
-    } else {
-      return name;
-    }
-  }
-  return "";
-}
-
 // The tag the --write edits belong to: --to, else the one after `from`.
 std::optional<int> TargetTag(const ExplainFlags& flags, const Project& project, int from) {
   const std::string& explained = project.tags[static_cast<size_t>(from)];
@@ -140,7 +121,7 @@ std::vector<Advice> AdviceOf(const ExplainReport& report, const std::string& tag
   const std::string source = fmt::format("strata explain at {}", tag);
   std::vector<Advice> advice;
   for (const MissingIndex& m : report.missing) {
-    Advice a{SuggestedName(m.create_sql), m.table, fmt::format("{}", fmt::join(m.reasons, "; ")), {}, {}, {}};
+    Advice a{m.name, m.table, fmt::format("{}", fmt::join(m.reasons, "; ")), {}, {}, {}};
     if (m.columns.empty() || m.create_sql.empty())
       a.skipped = "no single index on the table removes the scan";
     else if (!m.verified && !include_unverified)

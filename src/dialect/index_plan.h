@@ -70,6 +70,7 @@ struct MissingIndex {
   // stopped reading the whole table for every query reason, and searched
   // it by the child columns for every foreign key reason.
   bool verified = false;
+  std::string name;  // the suggested index's, set with create_sql
 };
 
 struct RedundantIndex {

@@ -1175,6 +1175,7 @@ Result<ExplainReport> Explain(PgSession& session, const Schema& declared, const 
         // Fixed; or it could not be checked at all, and then the first
         // candidate is offered unverified rather than nothing.
         m.columns = columns;
+        m.name = index.name;
         m.create_sql = index.suggested;
         m.verified = trial.outcome == Trial::kFixed;
         if (!m.verified) unchecked.push_back(trial.why);
@@ -1219,6 +1220,7 @@ Result<ExplainReport> Explain(PgSession& session, const Schema& declared, const 
       }
       MissingIndex m{name, is_large(name), {reason}, false, fk.columns, {}, false};
       Suggestion index = suggestion(name, fk.columns);
+      m.name = index.name;
       m.create_sql = index.suggested;
       const Trial trial = TryIndex(planner, {index.name, fk.columns}, index.build, lookup, true, searched);
       m.verified = trial.outcome == Trial::kFixed;

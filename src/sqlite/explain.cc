@@ -103,7 +103,7 @@ Result<ExplainReport> Explain(Database& db, const Schema& schema) {
     return false;
   };
   const auto add_missing = [&](MissingIndex m) {
-    if (!m.create_sql.empty()) taken_names.insert(AsciiLower(AfterWord(m.create_sql, "CREATE INDEX ")));
+    if (!m.name.empty()) taken_names.insert(AsciiLower(m.name));
     report.missing.push_back(std::move(m));
   };
 
@@ -133,10 +133,12 @@ Result<ExplainReport> Explain(Database& db, const Schema& schema) {
       const QueryTerms terms = TermsFor(tokens, info, AliasMap(tokens, tables), infos);
       if (Sandbox* box = get_sandbox()) {
         for (const std::vector<std::string>& columns : CandidateIndexKeys(terms)) {
-          const std::string create = CreateIndexStatement(IndexName(info, columns, taken_names), t, columns);
+          const std::string index = IndexName(info, columns, taken_names);
+          const std::string create = CreateIndexStatement(index, t, columns);
           Result<std::vector<PlanStep>> after = box->PlanWith(create, plan.sql, tables);
           if (!after.ok() || !fixed(*after)) continue;
           m.columns = columns;
+          m.name = index;
           m.create_sql = create;
           m.verified = true;
           break;
@@ -169,7 +171,8 @@ Result<ExplainReport> Explain(Database& db, const Schema& schema) {
                                              fk.ref_columns.empty() ? "" : ColumnsText(fk.ref_columns));
       if (merge_into_earlier(name, lookup, searched, reason, false)) continue;
       MissingIndex m{name, is_large(name), {reason}, false, fk.columns, {}, false};
-      m.create_sql = CreateIndexStatement(IndexName(info, fk.columns, taken_names), name, fk.columns);
+      m.name = IndexName(info, fk.columns, taken_names);
+      m.create_sql = CreateIndexStatement(m.name, name, fk.columns);
       if (Sandbox* box = get_sandbox()) {
         Result<std::vector<PlanStep>> after = box->PlanWith(m.create_sql, lookup, tables);
         m.verified = after.ok() && searched(*after);
