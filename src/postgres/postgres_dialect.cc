@@ -74,6 +74,12 @@ class PostgresDialect final : public Dialect {
         if (c.default_value && c.default_value->is_sql()) sqlite_only(c.pos, what + " default", c.default_value->sql);
         if (!c.check.empty()) sqlite_only(c.pos, what + " check", c.check);
         if (c.generated) sqlite_only(c.pos, what + " generated expression", c.generated->expr);
+        if (c.primary_key && !c.autoincrement && !c.default_value)
+          for (const ReferenceRow& r : t.rows)
+            if (!r.Find(c.name))
+              problems.push_back({r.pos, fmt::format("{} row: no value for primary key column \"{}\"; PostgreSQL "
+                                                     "assigns one only to an identity column (autoincrement: true)",
+                                                     table, c.name)});
       }
       for (const CheckConstraint& c : t.checks) sqlite_only(c.pos, table + " check", c.expr);
       for (const Index& i : t.indexes) {
@@ -89,13 +95,6 @@ class PostgresDialect final : public Dialect {
                                                 "... BEGIN ... END); PostgreSQL needs a trigger function",
                                                 tr.name)});
       for (const DataFix& f : t.data_fixes) sqlite_only(f.pos, fmt::format("data fix \"{}\"", f.name), f.sql);
-      for (const Column& c : t.columns)
-        if (c.primary_key && !c.autoincrement && !c.default_value)
-          for (const ReferenceRow& r : t.rows)
-            if (!r.Find(c.name))
-              problems.push_back({r.pos, fmt::format("{} row: no value for primary key column \"{}\"; PostgreSQL "
-                                                     "assigns one only to an identity column (autoincrement: true)",
-                                                     table, c.name)});
       // Data checks are not judged here although `strata check` runs them: a
       // check only SQLite can run stops no migration, so it is no reason to
       // refuse the schema (validate, generate and up would all fail). The
