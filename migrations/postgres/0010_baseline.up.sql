@@ -27,11 +27,18 @@ CREATE TABLE IF NOT EXISTS "strata_migrations" (
 );
 -- check 1: version 10 or a later one is already applied
 DO $strata$
-DECLARE offending text;
+DECLARE offending text; failures text := ''; failed int := 0;
 BEGIN
-  SELECT string_agg(k, ', ') INTO offending FROM (SELECT k FROM (SELECT 'version ' || version AS k FROM "strata_migrations" WHERE version >= 10) AS q LIMIT 10) AS s;
+  SELECT string_agg(k, ', ') INTO offending FROM (SELECT k FROM (SELECT 'version ' || version AS k
+    FROM "strata_migrations" WHERE version >= 10) AS q LIMIT 10) AS s;
   IF offending IS NOT NULL THEN
-    RAISE EXCEPTION USING ERRCODE = 'check_violation', MESSAGE = 'strata: 0010_baseline.up.sql: check 1 failed: version 10 or a later one is already applied; nothing was applied; offending rows: ' || offending;
+    failures := failures || chr(10) || 'check 1 failed: version 10 or a later one is ' ||
+      'already applied; offending rows: ' || offending;
+    failed := failed + 1;
+  END IF;
+  IF failed > 0 THEN
+    RAISE EXCEPTION USING ERRCODE = 'check_violation', MESSAGE = 'strata: 0010_baseline.up.sql: ' ||
+      failed || ' check(s) failed; nothing was applied:' || failures;
   END IF;
 END
 $strata$;
@@ -135,15 +142,29 @@ CREATE TABLE IF NOT EXISTS "user_features" (
 );
 
 -- reference rows of "features"
-INSERT INTO "features" ("key", "name", "description", "starter", "professional", "enterprise") VALUES ('voice_content_creation', 'Voice content creation', 'Core voice-to-content functionality', true, true, true);
-INSERT INTO "features" ("key", "name", "description", "starter", "professional", "enterprise") VALUES ('natural_conversation', 'Natural conversation', 'Advanced conversation mode', false, true, true);
-INSERT INTO "features" ("key", "name", "description", "starter", "professional", "enterprise") VALUES ('multi_platform_optimization', 'Multi-platform optimization', 'Cross-platform content optimization', true, true, true);
-INSERT INTO "features" ("key", "name", "description", "starter", "professional", "enterprise") VALUES ('brand_voice_learning', 'Brand voice learning', 'AI learns restaurant personality', false, true, true);
-INSERT INTO "features" ("key", "name", "description", "starter", "professional", "enterprise") VALUES ('analytics_insights', 'Analytics insights', 'Performance analytics', false, true, true);
-INSERT INTO "features" ("key", "name", "description", "starter", "professional", "enterprise") VALUES ('team_collaboration', 'Team collaboration', 'Multi-user access', false, true, true);
-INSERT INTO "features" ("key", "name", "description", "starter", "professional", "enterprise") VALUES ('priority_support', 'Priority support', 'Enhanced customer support', false, false, true);
-INSERT INTO "features" ("key", "name", "description", "starter", "professional", "enterprise") VALUES ('white_label', 'White label', 'Agency white-labeling', false, false, true);
-INSERT INTO "features" ("key", "name", "description", "starter", "professional", "enterprise") VALUES ('custom_integrations', 'Custom integrations', 'API and webhook access', false, false, true);
+INSERT INTO "features" ("key", "name", "description", "starter", "professional", "enterprise")
+  VALUES ('voice_content_creation', 'Voice content creation', 'Core voice-to-content functionality',
+  true, true, true);
+INSERT INTO "features" ("key", "name", "description", "starter", "professional", "enterprise")
+  VALUES ('natural_conversation', 'Natural conversation', 'Advanced conversation mode', false, true,
+  true);
+INSERT INTO "features" ("key", "name", "description", "starter", "professional", "enterprise")
+  VALUES ('multi_platform_optimization', 'Multi-platform optimization',
+  'Cross-platform content optimization', true, true, true);
+INSERT INTO "features" ("key", "name", "description", "starter", "professional", "enterprise")
+  VALUES ('brand_voice_learning', 'Brand voice learning', 'AI learns restaurant personality', false,
+  true, true);
+INSERT INTO "features" ("key", "name", "description", "starter", "professional", "enterprise")
+  VALUES ('analytics_insights', 'Analytics insights', 'Performance analytics', false, true, true);
+INSERT INTO "features" ("key", "name", "description", "starter", "professional", "enterprise")
+  VALUES ('team_collaboration', 'Team collaboration', 'Multi-user access', false, true, true);
+INSERT INTO "features" ("key", "name", "description", "starter", "professional", "enterprise")
+  VALUES ('priority_support', 'Priority support', 'Enhanced customer support', false, false, true);
+INSERT INTO "features" ("key", "name", "description", "starter", "professional", "enterprise")
+  VALUES ('white_label', 'White label', 'Agency white-labeling', false, false, true);
+INSERT INTO "features" ("key", "name", "description", "starter", "professional", "enterprise")
+  VALUES ('custom_integrations', 'Custom integrations', 'API and webhook access', false, false,
+  true);
 SELECT setval(pg_get_serial_sequence('"features"', 'id'), greatest((SELECT max("id") FROM "features"), 1));
 
 INSERT INTO "strata_migrations" ("version", "name", "tag") VALUES (10, 'baseline', 'baseline');

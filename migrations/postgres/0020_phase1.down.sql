@@ -43,21 +43,35 @@ CREATE TABLE IF NOT EXISTS "strata_migrations" (
 );
 -- check 1: version 20 is not applied
 DO $strata$
-DECLARE offending text;
+DECLARE offending text; failures text := ''; failed int := 0;
 BEGIN
-  SELECT string_agg(k, ', ') INTO offending FROM (SELECT k FROM (SELECT 'missing' AS k WHERE NOT EXISTS (SELECT 1 FROM "strata_migrations" WHERE version = 20)) AS q LIMIT 10) AS s;
+  SELECT string_agg(k, ', ') INTO offending FROM (SELECT k FROM (SELECT 'missing' AS k WHERE NOT
+    EXISTS (SELECT 1 FROM "strata_migrations" WHERE version = 20)) AS q LIMIT 10) AS s;
   IF offending IS NOT NULL THEN
-    RAISE EXCEPTION USING ERRCODE = 'check_violation', MESSAGE = 'strata: 0020_phase1.down.sql: check 1 failed: version 20 is not applied; nothing was applied; offending rows: ' || offending;
+    failures := failures || chr(10) || 'check 1 failed: version 20 is not applied; ' ||
+      'offending rows: ' || offending;
+    failed := failed + 1;
+  END IF;
+  IF failed > 0 THEN
+    RAISE EXCEPTION USING ERRCODE = 'check_violation', MESSAGE = 'strata: 0020_phase1.down.sql: ' ||
+      failed || ' check(s) failed; nothing was applied:' || failures;
   END IF;
 END
 $strata$;
 -- check 2: a version after 20 is applied; roll it back first
 DO $strata$
-DECLARE offending text;
+DECLARE offending text; failures text := ''; failed int := 0;
 BEGIN
-  SELECT string_agg(k, ', ') INTO offending FROM (SELECT k FROM (SELECT 'version ' || version AS k FROM "strata_migrations" WHERE version > 20) AS q LIMIT 10) AS s;
+  SELECT string_agg(k, ', ') INTO offending FROM (SELECT k FROM (SELECT 'version ' || version AS k
+    FROM "strata_migrations" WHERE version > 20) AS q LIMIT 10) AS s;
   IF offending IS NOT NULL THEN
-    RAISE EXCEPTION USING ERRCODE = 'check_violation', MESSAGE = 'strata: 0020_phase1.down.sql: check 2 failed: a version after 20 is applied; roll it back first; nothing was applied; offending rows: ' || offending;
+    failures := failures || chr(10) || 'check 2 failed: a version after 20 is applied; ' ||
+      'roll it back first; offending rows: ' || offending;
+    failed := failed + 1;
+  END IF;
+  IF failed > 0 THEN
+    RAISE EXCEPTION USING ERRCODE = 'check_violation', MESSAGE = 'strata: 0020_phase1.down.sql: ' ||
+      failed || ' check(s) failed; nothing was applied:' || failures;
   END IF;
 END
 $strata$;
@@ -65,15 +79,18 @@ $strata$;
 -- drop UNIQUE "usage_tracking_user_id_month_year_key"
 ALTER TABLE "usage_tracking" DROP CONSTRAINT IF EXISTS "usage_tracking_user_id_month_year_key";
 
--- DESTRUCTIVE: drop column "usage_tracking"."videos_created" (its indexes and constraints go with it)
+-- DESTRUCTIVE: drop column "usage_tracking"."videos_created" (its indexes and constraints go with
+-- it)
 -- squawk-ignore ban-drop-column -- the schema drops this column; the header names it as destructive
 ALTER TABLE "usage_tracking" DROP COLUMN IF EXISTS "videos_created";
 
--- DESTRUCTIVE: drop column "usage_tracking"."api_calls_made" (its indexes and constraints go with it)
+-- DESTRUCTIVE: drop column "usage_tracking"."api_calls_made" (its indexes and constraints go with
+-- it)
 -- squawk-ignore ban-drop-column -- the schema drops this column; the header names it as destructive
 ALTER TABLE "usage_tracking" DROP COLUMN IF EXISTS "api_calls_made";
 
--- DESTRUCTIVE: drop column "usage_tracking"."extra_locations" (its indexes and constraints go with it)
+-- DESTRUCTIVE: drop column "usage_tracking"."extra_locations" (its indexes and constraints go with
+-- it)
 -- squawk-ignore ban-drop-column -- the schema drops this column; the header names it as destructive
 ALTER TABLE "usage_tracking" DROP COLUMN IF EXISTS "extra_locations";
 

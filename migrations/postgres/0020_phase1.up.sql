@@ -4,7 +4,7 @@
 -- Everything up to COMMIT is one transaction: a failure there changes nothing.
 -- The steps after COMMIT cannot run in a transaction (CONCURRENTLY, VALIDATE without blocking
 -- writes). Each is idempotent: if one fails, fix the cause and run them again.
--- strata: own-transaction, outside-transaction-steps
+-- strata: own-transaction, outside-transaction-steps, data-fixes
 -- changes: data fix "merge_duplicate_months": The live database has no UNIQUE(user_id, month_year), so the a...
 -- changes: add column "usage_tracking"."videos_created" (a non-volatile default: no table rewrite)
 -- changes: add column "usage_tracking"."api_calls_made" (a non-volatile default: no table rewrite)
@@ -32,28 +32,49 @@ CREATE TABLE IF NOT EXISTS "strata_migrations" (
   "applied_at" timestamptz NOT NULL DEFAULT now(),
   "duration_ms" bigint
 );
--- check 1: version 20 or a later one is already applied (if only its steps after COMMIT failed, `strata up` runs them again, or run this file's lines after COMMIT with psql: they are idempotent)
+-- check 1: version 20 or a later one is already applied (if only its steps after COMMIT failed,
+-- `strata up` runs them again, or run this file's lines after COMMIT with psql: they are
+-- idempotent)
 DO $strata$
-DECLARE offending text;
+DECLARE offending text; failures text := ''; failed int := 0;
 BEGIN
-  SELECT string_agg(k, ', ') INTO offending FROM (SELECT k FROM (SELECT 'version ' || version AS k FROM "strata_migrations" WHERE version >= 20) AS q LIMIT 10) AS s;
+  SELECT string_agg(k, ', ') INTO offending FROM (SELECT k FROM (SELECT 'version ' || version AS k
+    FROM "strata_migrations" WHERE version >= 20) AS q LIMIT 10) AS s;
   IF offending IS NOT NULL THEN
-    RAISE EXCEPTION USING ERRCODE = 'check_violation', MESSAGE = 'strata: 0020_phase1.up.sql: check 1 failed: version 20 or a later one is already applied (if only its steps after COMMIT failed, `strata up` runs them again, or run this file''s lines after COMMIT with psql: they are idempotent); nothing was applied; offending rows: ' || offending;
+    failures := failures || chr(10) || 'check 1 failed: version 20 or a later one is ' ||
+      'already applied (if only its steps after COMMIT ' ||
+      'failed, `strata up` runs them again, or run this ' ||
+      'file''s lines after COMMIT with psql: they are ' || 'idempotent); offending rows: ' ||
+      offending;
+    failed := failed + 1;
+  END IF;
+  IF failed > 0 THEN
+    RAISE EXCEPTION USING ERRCODE = 'check_violation', MESSAGE = 'strata: 0020_phase1.up.sql: ' ||
+      failed || ' check(s) failed; nothing was applied:' || failures;
   END IF;
 END
 $strata$;
 -- check 2: version 10 must be applied first
 DO $strata$
-DECLARE offending text;
+DECLARE offending text; failures text := ''; failed int := 0;
 BEGIN
-  SELECT string_agg(k, ', ') INTO offending FROM (SELECT k FROM (SELECT 'missing' AS k WHERE NOT EXISTS (SELECT 1 FROM "strata_migrations" WHERE version = 10)) AS q LIMIT 10) AS s;
+  SELECT string_agg(k, ', ') INTO offending FROM (SELECT k FROM (SELECT 'missing' AS k WHERE NOT
+    EXISTS (SELECT 1 FROM "strata_migrations" WHERE version = 10)) AS q LIMIT 10) AS s;
   IF offending IS NOT NULL THEN
-    RAISE EXCEPTION USING ERRCODE = 'check_violation', MESSAGE = 'strata: 0020_phase1.up.sql: check 2 failed: version 10 must be applied first; nothing was applied; offending rows: ' || offending;
+    failures := failures || chr(10) || 'check 2 failed: version 10 must be applied first; ' ||
+      'offending rows: ' || offending;
+    failed := failed + 1;
+  END IF;
+  IF failed > 0 THEN
+    RAISE EXCEPTION USING ERRCODE = 'check_violation', MESSAGE = 'strata: 0020_phase1.up.sql: ' ||
+      failed || ' check(s) failed; nothing was applied:' || failures;
   END IF;
 END
 $strata$;
 
--- data fix "merge_duplicate_months": The live database has no UNIQUE(user_id, month_year), so the application could write two rows for one month. Before phase1 adds the constraint, fold each group into its oldest row, summing the counters, and delete the rest.
+-- data fix "merge_duplicate_months": The live database has no UNIQUE(user_id, month_year), so the
+-- application could write two rows for one month. Before phase1 adds the constraint, fold each
+-- group into its oldest row, summing the counters, and delete the rest.
 UPDATE usage_tracking AS keep SET
   voice_minutes_used = (SELECT sum(voice_minutes_used) FROM usage_tracking AS d
                         WHERE d.user_id = keep.user_id AND d.month_year = keep.month_year),
@@ -62,62 +83,68 @@ UPDATE usage_tracking AS keep SET
 WHERE id IN (SELECT min(id) FROM usage_tracking GROUP BY user_id, month_year HAVING count(*) > 1); DELETE FROM usage_tracking WHERE id NOT IN (SELECT min(id) FROM usage_tracking GROUP BY user_id, month_year);
 
 -- check 3: "content" has rows whose ("user_id") match no row of "users" (orphans)
-DO $strata$
-DECLARE offending text;
-BEGIN
-  SELECT string_agg(k, ', ') INTO offending FROM (SELECT k FROM (SELECT concat_ws(', ', c."user_id"::text) AS k FROM "content" AS c WHERE c."user_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "users" AS p WHERE p."id" = c."user_id")) AS q LIMIT 10) AS s;
-  IF offending IS NOT NULL THEN
-    RAISE EXCEPTION USING ERRCODE = 'check_violation', MESSAGE = 'strata: 0020_phase1.up.sql: check 3 failed: "content" has rows whose ("user_id") match no row of "users" (orphans); nothing was applied; offending rows: ' || offending;
-  END IF;
-END
-$strata$;
 -- check 4: "conversations" has rows whose ("user_id") match no row of "users" (orphans)
-DO $strata$
-DECLARE offending text;
-BEGIN
-  SELECT string_agg(k, ', ') INTO offending FROM (SELECT k FROM (SELECT concat_ws(', ', c."user_id"::text) AS k FROM "conversations" AS c WHERE c."user_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "users" AS p WHERE p."id" = c."user_id")) AS q LIMIT 10) AS s;
-  IF offending IS NOT NULL THEN
-    RAISE EXCEPTION USING ERRCODE = 'check_violation', MESSAGE = 'strata: 0020_phase1.up.sql: check 4 failed: "conversations" has rows whose ("user_id") match no row of "users" (orphans); nothing was applied; offending rows: ' || offending;
-  END IF;
-END
-$strata$;
 -- check 5: "usage_tracking" has rows whose ("user_id") match no row of "users" (orphans)
-DO $strata$
-DECLARE offending text;
-BEGIN
-  SELECT string_agg(k, ', ') INTO offending FROM (SELECT k FROM (SELECT concat_ws(', ', c."user_id"::text) AS k FROM "usage_tracking" AS c WHERE c."user_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "users" AS p WHERE p."id" = c."user_id")) AS q LIMIT 10) AS s;
-  IF offending IS NOT NULL THEN
-    RAISE EXCEPTION USING ERRCODE = 'check_violation', MESSAGE = 'strata: 0020_phase1.up.sql: check 5 failed: "usage_tracking" has rows whose ("user_id") match no row of "users" (orphans); nothing was applied; offending rows: ' || offending;
-  END IF;
-END
-$strata$;
 -- check 6: "user_features" has rows whose ("user_id") match no row of "users" (orphans)
-DO $strata$
-DECLARE offending text;
-BEGIN
-  SELECT string_agg(k, ', ') INTO offending FROM (SELECT k FROM (SELECT concat_ws(', ', c."user_id"::text) AS k FROM "user_features" AS c WHERE c."user_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "users" AS p WHERE p."id" = c."user_id")) AS q LIMIT 10) AS s;
-  IF offending IS NOT NULL THEN
-    RAISE EXCEPTION USING ERRCODE = 'check_violation', MESSAGE = 'strata: 0020_phase1.up.sql: check 6 failed: "user_features" has rows whose ("user_id") match no row of "users" (orphans); nothing was applied; offending rows: ' || offending;
-  END IF;
-END
-$strata$;
 -- check 7: "user_features" has rows whose ("feature_key") match no row of "features" (orphans)
+-- check 8: "usage_tracking" has rows with the same ("user_id", "month_year"), which the new UNIQUE
+-- constraint forbids
 DO $strata$
-DECLARE offending text;
+DECLARE offending text; failures text := ''; failed int := 0;
 BEGIN
-  SELECT string_agg(k, ', ') INTO offending FROM (SELECT k FROM (SELECT concat_ws(', ', c."feature_key"::text) AS k FROM "user_features" AS c WHERE c."feature_key" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "features" AS p WHERE p."key" = c."feature_key")) AS q LIMIT 10) AS s;
+  SELECT string_agg(k, ', ') INTO offending FROM (SELECT k FROM (SELECT concat_ws(', ',
+    c."user_id"::text) AS k FROM "content" AS c WHERE c."user_id" IS NOT NULL AND NOT EXISTS (SELECT
+    1 FROM "users" AS p WHERE p."id" = c."user_id")) AS q LIMIT 10) AS s;
   IF offending IS NOT NULL THEN
-    RAISE EXCEPTION USING ERRCODE = 'check_violation', MESSAGE = 'strata: 0020_phase1.up.sql: check 7 failed: "user_features" has rows whose ("feature_key") match no row of "features" (orphans); nothing was applied; offending rows: ' || offending;
+    failures := failures || chr(10) || 'check 3 failed: "content" has rows whose ' ||
+      '("user_id") match no row of "users" (orphans); ' || 'offending rows: ' || offending;
+    failed := failed + 1;
   END IF;
-END
-$strata$;
--- check 8: "usage_tracking" has rows with the same ("user_id", "month_year"), which the new UNIQUE constraint forbids
-DO $strata$
-DECLARE offending text;
-BEGIN
-  SELECT string_agg(k, ', ') INTO offending FROM (SELECT k FROM (SELECT concat_ws(', ', "user_id"::text, "month_year"::text) AS k FROM "usage_tracking" WHERE "user_id" IS NOT NULL AND "month_year" IS NOT NULL GROUP BY "user_id", "month_year" HAVING count(*) > 1) AS q LIMIT 10) AS s;
+  SELECT string_agg(k, ', ') INTO offending FROM (SELECT k FROM (SELECT concat_ws(', ',
+    c."user_id"::text) AS k FROM "conversations" AS c WHERE c."user_id" IS NOT NULL AND NOT EXISTS
+    (SELECT 1 FROM "users" AS p WHERE p."id" = c."user_id")) AS q LIMIT 10) AS s;
   IF offending IS NOT NULL THEN
-    RAISE EXCEPTION USING ERRCODE = 'check_violation', MESSAGE = 'strata: 0020_phase1.up.sql: check 8 failed: "usage_tracking" has rows with the same ("user_id", "month_year"), which the new UNIQUE constraint forbids; nothing was applied; offending rows: ' || offending;
+    failures := failures || chr(10) || 'check 4 failed: "conversations" has rows whose ' ||
+      '("user_id") match no row of "users" (orphans); ' || 'offending rows: ' || offending;
+    failed := failed + 1;
+  END IF;
+  SELECT string_agg(k, ', ') INTO offending FROM (SELECT k FROM (SELECT concat_ws(', ',
+    c."user_id"::text) AS k FROM "usage_tracking" AS c WHERE c."user_id" IS NOT NULL AND NOT EXISTS
+    (SELECT 1 FROM "users" AS p WHERE p."id" = c."user_id")) AS q LIMIT 10) AS s;
+  IF offending IS NOT NULL THEN
+    failures := failures || chr(10) || 'check 5 failed: "usage_tracking" has rows whose ' ||
+      '("user_id") match no row of "users" (orphans); ' || 'offending rows: ' || offending;
+    failed := failed + 1;
+  END IF;
+  SELECT string_agg(k, ', ') INTO offending FROM (SELECT k FROM (SELECT concat_ws(', ',
+    c."user_id"::text) AS k FROM "user_features" AS c WHERE c."user_id" IS NOT NULL AND NOT EXISTS
+    (SELECT 1 FROM "users" AS p WHERE p."id" = c."user_id")) AS q LIMIT 10) AS s;
+  IF offending IS NOT NULL THEN
+    failures := failures || chr(10) || 'check 6 failed: "user_features" has rows whose ' ||
+      '("user_id") match no row of "users" (orphans); ' || 'offending rows: ' || offending;
+    failed := failed + 1;
+  END IF;
+  SELECT string_agg(k, ', ') INTO offending FROM (SELECT k FROM (SELECT concat_ws(', ',
+    c."feature_key"::text) AS k FROM "user_features" AS c WHERE c."feature_key" IS NOT NULL AND NOT
+    EXISTS (SELECT 1 FROM "features" AS p WHERE p."key" = c."feature_key")) AS q LIMIT 10) AS s;
+  IF offending IS NOT NULL THEN
+    failures := failures || chr(10) || 'check 7 failed: "user_features" has rows whose ' ||
+      '("feature_key") match no row of "features" ' || '(orphans); offending rows: ' || offending;
+    failed := failed + 1;
+  END IF;
+  SELECT string_agg(k, ', ') INTO offending FROM (SELECT k FROM (SELECT concat_ws(', ',
+    "user_id"::text, "month_year"::text) AS k FROM "usage_tracking" WHERE "user_id" IS NOT NULL AND
+    "month_year" IS NOT NULL GROUP BY "user_id", "month_year" HAVING count(*) > 1) AS q LIMIT 10) AS
+    s;
+  IF offending IS NOT NULL THEN
+    failures := failures || chr(10) || 'check 8 failed: "usage_tracking" has rows with the ' ||
+      'same ("user_id", "month_year"), which the new ' ||
+      'UNIQUE constraint forbids; offending rows: ' || offending;
+    failed := failed + 1;
+  END IF;
+  IF failed > 0 THEN
+    RAISE EXCEPTION USING ERRCODE = 'check_violation', MESSAGE = 'strata: 0020_phase1.up.sql: ' ||
+      failed || ' check(s) failed; nothing was applied:' || failures;
   END IF;
 END
 $strata$;
@@ -159,7 +186,8 @@ DO $strata$ BEGIN
 END $strata$;
 CREATE INDEX CONCURRENTLY IF NOT EXISTS "idx_conversations_user_id" ON "conversations" ("user_id");
 
--- outside the transaction: UNIQUE ("user_id", "month_year") on "usage_tracking": the index is built concurrently, then attached as the constraint
+-- outside the transaction: UNIQUE ("user_id", "month_year") on "usage_tracking": the index is built
+-- concurrently, then attached as the constraint
 DO $strata$ BEGIN
   IF EXISTS (SELECT 1 FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid
              WHERE c.relname = 'usage_tracking_user_id_month_year_key' AND c.relnamespace = current_schema()::regnamespace AND NOT x.indisvalid) THEN

@@ -29,21 +29,35 @@ CREATE TABLE IF NOT EXISTS "strata_migrations" (
 );
 -- check 1: version 30 is not applied
 DO $strata$
-DECLARE offending text;
+DECLARE offending text; failures text := ''; failed int := 0;
 BEGIN
-  SELECT string_agg(k, ', ') INTO offending FROM (SELECT k FROM (SELECT 'missing' AS k WHERE NOT EXISTS (SELECT 1 FROM "strata_migrations" WHERE version = 30)) AS q LIMIT 10) AS s;
+  SELECT string_agg(k, ', ') INTO offending FROM (SELECT k FROM (SELECT 'missing' AS k WHERE NOT
+    EXISTS (SELECT 1 FROM "strata_migrations" WHERE version = 30)) AS q LIMIT 10) AS s;
   IF offending IS NOT NULL THEN
-    RAISE EXCEPTION USING ERRCODE = 'check_violation', MESSAGE = 'strata: 0030_phase2.down.sql: check 1 failed: version 30 is not applied; nothing was applied; offending rows: ' || offending;
+    failures := failures || chr(10) || 'check 1 failed: version 30 is not applied; ' ||
+      'offending rows: ' || offending;
+    failed := failed + 1;
+  END IF;
+  IF failed > 0 THEN
+    RAISE EXCEPTION USING ERRCODE = 'check_violation', MESSAGE = 'strata: 0030_phase2.down.sql: ' ||
+      failed || ' check(s) failed; nothing was applied:' || failures;
   END IF;
 END
 $strata$;
 -- check 2: a version after 30 is applied; roll it back first
 DO $strata$
-DECLARE offending text;
+DECLARE offending text; failures text := ''; failed int := 0;
 BEGIN
-  SELECT string_agg(k, ', ') INTO offending FROM (SELECT k FROM (SELECT 'version ' || version AS k FROM "strata_migrations" WHERE version > 30) AS q LIMIT 10) AS s;
+  SELECT string_agg(k, ', ') INTO offending FROM (SELECT k FROM (SELECT 'version ' || version AS k
+    FROM "strata_migrations" WHERE version > 30) AS q LIMIT 10) AS s;
   IF offending IS NOT NULL THEN
-    RAISE EXCEPTION USING ERRCODE = 'check_violation', MESSAGE = 'strata: 0030_phase2.down.sql: check 2 failed: a version after 30 is applied; roll it back first; nothing was applied; offending rows: ' || offending;
+    failures := failures || chr(10) || 'check 2 failed: a version after 30 is applied; ' ||
+      'roll it back first; offending rows: ' || offending;
+    failed := failed + 1;
+  END IF;
+  IF failed > 0 THEN
+    RAISE EXCEPTION USING ERRCODE = 'check_violation', MESSAGE = 'strata: 0030_phase2.down.sql: ' ||
+      failed || ' check(s) failed; nothing was applied:' || failures;
   END IF;
 END
 $strata$;

@@ -23,21 +23,35 @@ CREATE TABLE IF NOT EXISTS "strata_migrations" (
 );
 -- check 1: version 30 or a later one is already applied
 DO $strata$
-DECLARE offending text;
+DECLARE offending text; failures text := ''; failed int := 0;
 BEGIN
-  SELECT string_agg(k, ', ') INTO offending FROM (SELECT k FROM (SELECT 'version ' || version AS k FROM "strata_migrations" WHERE version >= 30) AS q LIMIT 10) AS s;
+  SELECT string_agg(k, ', ') INTO offending FROM (SELECT k FROM (SELECT 'version ' || version AS k
+    FROM "strata_migrations" WHERE version >= 30) AS q LIMIT 10) AS s;
   IF offending IS NOT NULL THEN
-    RAISE EXCEPTION USING ERRCODE = 'check_violation', MESSAGE = 'strata: 0030_phase2.up.sql: check 1 failed: version 30 or a later one is already applied; nothing was applied; offending rows: ' || offending;
+    failures := failures || chr(10) || 'check 1 failed: version 30 or a later one is ' ||
+      'already applied; offending rows: ' || offending;
+    failed := failed + 1;
+  END IF;
+  IF failed > 0 THEN
+    RAISE EXCEPTION USING ERRCODE = 'check_violation', MESSAGE = 'strata: 0030_phase2.up.sql: ' ||
+      failed || ' check(s) failed; nothing was applied:' || failures;
   END IF;
 END
 $strata$;
 -- check 2: version 20 must be applied first
 DO $strata$
-DECLARE offending text;
+DECLARE offending text; failures text := ''; failed int := 0;
 BEGIN
-  SELECT string_agg(k, ', ') INTO offending FROM (SELECT k FROM (SELECT 'missing' AS k WHERE NOT EXISTS (SELECT 1 FROM "strata_migrations" WHERE version = 20)) AS q LIMIT 10) AS s;
+  SELECT string_agg(k, ', ') INTO offending FROM (SELECT k FROM (SELECT 'missing' AS k WHERE NOT
+    EXISTS (SELECT 1 FROM "strata_migrations" WHERE version = 20)) AS q LIMIT 10) AS s;
   IF offending IS NOT NULL THEN
-    RAISE EXCEPTION USING ERRCODE = 'check_violation', MESSAGE = 'strata: 0030_phase2.up.sql: check 2 failed: version 20 must be applied first; nothing was applied; offending rows: ' || offending;
+    failures := failures || chr(10) || 'check 2 failed: version 20 must be applied first; ' ||
+      'offending rows: ' || offending;
+    failed := failed + 1;
+  END IF;
+  IF failed > 0 THEN
+    RAISE EXCEPTION USING ERRCODE = 'check_violation', MESSAGE = 'strata: 0030_phase2.up.sql: ' ||
+      failed || ' check(s) failed; nothing was applied:' || failures;
   END IF;
 END
 $strata$;

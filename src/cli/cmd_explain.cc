@@ -1,7 +1,6 @@
 #include <algorithm>
 #include <iostream>
 #include <memory>
-#include <set>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -12,6 +11,7 @@
 #include "cli/dialects.h"
 #include "cli/exit_code.h"
 #include "cli/run_context.h"
+#include "dialect/index_advice.h"
 #include "migrate/plan_regression.h"
 #include "report/explain_report.h"
 #include "report/plan_change_report.h"
@@ -107,74 +107,25 @@ std::optional<int> TargetTag(const ExplainFlags& flags, const Project& project, 
   return to;
 }
 
-// One suggestion of the report, as --write sees it.
-struct Advice {
-  std::string name, table;  // what --only matches
-  std::string summary;      // why, for the listing
-  std::string skipped;      // why it is not written, before the schema is looked at
-  std::optional<size_t> add, drop;  // its place in the edit request
-};
-
-// The report's advice, and in `request` the edits for what can be written.
-std::vector<Advice> AdviceOf(const ExplainReport& report, const std::string& tag, bool include_unverified,
-                             yaml::IndexEditRequest& request) {
+// The edits for the advice that can be taken; `place[i]` is advice[i]'s
+// index in request.add or request.drop.
+yaml::IndexEditRequest EditsFor(const std::vector<IndexAdvice>& advice, const std::string& tag, int from, int to,
+                                std::vector<std::optional<size_t>>& place) {
   const std::string source = fmt::format("strata explain at {}", tag);
-  std::vector<Advice> advice;
-  for (const MissingIndex& m : report.missing) {
-    Advice a{m.name, m.table, fmt::format("{}", fmt::join(m.reasons, "; ")), {}, {}, {}};
-    if (m.columns.empty() || m.create_sql.empty())
-      a.skipped = "no single index on the table removes the scan";
-    else if (!m.verified && !include_unverified)
-      a.skipped = "not verified: explain could not check that it serves (pass --include-unverified to write it)";
-    if (a.skipped.empty()) {
-      a.add = request.add.size();
-      request.add.push_back({m.table, a.name, m.columns, fmt::format("{}: {}", source, a.summary)});
+  yaml::IndexEditRequest request{from, to, {}, {}};
+  for (const IndexAdvice& a : advice) {
+    place.emplace_back();
+    if (!a.skipped.empty()) continue;
+    const std::string why = fmt::format("{}: {}", source, a.summary);
+    if (a.kind == IndexAdvice::Kind::kAdd) {
+      place.back() = request.add.size();
+      request.add.push_back({a.table, a.name, a.columns, why});
+    } else {
+      place.back() = request.drop.size();
+      request.drop.push_back({a.table, a.name, a.kept_index, why});
     }
-    advice.push_back(std::move(a));
   }
-  for (const RedundantIndex& r : report.redundant) {
-    const std::string covered = fmt::format("{} {} {} {}", r.same ? "the same as" : "a left prefix of",
-                                            r.covered_by_origin, r.covered_by, r.covered_by_columns);
-    advice.push_back({r.index, r.table, covered, {}, {}, request.drop.size()});
-    request.drop.push_back(
-        {r.table, r.index, r.covered_by_origin == "index" ? r.covered_by : "", fmt::format("{}: {}", source, covered)});
-  }
-  return advice;
-}
-
-// --only: the advice (and its edits) for the index or table names given;
-// false after printing the error when a name matches none.
-bool KeepOnly(const std::vector<std::string>& only, const std::string& tag, std::vector<Advice>& advice,
-              yaml::IndexEditRequest& request) {
-  std::set<std::string> known;
-  for (const Advice& a : advice)
-    for (const std::string& name : {a.name, a.table})
-      if (!name.empty()) known.insert(name);
-  for (const std::string& name : only)
-    if (!known.contains(name)) {
-      PrintError(fmt::format("--only \"{}\" names no suggestion of tag \"{}\"; the suggested indexes and their tables "
-                             "are {}",
-                             EscapedForMessage(name), tag, known.empty() ? "none" : JoinQuoted({known.begin(), known.end()})));
-      return false;
-    }
-  const auto named = [&](const std::string& name) { return std::find(only.begin(), only.end(), name) != only.end(); };
-  yaml::IndexEditRequest kept_request{request.from, request.to, {}, {}};
-  std::vector<Advice> kept;
-  for (Advice& a : advice) {
-    if (!named(a.name) && !named(a.table)) continue;
-    if (a.add) {
-      kept_request.add.push_back(request.add[*a.add]);
-      a.add = kept_request.add.size() - 1;
-    }
-    if (a.drop) {
-      kept_request.drop.push_back(request.drop[*a.drop]);
-      a.drop = kept_request.drop.size() - 1;
-    }
-    kept.push_back(std::move(a));
-  }
-  request = std::move(kept_request);
-  advice = std::move(kept);
-  return true;
+  return request;
 }
 
 // `explain --write`: the verified advice of the explained tag as edits of
@@ -208,12 +159,18 @@ void ExplainAndWrite(const ExplainFlags& flags, int& exit_code) {
     return;
   }
 
-  yaml::IndexEditRequest request{from, *to, {}, {}};
-  std::vector<Advice> advice = AdviceOf(*report, at->tag_name(), flags.include_unverified, request);
-  if (!flags.only.empty() && !KeepOnly(flags.only, at->tag_name(), advice, request)) {
-    exit_code = kUsage;
-    return;
+  std::vector<IndexAdvice> advice = AdviceOf(*report, flags.include_unverified);
+  if (!flags.only.empty()) {
+    Result<std::vector<IndexAdvice>> only = OnlyAdviceFor(std::move(advice), flags.only, at->tag_name());
+    if (!only.ok()) {
+      PrintError("--only " + only.status().message());
+      exit_code = kUsage;
+      return;
+    }
+    advice = std::move(only.value());
   }
+  std::vector<std::optional<size_t>> place;
+  const yaml::IndexEditRequest request = EditsFor(advice, at->tag_name(), from, *to, place);
 
   Diagnostics diagnostics;
   std::optional<std::vector<yaml::SourceFile>> sources = yaml::ReadSchemaSources(flags.common.schema_dir, diagnostics);
@@ -232,12 +189,15 @@ void ExplainAndWrite(const ExplainFlags& flags, int& exit_code) {
   if (flags.dry_run)
     for (const yaml::EditedFile& f : edits->files) std::cout << UnifiedDiff(f.path, f.before, f.after);
   int written = 0;
-  for (const Advice& a : advice) {
-    const yaml::IndexEditOutcome* outcome = a.add ? &edits->added[*a.add] : a.drop ? &edits->dropped[*a.drop] : nullptr;
+  for (size_t i = 0; i < advice.size(); ++i) {
+    const IndexAdvice& a = advice[i];
+    const bool add = a.kind == IndexAdvice::Kind::kAdd;
+    const yaml::IndexEditOutcome* outcome =
+        !place[i] ? nullptr : add ? &edits->added[*place[i]] : &edits->dropped[*place[i]];
     if (outcome && outcome->written) {
       ++written;
       std::cout << fmt::format("{}:{}: index \"{}\" {} {} ({})\n", outcome->pos.file, outcome->pos.line, outcome->name,
-                               a.add ? fmt::format("on {} since", a.table) : "removed at", to_name, a.summary);
+                               add ? fmt::format("on {} since", a.table) : "removed at", to_name, a.summary);
     } else {
       const std::string name = outcome ? outcome->name : a.name;
       std::cout << fmt::format("skipped: {} ({}): {}\n",

@@ -33,6 +33,7 @@ struct RunFlags {
 struct UpFlags : RunFlags {
   bool single_transaction = false;
   bool allow_stale = false;  // apply files that schema/ no longer produces
+  bool backup_always = false;
 };
 
 struct DownFlags : RunFlags {
@@ -80,6 +81,8 @@ void SetupUp(CLI::App& app, int& exit_code) {
                 "apply the migration files as they are, even where schema/ now produces different ones");
   cmd->add_flag("--allow-drift", flags->allow_drift,
                 "apply even though the database differs from the tag its history records");
+  cmd->add_flag("--backup", flags->backup_always,
+                "back the database up first even when every pending migration keeps every row");
   cmd->callback([flags, &exit_code] {
     std::unique_ptr<RunContext> run = OpenRunContext(flags->common, true, exit_code);
     if (!run) return;
@@ -95,6 +98,7 @@ void SetupUp(CLI::App& app, int& exit_code) {
     options.allow_destructive = flags->allow_destructive;
     options.single_transaction = flags->single_transaction;
     options.refuse_drift = !flags->allow_drift;
+    options.backup_always = flags->backup_always;
     Result<std::vector<const MigrationEntry*>> pending = run->runner->Pending(options);
     if (!pending.ok()) {  // an edited applied file, a broken sum file: said before anything else
       PrintError(pending.status().message());

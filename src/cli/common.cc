@@ -22,8 +22,13 @@ void AddSchemaOption(CLI::App& cmd, CommonOptions& o) {
 void AddDbOption(CLI::App& cmd, CommonOptions& o) {
   cmd.add_option("--db", o.db, "database file (default: $STRATA_DB, else `database:` in project.yaml)")
       ->envname("STRATA_DB");
-  cmd.parse_complete_callback([&o] {
+  cmd.parse_complete_callback([&o, &cmd] {
     if (!o.db.empty()) return;
+    // An unknown flag (`--tga`) is the first thing to report: the parse
+    // fails on it next, with the nearest flag.
+    const CLI::App* top = &cmd;
+    while (top->get_parent()) top = top->get_parent();
+    if (!cmd.remaining(true).empty() || !top->remaining(true).empty()) return;
     Diagnostics ignored;  // a broken project file is reported by the command itself
     if (std::optional<Project> project = yaml::LoadProjectDir(o.schema_dir, ignored)) o.db = project->database;
     if (o.db.empty())

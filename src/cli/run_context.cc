@@ -123,6 +123,7 @@ void PrintEvent(const RunEvent& e) {
   switch (e.kind) {
     case RunEvent::kAdopted: std::cerr << fmt::format("adopted: {} ({})\n", e.file, e.detail); break;
     case RunEvent::kBackup: std::cerr << fmt::format("backup: {}\n", e.file); break;
+    case RunEvent::kNoBackup: std::cerr << fmt::format("backup: none needed ({})\n", e.detail); break;
     case RunEvent::kApplying: break;
     case RunEvent::kApplied: std::cerr << fmt::format("applied: {}\n", e.file); break;
     case RunEvent::kSkipped: std::cerr << fmt::format("skipped: {} ({})\n", e.file, e.detail); break;

@@ -86,6 +86,9 @@ class Connection {
   // True when the database holds no tables of its own.
   virtual Result<bool> IsEmpty() = 0;
   virtual Result<Schema> Inspect() = 0;
+  // How many rows of `table` hold a value in `column` (all its rows when
+  // `column` is empty): what a destructive step puts at stake.
+  virtual Result<int64_t> CountRows(const std::string& table, const std::string& column) = 0;
   // `declared` as Inspect() would read it back from a database that holds
   // exactly it (types, defaults and expressions in the engine's spelling),
   // so that the two compare equal when the database is what it should be.

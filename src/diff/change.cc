@@ -131,6 +131,29 @@ std::string Describe(const std::string& table, const TableChange& change) {
   return std::visit(Visitor{table}, change);
 }
 
+std::optional<DescribedData> DataAtRisk(std::string_view description) {
+  // Describe() quotes names as "name" and does not escape them; a name with
+  // a quote in it is not matched, which only loses a row count.
+  const auto quoted = [&](size_t at, std::string& name) -> size_t {
+    if (at >= description.size() || description[at] != '"') return std::string_view::npos;
+    const size_t close = description.find('"', at + 1);
+    if (close == std::string_view::npos) return close;
+    name = std::string(description.substr(at + 1, close - at - 1));
+    return close + 1;
+  };
+  DescribedData data;
+  for (std::string_view prefix : {"drop table ", "drop column ", "alter column "}) {
+    if (!description.starts_with(prefix)) continue;
+    const size_t after = quoted(prefix.size(), data.table);
+    if (after == std::string_view::npos) return std::nullopt;
+    if (prefix != "drop table " && (after >= description.size() || description[after] != '.' ||
+                                    quoted(after + 1, data.column) == std::string_view::npos))
+      return std::nullopt;
+    return data;
+  }
+  return std::nullopt;
+}
+
 std::string Describe(const Change& change) {
   struct Visitor {
     std::string operator()(const AddTable& c) const { return fmt::format("add table \"{}\"", c.table.name); }

@@ -4,6 +4,7 @@
 // in every dialect's std::visit until it is handled.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -114,6 +115,15 @@ std::string DescribeType(const Column& column);
 // A short human description: "add column \"users\".\"nickname\"".
 std::string Describe(const Change& change);
 std::string Describe(const std::string& table, const TableChange& change);
+
+// What a Describe() text of a destructive change puts at risk: the table,
+// and the column when only a column's values are ("drop column "t"."c""
+// gives t and c; "drop table "t"" gives t). Nothing for other texts.
+struct DescribedData {
+  std::string table;
+  std::string column;  // empty: every row of the table
+};
+std::optional<DescribedData> DataAtRisk(std::string_view description);
 
 // True when carrying out the change can lose data that is in the database:
 // dropping a table, a column or reference rows, narrowing a column type, or

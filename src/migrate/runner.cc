@@ -225,6 +225,22 @@ strata::Status Runner::RefuseDrift(const std::vector<AppliedMigration>& history,
                                    history.back().tag, consequence, differences.size(), fmt::join(differences, "\n  ")));
 }
 
+namespace {
+
+// Whether running `files` can lose data even when every one succeeds, so
+// that only a copy taken before could bring it back. A generated file that
+// adds, alters or rebuilds keeps every row (its postchecks count them) and
+// rolls back as a whole on any failure: its transaction is its backup.
+bool CanLoseData(const std::vector<const MigrationEntry*>& files) {
+  for (const MigrationEntry* m : files)
+    if (!m->up_facts.generated || !m->up_facts.destructive.empty() || m->up_facts.data_fixes ||
+        m->up_facts.outside_transaction)
+      return true;
+  return false;
+}
+
+}  // namespace
+
 strata::Status Runner::Up(const UpOptions& options, const RunListener& listener) {
   // The history is read once; the pending list and adoption both use it.
   Result<std::vector<AppliedMigration>> history = connection_.ReadHistory();
@@ -290,8 +306,13 @@ strata::Status Runner::Up(const UpOptions& options, const RunListener& listener)
     if (strata::Status s = connection_.Validate(runs.back()); !s.ok()) return s;
   }
   if (options.backup_to && !*empty) {
-    if (strata::Status s = connection_.Backup(*options.backup_to); !s.ok()) return s.WithContext("backup");
-    listener({RunEvent::kBackup, *options.backup_to, "", 0});
+    const std::vector<const MigrationEntry*> to_run(pending->begin() + static_cast<ptrdiff_t>(first), pending->end());
+    if (options.backup_always || CanLoseData(to_run)) {
+      if (strata::Status s = connection_.Backup(*options.backup_to); !s.ok()) return s.WithContext("backup");
+      listener({RunEvent::kBackup, *options.backup_to, "", 0});
+    } else {
+      listener({RunEvent::kNoBackup, "", "every pending file keeps every row and rolls back on failure; --backup takes one anyway", 0});
+    }
   }
   if (options.single_transaction) {
     for (const ScriptRun& r : runs) listener({RunEvent::kApplying, r.file_name, "", 0});
@@ -336,11 +357,24 @@ strata::Status Runner::Down(const DownOptions& options, const RunListener& liste
     targets.push_back(m);
   }
   std::vector<ScriptRun> runs;
+  // What a destructive step puts at stake, counted before anything runs.
+  const auto with_rows = [&](const std::string& step) -> std::string {
+    std::optional<DescribedData> data = DataAtRisk(step);
+    if (!data) return step;
+    Result<int64_t> rows = connection_.CountRows(data->table, data->column);
+    if (!rows.ok()) return step;  // the table is not there to count
+    return fmt::format("{} ({} row{}{})", step, *rows, *rows == 1 ? "" : "s",
+                       data->column.empty() ? "" : *rows == 1 ? " holds a value" : " hold a value");
+  };
+  std::map<std::string, std::vector<std::string>> removed;  // by down file
   std::vector<std::string> destructive;  // of every file this run would apply
   for (const MigrationEntry* m : targets) {
     if (m->down_file.empty())
       return Status::InvalidInput(fmt::format("{} has no down migration; cannot roll back past it", m->up_file));
-    for (const std::string& d : m->down_facts.destructive) destructive.push_back(m->down_file + ": " + d);
+    for (const std::string& d : m->down_facts.destructive) {
+      removed[m->down_file].push_back(with_rows(d));
+      destructive.push_back(m->down_file + ": " + removed[m->down_file].back());
+    }
   }
   if (!options.allow_destructive && !destructive.empty())
     return Status::Error(StatusCode::kRefused,
@@ -371,9 +405,7 @@ strata::Status Runner::Down(const DownOptions& options, const RunListener& liste
     if (!outcome.ok()) return outcome.status();
     listener({*outcome == ApplyOutcome::kApplied ? RunEvent::kApplied : RunEvent::kSkipped, r.file_name, "", 0});
     if (*outcome == ApplyOutcome::kApplied)
-      for (const MigrationEntry* m : targets)
-        if (m->down_file == r.file_name)
-          for (const std::string& d : m->down_facts.destructive) listener({RunEvent::kRemoved, r.file_name, d, 0});
+      for (const std::string& d : removed[r.file_name]) listener({RunEvent::kRemoved, r.file_name, d, 0});
   }
   return Status::Ok();
 }

@@ -58,7 +58,8 @@ struct StatusReport {
 
 struct RunEvent {
   // kRemoved: what an applied destructive down file took away (detail).
-  enum Kind { kAdopted, kBackup, kApplying, kApplied, kSkipped, kRemoved } kind;
+  // kNoBackup: why the run needs no backup (detail).
+  enum Kind { kAdopted, kBackup, kNoBackup, kApplying, kApplied, kSkipped, kRemoved } kind;
   std::string file;
   std::string detail;
   int64_t duration_ms = 0;
@@ -84,7 +85,10 @@ struct UpOptions {
   std::optional<int64_t> to_version;   // apply through this version
   bool allow_destructive = false;
   bool single_transaction = false;
-  std::optional<std::string> backup_to;  // a backup file to write first
+  // A backup file to write first, when a pending file can lose data even
+  // when it succeeds (see Runner::Up), or always with `backup_always`.
+  std::optional<std::string> backup_to;
+  bool backup_always = false;
   // Before anything runs, a database whose schema differs from the tag its
   // history records (changed by hand) is refused with the differences.
   // Needs the expected schema; off for a database without history.

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "plan/sql_layout.h"
+
 namespace strata {
 
 namespace {
@@ -13,6 +15,7 @@ constexpr std::string_view kDestructive = "-- DESTRUCTIVE: ";
 constexpr std::string_view kIrreversible = "-- IRREVERSIBLE: ";
 constexpr std::string_view kOwnTransaction = "own-transaction";
 constexpr std::string_view kOutsideTransaction = "outside-transaction-steps";
+constexpr std::string_view kDataFixes = "data-fixes";
 constexpr std::string_view kHandWritten = ", hand-written";
 
 // The first line of a step's comment, short enough for a summary line.
@@ -28,8 +31,19 @@ void AppendComment(std::string& out, std::string_view text) {
   for (size_t start = 0; start <= text.size();) {
     size_t end = text.find('\n', start);
     if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(start, end - start);
+    // Long prose (a data fix's reason) is cut at spaces into lines of
+    // about kSqlLineWidth; a word longer than that stays whole.
+    while (line.size() + 3 > kSqlLineWidth) {
+      const size_t cut = line.rfind(' ', kSqlLineWidth - 3);
+      if (cut == std::string_view::npos || cut == 0) break;
+      out += "-- ";
+      out += line.substr(0, cut);
+      out += "\n";
+      line.remove_prefix(cut + 1);
+    }
     out += "-- ";
-    out += text.substr(start, end - start);
+    out += line;
     out += "\n";
     start = end + 1;
   }
@@ -44,7 +58,8 @@ std::string RenderMigrationHeader(const MigrationHeader& header, const Plan& pla
   bool outside = false;
   for (const Step& step : plan.steps) outside = outside || step.outside_transaction;
   if (!header.hand_written)
-    out += fmt::format("{}{}{}\n", kFacts, kOwnTransaction, outside ? fmt::format(", {}", kOutsideTransaction) : "");
+    out += fmt::format("{}{}{}{}\n", kFacts, kOwnTransaction, outside ? fmt::format(", {}", kOutsideTransaction) : "",
+                       plan.data_fixes.empty() ? "" : fmt::format(", {}", kDataFixes));
   for (const Step& step : plan.data_fixes) out += fmt::format("{}{}\n", kChanges, Summary(step.comment));
   for (const Step& step : plan.steps) out += fmt::format("{}{}\n", kChanges, Summary(step.comment));
   for (const std::string& d : plan.destructive_changes) out += fmt::format("{}{}\n", kDestructive, d);
@@ -68,6 +83,7 @@ MigrationFacts ReadMigrationFacts(std::string_view sql) {
       const std::string_view flags = line.substr(kFacts.size());
       facts.own_transaction = flags.find(kOwnTransaction) != std::string_view::npos;
       facts.outside_transaction = flags.find(kOutsideTransaction) != std::string_view::npos;
+      facts.data_fixes = flags.find(kDataFixes) != std::string_view::npos;
     }
     if (line.starts_with(kFirstLine)) {
       const size_t at = line.rfind("tag \"");

@@ -53,6 +53,9 @@ struct MigrationFacts {
   // Some statements run after COMMIT, outside any transaction (PostgreSQL's
   // CREATE INDEX CONCURRENTLY); such a file cannot join a larger transaction.
   bool outside_transaction = false;
+  // It runs declared data fixes, which change rows (merge, delete) when
+  // they succeed.
+  bool data_fixes = false;
   std::vector<std::string> destructive;
   std::vector<std::string> irreversible;
 };

@@ -94,6 +94,13 @@ Result<bool> PostgresConnection::IsEmpty() {
   return *n == "0";
 }
 
+Result<int64_t> PostgresConnection::CountRows(const std::string& table, const std::string& column) {
+  Result<std::string> n = session_.QueryString(fmt::format(
+      "SELECT count({}) FROM {}", column.empty() ? "*" : QuoteIdent(column), QuoteIdent(table)));
+  if (!n.ok()) return n.status();
+  return std::stoll(*n);
+}
+
 Result<Schema> PostgresConnection::Inspect() { return InspectSchema(session_); }
 
 Result<Schema> PostgresConnection::AsInspected(const Schema& declared) {

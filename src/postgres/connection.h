@@ -30,6 +30,7 @@ class PostgresConnection final : public Connection {
 
   Result<std::vector<AppliedMigration>> ReadHistory() override;
   Result<bool> IsEmpty() override;
+  Result<int64_t> CountRows(const std::string& table, const std::string& column) override;
   // The current schema (search_path), from pg_catalog; see inspect.h.
   Result<Schema> Inspect() override;
   // Created in a scratch schema inside a transaction that is rolled back,

@@ -9,6 +9,7 @@
 
 #include "base/sha256.h"
 #include "base/strings.h"
+#include "plan/sql_layout.h"
 #include "postgres/pg.h"
 #include "postgres/types.h"
 
@@ -162,7 +163,7 @@ std::string InsertRowSql(const Table& t, const ReferenceRow& row) {
     values.push_back(ValueSql(value, c ? ColumnType(*c) : ""));
   }
   // OVERRIDING SYSTEM VALUE is not needed: identities are BY DEFAULT.
-  return fmt::format("INSERT INTO {} ({}) VALUES ({})", Q(t.name), fmt::join(cols, ", "), fmt::join(values, ", "));
+  return WrapSql(fmt::format("INSERT INTO {} ({}) VALUES ({})", Q(t.name), fmt::join(cols, ", "), fmt::join(values, ", ")));
 }
 
 // The steps that build an index without blocking writes: outside the

@@ -4,6 +4,7 @@
 
 #include "base/strings.h"
 #include "plan/migration_header.h"
+#include "plan/sql_layout.h"
 #include "postgres/history.h"
 #include "postgres/pg.h"
 
@@ -11,33 +12,36 @@ namespace strata::postgres {
 
 namespace {
 
-void Comment(std::string& out, const std::string& text) {
-  for (size_t start = 0; start < text.size();) {
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    out += "-- " + text.substr(start, end - start) + "\n";
-    start = end + 1;
-  }
-}
+void Comment(std::string& out, const std::string& text) { AppendComment(out, text); }
 
 void Statement(std::string& out, const std::string& sql) { out += sql + ";\n"; }
 
-// A check as a DO block: when `query` returns rows, RAISE names up to ten
-// of them, and the transaction (with everything before it) rolls back.
-std::string CheckBlock(const std::string& file, size_t number, const Check& check) {
-  return fmt::format(
+// Checks as one DO block: each that returns rows adds a line naming up to
+// ten of them; then, when any failed, RAISE reports them all and the
+// transaction (with everything before it) rolls back.
+std::string CheckBlock(const std::string& file, size_t first_number, const std::vector<Check>& checks) {
+  std::string body;
+  for (size_t i = 0; i < checks.size(); ++i)
+    body += fmt::format(
+        "  SELECT string_agg(k, ', ') INTO offending FROM (SELECT k FROM ({}) AS q LIMIT 10) AS s;\n"
+        "  IF offending IS NOT NULL THEN\n"
+        "    failures := failures || chr(10) || {} || offending;\n"
+        "    failed := failed + 1;\n"
+        "  END IF;\n",
+        checks[i].sql,
+        LiteralInParts(fmt::format("check {} failed: {}; offending rows: ", first_number + i, checks[i].description)));
+  return WrapSql(fmt::format(
       "DO $strata$\n"
-      "DECLARE offending text;\n"
+      "DECLARE offending text; failures text := ''; failed int := 0;\n"
       "BEGIN\n"
-      "  SELECT string_agg(k, ', ') INTO offending FROM (SELECT k FROM ({}) AS q LIMIT 10) AS s;\n"
-      "  IF offending IS NOT NULL THEN\n"
-      "    RAISE EXCEPTION USING ERRCODE = 'check_violation', MESSAGE = {} || offending;\n"
+      "{}"
+      "  IF failed > 0 THEN\n"
+      "    RAISE EXCEPTION USING ERRCODE = 'check_violation', MESSAGE = {} || failed || {} || failures;\n"
       "  END IF;\n"
       "END\n"
       "$strata$",
-      check.sql,
-      QuoteLiteral(fmt::format("strata: {}: check {} failed: {}; nothing was applied; offending rows: ", file, number,
-                               check.description)));
+      body, QuoteLiteral(fmt::format("strata: {}: ", file)),
+      QuoteLiteral(" check(s) failed; nothing was applied:")));
 }
 
 }  // namespace
@@ -87,18 +91,19 @@ std::string RenderMigrationScript(const Plan& plan, const MigrationHeader& h) {
   for (const Check& g : guards) {
     ++number;
     Comment(out, fmt::format("check {}: {}", number, g.description));
-    Statement(out, CheckBlock(h.file_name, number, g));
+    Statement(out, CheckBlock(h.file_name, number, {g}));
   }
   for (const Step& fix : plan.data_fixes) {
     out += "\n";
     Comment(out, fix.comment);
     for (const std::string& sql : fix.sql) Statement(out, std::string(Trim(sql)).ends_with(";") ? std::string(Trim(sql)).substr(0, Trim(sql).size() - 1) : std::string(Trim(sql)));
   }
-  if (!plan.prechecks.empty()) out += "\n";
-  for (const Check& c : plan.prechecks) {
-    ++number;
-    Comment(out, fmt::format("check {}: {}", number, c.description));
-    Statement(out, CheckBlock(h.file_name, number, c));
+  if (!plan.prechecks.empty()) {
+    out += "\n";
+    for (size_t i = 0; i < plan.prechecks.size(); ++i)
+      Comment(out, fmt::format("check {}: {}", number + 1 + i, plan.prechecks[i].description));
+    Statement(out, CheckBlock(h.file_name, number + 1, plan.prechecks));
+    number += plan.prechecks.size();
   }
   for (const Step& step : plan.steps) {
     if (step.outside_transaction) continue;

@@ -56,15 +56,21 @@ Status SqliteConnection::RunStatements(const ScriptRun& run, const std::vector<S
   const bool managed = run.own_transaction;
   const auto started = Clock::now();
   const auto fail = [&](const ScriptStatement& s, const Status& status) {
-    std::string message = fmt::format("{}:{}: {}\n  statement: {}", run.file_name, s.line,
-                                      status.message().substr(0, status.message().find(" in: ")), Excerpt(s.sql));
-    // A failed precheck stops with RAISE(ABORT), which leaves the
-    // transaction open and the offending rows readable until the rollback.
+    // A generated file stops a failed check with RAISE(ABORT), which leaves
+    // the transaction open and every failure readable until the rollback:
+    // all of them are reported, each with what it found.
     if (!db_.autocommit()) {
-      Result<std::string> rows = db_.QueryString("SELECT detail FROM temp.strata_failure ORDER BY check_id LIMIT 1");
-      if (rows.ok() && !rows->empty()) message += "\n  offending rows: " + *rows;
+      Result<std::string> failures = db_.QueryString(
+          "SELECT count(*) || (CASE count(*) WHEN 1 THEN ' check' ELSE ' checks' END) || ' failed' || "
+          "group_concat(char(10) || '  check ' || check_id || ' failed: ' || what || char(10) || '    found: ' || "
+          "detail, '') FROM (SELECT * FROM temp.strata_failure ORDER BY check_id) HAVING count(*) > 0");
+      if (failures.ok() && !failures->empty())
+        return Status::Error(status.code(), fmt::format("{}:{}: {}\nnothing was applied", run.file_name, s.line,
+                                                        *failures));
     }
-    return Status::Error(status.code(), message);
+    return Status::Error(status.code(), fmt::format("{}:{}: {}\n  statement: {}", run.file_name, s.line,
+                                                    status.message().substr(0, status.message().find(" in: ")),
+                                                    Excerpt(s.sql)));
   };
   const auto record = [&]() -> Status {
     if (!run.versioned) return Status::Ok();

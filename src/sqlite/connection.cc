@@ -44,6 +44,11 @@ Result<bool> SqliteConnection::IsEmpty() {
   return *n == 0;
 }
 
+Result<int64_t> SqliteConnection::CountRows(const std::string& table, const std::string& column) {
+  return db_.QueryInt(fmt::format("SELECT count({}) FROM {}", column.empty() ? "*" : QuoteIdentifier(column),
+                                  QuoteIdentifier(table)));
+}
+
 Result<Schema> SqliteConnection::Inspect() { return InspectSchema(db_, {std::string(kHistoryTable)}); }
 
 Result<Schema> SqliteConnection::AsInspected(const Schema& declared) { return sqlite::AsInspected(declared); }

@@ -26,6 +26,7 @@ class SqliteConnection final : public Connection {
 
   Result<std::vector<AppliedMigration>> ReadHistory() override;
   Result<bool> IsEmpty() override;
+  Result<int64_t> CountRows(const std::string& table, const std::string& column) override;
   Result<Schema> Inspect() override;
   // Normalised in memory (sqlite::AsInspected): SQLite keeps SQL as written.
   Result<Schema> AsInspected(const Schema& declared) override;

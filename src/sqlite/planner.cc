@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "base/strings.h"
+#include "plan/sql_layout.h"
 #include "sqlite/rebuild.h"
 #include "sqlite/sql_writer.h"
 #include "sqlite/types.h"
@@ -411,8 +412,8 @@ void PlanModifyTable(PrecheckContext ctx, const ModifyTable& m, Plan& plan) {
     // re-created below; one the schema does not declare could not be, so
     // the migration refuses, naming it.
     plan.prechecks.push_back(
-        {fmt::format("\"{}\" has triggers the schema does not declare, which its rebuild would drop; declare "
-                     "them under the table's `triggers`",
+        {fmt::format("\"{}\" has triggers the schema does not declare, which its rebuild would drop (declare "
+                     "them under `triggers`)",
                      ctx.table_before),
          fmt::format("SELECT name AS k FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = {} COLLATE NOCASE{}",
                      QuoteString(ctx.table_before),
@@ -476,10 +477,10 @@ void AddSchemaPostchecks(const Schema& to, const std::vector<std::string>& touch
     }
     plan.postchecks.push_back(
         {fmt::format("table \"{}\" has the columns of the schema", t->name),
-         fmt::format("SELECT 'found: ' || coalesce(f, 'no table') AS k FROM (SELECT (SELECT group_concat(name || ' ' "
-                     "|| type || ' ' || \"notnull\" || ' ' || pk, ', ') FROM (SELECT * FROM pragma_table_info({}) "
-                     "ORDER BY cid)) AS f) WHERE f IS NOT {}",
-                     QuoteString(t->name), QuoteString(columns))});
+         fmt::format("SELECT coalesce(f, 'no table') || '; expected: ' || e AS k FROM (SELECT (SELECT "
+                     "group_concat(name || ' ' || type || ' ' || \"notnull\" || ' ' || pk, ', ') FROM (SELECT * FROM "
+                     "pragma_table_info({}) ORDER BY cid)) AS f, {} AS e) WHERE f IS NOT e",
+                     QuoteString(t->name), LiteralInParts(columns))});
     std::vector<std::string> names;
     for (const Index& i : t->indexes) names.push_back(AsciiLower(i.name));
     std::sort(names.begin(), names.end());
@@ -487,17 +488,17 @@ void AddSchemaPostchecks(const Schema& to, const std::vector<std::string>& touch
     for (const std::string& n : names) expected += (expected.empty() ? "" : ", ") + n;
     plan.postchecks.push_back(
         {fmt::format("table \"{}\" has the indexes of the schema", t->name),
-         fmt::format("SELECT 'found: ' || coalesce(f, 'none') AS k FROM (SELECT (SELECT group_concat(n, ', ') FROM "
-                     "(SELECT lower(name) AS n FROM pragma_index_list({}) WHERE origin = 'c' ORDER BY 1)) AS f) "
-                     "WHERE coalesce(f, '') <> {}",
-                     QuoteString(t->name), QuoteString(expected))});
+         fmt::format("SELECT coalesce(f, 'none') || '; expected: ' || coalesce(e, 'none') AS k FROM (SELECT "
+                     "(SELECT group_concat(n, ', ') FROM (SELECT lower(name) AS n FROM pragma_index_list({}) WHERE "
+                     "origin = 'c' ORDER BY 1)) AS f, {} AS e) WHERE coalesce(f, '') <> coalesce(e, '')",
+                     QuoteString(t->name), expected.empty() ? "NULL" : LiteralInParts(expected))});
   }
   for (const std::string& name : touched) {
     const Table* t = to.FindTable(name);
     if (!t || t->triggers.empty()) continue;
     plan.postchecks.push_back(
         {fmt::format("table \"{}\" has the triggers of the schema", t->name),
-         fmt::format("SELECT 'found ' || count(*) || ' of {} declared triggers' AS k FROM sqlite_schema WHERE type = "
+         fmt::format("SELECT count(*) || ' of the {} declared triggers' AS k FROM sqlite_schema WHERE type = "
                      "'trigger' AND tbl_name = {} COLLATE NOCASE AND lower(name) IN ({}) HAVING count(*) <> {}",
                      t->triggers.size(), QuoteString(t->name), LowerNames(t->triggers), t->triggers.size())});
   }

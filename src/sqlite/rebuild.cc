@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "base/strings.h"
+#include "plan/sql_layout.h"
 #include "sqlite/sql_writer.h"
 
 namespace strata::sqlite {
@@ -90,8 +91,8 @@ void PlanTableRebuild(const Table& from, const std::string& name_before, const T
     step.destructive = true;
   }
   step.sql.push_back(CreateTableSql(to, RebuildTempName(to.name)));
-  step.sql.push_back(fmt::format("{} INTO {} ({}) SELECT {} FROM {}", WriteVerb(to, "INSERT"), temp, column_list,
-                                 column_list, name));
+  step.sql.push_back(WrapSql(fmt::format("{} INTO {} ({}) SELECT {} FROM {}", WriteVerb(to, "INSERT"), temp,
+                                         column_list, column_list, name)));
   // Views that name the table keep naming it: with legacy_alter_table off,
   // the RENAME would first re-check every view and fail on the table the
   // DROP just removed (doc section 7, step 9).
@@ -102,19 +103,19 @@ void PlanTableRebuild(const Table& from, const std::string& name_before, const T
   if (keep_sequence) {
     // DROP TABLE removed the counter; without it, deleted ids would be reused.
     const std::string saved = fmt::format("(SELECT value FROM temp.strata_snapshot WHERE name = {})", seq_key);
-    step.sql.push_back(fmt::format("UPDATE sqlite_sequence SET seq = {0} WHERE name = {1} AND seq < {0}",
-                                   saved, QuoteString(to.name)));
-    step.sql.push_back(fmt::format(
+    step.sql.push_back(WrapSql(fmt::format("UPDATE sqlite_sequence SET seq = {0} WHERE name = {1} AND seq < {0}",
+                                           saved, QuoteString(to.name))));
+    step.sql.push_back(WrapSql(fmt::format(
         "INSERT INTO sqlite_sequence (name, seq) SELECT {0}, value FROM temp.strata_snapshot WHERE name = "
         "{1} AND NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = {0})",
-        QuoteString(to.name), seq_key));
+        QuoteString(to.name), seq_key)));
   }
   for (const Index& index : to.indexes) step.sql.push_back(CreateIndexSql(to, index));
   plan.steps.push_back(std::move(step));
 
   plan.postchecks.push_back(
       {fmt::format("rebuild of \"{}\" kept every row", to.name),
-       fmt::format("SELECT 'expected ' || (s.value + {0}) || ' rows, found ' || c.n AS k FROM "
+       fmt::format("SELECT c.n || ' rows; expected: ' || (s.value + {0}) AS k FROM "
                    "temp.strata_snapshot AS s, (SELECT count(*) AS n FROM {1}) AS c WHERE s.name = {2} "
                    "AND c.n <> s.value + {0}",
                    row_delta, name, rows_key)});

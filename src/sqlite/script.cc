@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "base/strings.h"
+#include "plan/sql_layout.h"
 #include "sqlite/sql_writer.h"
 
 namespace strata::sqlite {
@@ -26,12 +27,38 @@ void Statement(std::string& out, const std::string& sql) { out += sql + ";\n"; }
 
 void Comment(std::string& out, const std::string& text) { AppendComment(out, text); }
 
-// Records a failure of `check_id` with up to ten offending rows.
-std::string RecordFailures(int check_id, const std::string& query) {
-  return fmt::format(
-      "INSERT INTO temp.strata_failure (check_id, detail) SELECT {}, group_concat(k, ', ') FROM (SELECT k FROM "
-      "({}) LIMIT 10) HAVING count(*) > 0",
-      check_id, query);
+// Records a failure of `check` (number `check_id`) with what it is and up
+// to ten offending rows, so that every failing check can be reported.
+std::string RecordFailures(int check_id, const Check& check) {
+  return WrapSql(fmt::format(
+      "INSERT INTO temp.strata_failure (check_id, what, detail) SELECT {}, {}, group_concat(k, ', ') FROM (SELECT k "
+      "FROM ({}) LIMIT 10) HAVING count(*) > 0",
+      check_id, LiteralInParts(check.description), check.sql));
+}
+
+// The trigger that stops the file at the first failed check with
+// RAISE(ABORT), which keeps the transaction open and temp.strata_failure
+// readable. SQLite's RAISE takes a literal only, so each check has its line.
+std::string StopTrigger(const std::vector<Check>& checks) {
+  std::string sql = "CREATE TEMP TRIGGER strata_stop BEFORE INSERT ON strata_stop BEGIN\n";
+  for (size_t i = 0; i < checks.size(); ++i) {
+    const std::string raise = fmt::format(
+        "  SELECT RAISE(ABORT, {})",
+        QuoteString(fmt::format("strata: check {} failed: {}; nothing was applied", i + 1, checks[i].description)));
+    const std::string when = fmt::format("WHERE NEW.check_id = {};\n", i + 1);
+    // One line a check, unless that makes it hard to read in a review.
+    sql += raise.size() + when.size() > 2 * kSqlLineWidth - 40 ? raise + "\n    " + when : raise + " " + when;
+  }
+  return sql + "END";
+}
+
+// Prints every recorded failure (a shell shows the rows; a runner reads the
+// table before it rolls back), then stops at the first: RAISE(ABORT) ends
+// the statement but keeps the transaction and the table readable.
+void StopOnFailures(std::string& out) {
+  Statement(out, "SELECT 'strata: check ' || check_id || ' failed: ' || what || '; found: ' || detail AS failure\n"
+                 "  FROM temp.strata_failure ORDER BY check_id");
+  Statement(out, "INSERT INTO temp.strata_stop SELECT min(check_id) FROM temp.strata_failure HAVING count(*) > 0");
 }
 
 }  // namespace
@@ -76,32 +103,23 @@ std::string RenderMigrationScript(const Plan& plan, const MigrationHeader& info)
   Statement(out, "BEGIN IMMEDIATE");
   out += "\n";
   Comment(out, "Bookkeeping for the checks; temporary, removed before COMMIT.");
-  Statement(out, "DROP TABLE IF EXISTS temp.strata_failure");
-  Statement(out, "DROP TABLE IF EXISTS temp.strata_snapshot");
-  Statement(out, "DROP TABLE IF EXISTS temp.strata_verdict");
-  Statement(out, "DROP TABLE IF EXISTS temp.strata_stop");
-  Statement(out, "CREATE TEMP TABLE strata_failure (check_id INTEGER NOT NULL, detail TEXT)");
+  for (const char* table : {"strata_failure", "strata_snapshot", "strata_verdict", "strata_stop"})
+    Statement(out, fmt::format("DROP TABLE IF EXISTS temp.{}", table));
+  Statement(out, "CREATE TEMP TABLE strata_failure (check_id INTEGER NOT NULL, what TEXT, detail TEXT)");
   Statement(out, "CREATE TEMP TABLE strata_snapshot (name TEXT PRIMARY KEY, value INTEGER)");
   Statement(out, "CREATE TEMP TABLE strata_verdict (check_id INTEGER)");
   Statement(out, "CREATE TEMP TABLE strata_stop (check_id INTEGER)");
-  for (size_t i = 0; i < checks.size(); ++i) {
-    const std::string message = QuoteString(fmt::format("strata: {}: check {} failed: {}; nothing was applied",
-                                                        info.file_name, i + 1, checks[i].description));
-    Statement(out, fmt::format("CREATE TEMP TRIGGER strata_verdict_{0} BEFORE INSERT ON strata_verdict WHEN "
-                               "NEW.check_id = {0} BEGIN SELECT RAISE(ROLLBACK, {1}); END",
-                               i + 1, message));
-    if (i < prechecks_end)
-      Statement(out, fmt::format("CREATE TEMP TRIGGER strata_stop_{0} BEFORE INSERT ON strata_stop WHEN "
-                                 "NEW.check_id = {0} BEGIN SELECT RAISE(ABORT, {1}); END",
-                                 i + 1, message));
-  }
+  Statement(out, StopTrigger(checks));
+  // For a shell that goes on after the stop: the stop's message said which.
+  Statement(out, "CREATE TEMP TRIGGER strata_verdict BEFORE INSERT ON strata_verdict BEGIN SELECT RAISE(ROLLBACK, "
+                 "'strata: a check failed (see above); all was rolled back, nothing was applied'); END");
   if (info.versioned) Statement(out, CreateHistoryTableSql());
   out += "\n";
 
   auto record = [&](size_t from, size_t to) {
     for (size_t i = from; i < to; ++i) {
       Comment(out, fmt::format("check {}: {}", i + 1, checks[i].description));
-      Statement(out, RecordFailures(static_cast<int>(i + 1), checks[i].sql));
+      Statement(out, RecordFailures(static_cast<int>(i + 1), checks[i]));
     }
   };
   record(0, guards);
@@ -113,12 +131,9 @@ std::string RenderMigrationScript(const Plan& plan, const MigrationHeader& info)
   if (prechecks_end > guards) out += "\n";
   record(guards, prechecks_end);
   out += "\n";
-  Comment(out, "stop here if a check failed, after printing the offending rows: RAISE(ABORT) keeps\n"
-               "the transaction open, so a runner (or sqlite3 -bail) stops with the reason and nothing\n"
-               "is committed, and a shell that goes on meets the verdict below, which rolls everything back");
-  Statement(out, "SELECT 'strata: check ' || check_id || ' found: ' || detail AS offending FROM temp.strata_failure "
-                 "ORDER BY check_id");
-  Statement(out, "INSERT INTO temp.strata_stop SELECT min(check_id) FROM temp.strata_failure HAVING count(*) > 0");
+  Comment(out, "stop here if a check failed, after printing every failure: a runner (or sqlite3 -bail)\n"
+               "stops with nothing committed; a shell that goes on meets the verdict below, which rolls back");
+  StopOnFailures(out);
   if (!plan.snapshots.empty()) {
     out += "\n";
     Comment(out, "snapshot what the postchecks compare with");
@@ -138,7 +153,8 @@ std::string RenderMigrationScript(const Plan& plan, const MigrationHeader& info)
                                info.version, QuoteString(info.name), QuoteString(info.tag)));
   else if (info.versioned)
     Statement(out, fmt::format("DELETE FROM {} WHERE \"version\" = {}", history, info.version));
-  Comment(out, "verdict: the first recorded failure rolls everything back");
+  if (prechecks_end < checks.size()) StopOnFailures(out);
+  Comment(out, "verdict: a recorded failure rolls everything back");
   Statement(out, "INSERT INTO temp.strata_verdict SELECT min(check_id) FROM temp.strata_failure HAVING count(*) > 0");
   Statement(out, "DROP TABLE temp.strata_failure");
   Statement(out, "DROP TABLE temp.strata_snapshot");

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "base/strings.h"
+#include "plan/sql_layout.h"
 
 namespace strata::sqlite {
 
@@ -145,8 +146,8 @@ std::string InsertRowSql(const Table& table, const ReferenceRow& row) {
     columns.push_back(column);
     values += (values.empty() ? "" : ", ") + RenderLiteral(value);
   }
-  return fmt::format("{} INTO {} {} VALUES ({})", WriteVerb(table, "INSERT"), QuoteIdentifier(table.name),
-                     RenderColumnList(columns), values);
+  return WrapSql(fmt::format("{} INTO {} {} VALUES ({})", WriteVerb(table, "INSERT"), QuoteIdentifier(table.name),
+                     RenderColumnList(columns), values));
 }
 
 std::string WriteVerb(const Table& table, std::string_view verb) {

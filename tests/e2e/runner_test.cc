@@ -156,9 +156,14 @@ TEST_F(RunnerTest, EditedHandWrittenMigrationIsCaughtByTheHistoryChecksum) {
 
 TEST_F(RunnerTest, DestructiveMigrationsNeedTheFlag) {
   ASSERT_EQ(Strata({"up"}).exit_code, 0);
+  Exec("INSERT INTO users (id, email, password_hash, name) VALUES ('u1', 'a@x', 'h', 'A');"
+       "INSERT INTO subscriptions (id, user_id, plan_name, status) VALUES ('s1', 'u1', 'pro', 'active'),"
+       " ('s2', 'u1', 'team', 'canceled');");
   testing::CommandResult r = Strata({"down"});
   EXPECT_EQ(r.exit_code, 1) << "a safety refusal, not a usage error";
-  EXPECT_NE(r.err.find("0050_phase4.down.sql: drop table"), std::string::npos) << r.err;
+  // Each step says what it puts at stake.
+  EXPECT_NE(r.err.find("0050_phase4.down.sql: drop table \"subscriptions\" (2 rows)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("0050_phase4.down.sql: drop table \"invoices\" (0 rows)"), std::string::npos) << r.err;
   EXPECT_EQ(Query(Db(), "SELECT max(version) FROM strata_migrations"), "50");
   // Every destructive step of every file the run would apply is listed.
   r = Strata({"down", "--steps", "3"});
@@ -174,7 +179,8 @@ TEST_F(RunnerTest, DestructiveMigrationsNeedTheFlag) {
   EXPECT_EQ(Query(Db(), "SELECT max(version) FROM strata_migrations"), "50");
   r = Strata({"down", "--allow-destructive"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.err.find("  removed: drop table"), std::string::npos) << "a summary of what went: " << r.err;
+  EXPECT_NE(r.err.find("  removed: drop table \"subscriptions\" (2 rows)"), std::string::npos)
+      << "a summary of what went: " << r.err;
   EXPECT_EQ(Query(Db(), "SELECT max(version) FROM strata_migrations"), "40");
 }
 
@@ -217,6 +223,38 @@ TEST_F(RunnerTest, BackupRestoreRoundTrip) {
   testing::CommandResult manual = Strata({"backup"});
   EXPECT_EQ(manual.exit_code, 0);
   EXPECT_TRUE(fs::exists(dir_ / testing::Trimmed(manual.out))) << manual.out;
+}
+
+// `up` copies the database first only when a pending file can lose data
+// even when it succeeds; a generated file that keeps every row rolls back
+// as a whole, so its transaction is the backup.
+TEST_F(RunnerTest, UpBacksUpOnlyWhenAPendingFileCanLoseData) {
+  const auto backups = [&] {
+    size_t n = 0;
+    if (fs::exists(dir_ / "backups"))
+      for (const auto& e : fs::directory_iterator(dir_ / "backups")) n += e.is_regular_file() ? 1 : 0;
+    return n;
+  };
+  ASSERT_EQ(Strata({"up", "--tag", "baseline"}).exit_code, 0);
+  Exec(kBaselineData);
+  Exec("DELETE FROM conversations WHERE user_id = 'ghost';");
+  // phase1 merges duplicate usage months with a data fix: rows go away.
+  testing::CommandResult r = Strata({"up", "--tag", "phase1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("backup: backups/chefsocial-"), std::string::npos) << r.err;
+  EXPECT_EQ(backups(), 1u);
+  // phase2 only adds: no copy, and the run says why.
+  r = Strata({"up", "--tag", "phase2"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("backup: none needed (every pending file keeps every row and rolls back on failure"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(backups(), 1u);
+  // Asked for, it is taken anyway.
+  r = Strata({"up", "--tag", "phase3", "--backup"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("backup: backups/chefsocial-"), std::string::npos) << r.err;
+  EXPECT_EQ(backups(), 2u);
 }
 
 // Versions are written as in file names: 0020 is twenty, not octal 16.

@@ -119,6 +119,14 @@ TEST(DidYouMean, AnUnknownFlagIsNamedWithTheVerbsNearestFlag) {
   r = testing::RunStrata({"erd", "--frmat=dot"});
   EXPECT_NE(r.err.find("unknown flag \"--frmat\" for `strata erd`; did you mean \"--format\"?"), std::string::npos)
       << r.err;
+  // Outside a project, with no database named: the misspelt flag is the
+  // mistake to report, not the missing database.
+  testing::TempDir empty;
+  r = testing::RunStrata({"up", "--tga", "phase1"}, empty.path());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err,
+            "strata: error: unknown flag \"--tga\" for `strata up`; did you mean \"--tag\"? (`strata up --help` "
+            "lists its flags)\n");
   r = testing::RunStrata({"status", "--db", "x.db", "--zzzzzzzz"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err,

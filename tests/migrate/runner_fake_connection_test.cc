@@ -32,6 +32,7 @@ class FakeConnection final : public Connection {
   }
   Result<bool> IsEmpty() override { return schema.tables.empty(); }
   Result<Schema> Inspect() override { return schema; }
+  Result<int64_t> CountRows(const std::string&, const std::string&) override { return 0; }
   Result<Schema> AsInspected(const Schema& declared) override { return declared; }
   Result<ApplyOutcome> Apply(const ScriptRun& run) override {
     if (failing.contains(run.file_name)) return Status::Database(run.file_name + ":3: no such table: t");

@@ -148,6 +148,24 @@ std::vector<PgScenario> AllScenarios() {
                        .seed_sql = "INSERT INTO t VALUES (1, 'a@x'), (2, 'a@x'), (3, 'b@x');",
                        .up_fails_with = "which the new UNIQUE constraint forbids",
                        .up_fails_naming = "offending rows: a@x"},
+      // Every failing precheck is reported at once, each with its rows.
+      PgScenario{.name = "NOT NULL and UNIQUE over bad rows both named",
+                       .tables_yaml = Tables(R"(
+  - name: t
+    columns:
+      - {name: id, type: INTEGER, primary_key: true}
+      - name: email
+        type: TEXT
+        changes:
+          after: {nullable: false, default: ''}
+      - name: code
+        type: TEXT
+        changes:
+          after: {unique: true}
+)"),
+                       .seed_sql = "INSERT INTO t VALUES (1, NULL, 'k'), (2, 'b@x', 'k'), (3, NULL, 'm');",
+                       .up_fails_with = "2 check(s) failed; nothing was applied:\ncheck 3 failed: \"t\".\"email\" has NULLs",
+                       .up_fails_naming = "which the new UNIQUE constraint forbids; offending rows: k"},
       PgScenario{.name = "add CHECK",
                        .tables_yaml = Tables(R"(
   - name: t

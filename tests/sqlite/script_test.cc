@@ -4,6 +4,7 @@
 // the head states what the runner reads back.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 
@@ -11,6 +12,7 @@
 #include "diff/differ.h"
 #include "migrate/declarative.h"
 #include "plan/migration_header.h"
+#include "plan/sql_layout.h"
 #include "sqlite/connection.h"
 #include "sqlite/sql_lexer.h"
 #include "sqlite/sqlite_dialect.h"
@@ -106,6 +108,54 @@ TEST_F(ScriptRenderer, TheHeadListsTheChangesAndTheDestructiveOnes) {
   ASSERT_NE(commit, std::string::npos);
   ASSERT_NE(index, std::string::npos);
   EXPECT_GT(index, commit);
+}
+
+}  // namespace
+}  // namespace strata
+
+namespace strata {
+namespace {
+
+std::string Evaluate(const std::string& query) {
+  Result<sqlite::Database> db = sqlite::Database::Open(":memory:");
+  if (!db.ok()) return "error: " + db.status().message();
+  Result<std::string> value = db->QueryString(query);
+  return value.ok() ? *value : "error: " + value.status().message();
+}
+
+// The layout of generated SQL changes where lines break, never what the SQL
+// says: quoted text, quoted names and comments are never cut.
+TEST(SqlLayout, WrappingKeepsQuotedTextAndCommentsWhole) {
+  const std::string sql =
+      "SELECT 'one two three four five six' || ' ' || \"x y\" || ' it''s here' || coalesce(NULL, 'seven eight') "
+      "AS k FROM (SELECT 'nine' AS \"x y\") -- a comment with 'quotes' and spaces that must stay on its line";
+  const std::string wrapped = WrapSql(sql, 30);
+  EXPECT_NE(wrapped, sql) << "a 200-character line is wrapped";
+  size_t longest = 0;
+  for (size_t start = 0; start < wrapped.size();) {
+    size_t end = wrapped.find('\n', start);
+    if (end == std::string::npos) end = wrapped.size();
+    const std::string line = wrapped.substr(start, end - start);
+    if (line.find("--") == std::string::npos) longest = std::max(longest, line.size());
+    start = end + 1;
+  }
+  EXPECT_LE(longest, 40u) << wrapped;
+  for (const char* whole : {"'one two three four five six'", "\"x y\"", "' it''s here'",
+                            "-- a comment with 'quotes' and spaces that must stay on its line"})
+    EXPECT_NE(wrapped.find(whole), std::string::npos) << whole << " in\n" << wrapped;
+  EXPECT_EQ(Evaluate(wrapped), Evaluate(sql));
+  EXPECT_EQ(Evaluate(wrapped), "one two three four five six nine it's hereseven eight");
+}
+
+TEST(SqlLayout, ALongLiteralInPartsIsTheSameText) {
+  const std::string text =
+      "id INTEGER 0 1, user_id TEXT 1 0, it's a name, month_year TEXT 1 0, voice_minutes_used INTEGER 0 0, "
+      "images_generated INTEGER 0 0, averyveryveryveryveryveryveryveryveryveryveryverylongwordwithoutspaces";
+  const std::string parts = LiteralInParts(text, 40);
+  EXPECT_NE(parts.find(" || "), std::string::npos) << parts;
+  EXPECT_EQ(Evaluate("SELECT " + parts), text);
+  EXPECT_EQ(Evaluate("SELECT " + LiteralInParts("short", 40)), "short");
+  EXPECT_EQ(LiteralInParts("short", 40), "'short'");
 }
 
 }  // namespace
