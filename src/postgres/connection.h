@@ -41,6 +41,8 @@ class PostgresConnection final : public Connection {
   Result<std::unique_ptr<RunLock>> LockRun() override;
   Status Validate(const ScriptRun& run) override;
   Status RecordApplied(const ScriptRun& run) override;
+  // Under the run lock, in one transaction.
+  Status RerecordApplied(const std::vector<ScriptRun>& runs) override;
   // pg_dump --format=custom of the whole database into `destination`.
   Status Backup(const std::string& destination) override;
   // pg_restore --clean --if-exists --single-transaction of such a dump.
@@ -69,6 +71,9 @@ class PostgresConnection final : public Connection {
   Status Validate(const ScriptRun& run, const std::vector<SqlStatement>& statements);
   Status Run(const ScriptRun& run, const std::vector<SqlStatement>& statements, bool inside_outer_transaction);
   Status Lock();
+  // UpgradeHistoryTableSql() and "; " before a write, unless the table is
+  // known to have the columns.
+  std::string UpgradeBeforeWrite() const;
   void Unlock();
 
   PgSession session_;
@@ -76,6 +81,7 @@ class PostgresConnection final : public Connection {
   ProgressCallback progress_;
   bool run_locked_ = false;      // a SessionLock is held
   bool history_exists_ = false;  // seen once, the history table stays
+  bool history_has_texts_ = false;  // its up_sql and down_sql columns, likewise
 };
 
 }  // namespace strata::postgres

@@ -76,8 +76,8 @@ Status SqliteConnection::RunStatements(const ScriptRun& run, const std::vector<S
                                           QuoteString(run.name), QuoteString(run.tag)));
           !s.ok())
         return s;
-    return db_.Exec(fmt::format("UPDATE {} SET checksum = {}, duration_ms = {} WHERE version = {}", table,
-                                QuoteString(run.checksum), ms, run.version));
+    Result<bool> written = WriteRecord(run, ms);
+    return written.ok() ? Status::Ok() : written.status();
   };
   // Under the write lock: is there still something to do?
   const auto check_done = [&]() -> Status {
