@@ -49,20 +49,19 @@ Result<RepairReport> Runner::Repair(const RepairOptions& options) {
     ScriptRun run = Run(*e->entry, true);
     RepairItem item{e->entry->up_file, e->version(), {}};
     if (a.checksum != run.checksum)
-      item.changes.push_back(a.checksum.empty() ? fmt::format("checksum recorded ({})", ShortChecksum(run.checksum))
+      item.changes.push_back(a.checksum.empty() ? fmt::format("checksum (none recorded) -> {}", ShortChecksum(run.checksum))
                                                 : fmt::format("checksum {} -> {}", ShortChecksum(a.checksum),
                                                               ShortChecksum(run.checksum)));
     if (!a.up_sql) {
       // An older strata's row: its texts are filled in with another change,
       // or when the file is named.
-      if (named || !item.changes.empty()) item.changes.push_back("up and down text recorded as the files are now");
+      if (named || !item.changes.empty()) item.changes.push_back("up and down text (an older strata recorded none)");
     } else if (a.down_sql != run.down_sql) {
-      item.changes.push_back(!run.down_sql ? fmt::format("down text cleared ({} is gone)",
-                                                         MigrationFileNameFor(e->version(), e->entry->name, false))
-                             : a.down_sql ? fmt::format("down text of {} re-recorded", e->entry->down_file)
-                                          : fmt::format("down text of {} recorded", e->entry->down_file));
+      item.changes.push_back(run.down_sql ? fmt::format("down text of {}", e->entry->down_file)
+                                          : fmt::format("down text ({} is gone)",
+                                                        MigrationFileNameFor(e->version(), e->entry->name, false)));
     } else if (*a.up_sql != run.sql) {
-      item.changes.push_back("up text re-recorded");
+      item.changes.push_back("up text");
     }
     if (!item.changes.empty()) runs.push_back(std::move(run));
     if (named || !item.changes.empty()) report.items.push_back(std::move(item));
