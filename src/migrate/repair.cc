@@ -60,7 +60,7 @@ Result<RepairReport> Runner::Repair(const RepairOptions& options) {
       item.changes.push_back(run.down_sql ? fmt::format("down text of {}", e->entry->down_file)
                                           : fmt::format("down text ({} is gone)",
                                                         MigrationFileNameFor(e->version(), e->entry->name, false)));
-    } else if (*a.up_sql != run.sql) {
+    } else if (*a.up_sql != run.sql && a.checksum == run.checksum) {  // else the checksum says it
       item.changes.push_back("up text");
     }
     if (!item.changes.empty()) runs.push_back(std::move(run));

@@ -6,28 +6,19 @@
 #include <gtest/gtest.h>
 
 #include "pg_test_util.h"
+#include "e2e/history_project.h"
 #include "test_util.h"
 
 namespace strata::testing {
 namespace {
 
 constexpr const char* kProject = "project: p\ndialect: postgres\ntags: [a, b]\n";
-constexpr const char* kItems =
-    "tables:\n  - name: items\n    columns:\n"
-    "      - {name: id, type: INTEGER, primary_key: true}\n"
-    "      - {name: name, type: TEXT, nullable: false}\n"
-    "      - {name: note, type: TEXT, since: b}\n";
-constexpr const char* kItemsEdited =
-    "tables:\n  - name: items\n    columns:\n"
-    "      - {name: id, type: INTEGER, primary_key: true}\n"
-    "      - {name: name, type: TEXT, nullable: false}\n"
-    "      - {name: memo, type: TEXT, since: b}\n";
 
 class PgHistory {
  public:
   PgHistory(const TempDir& dir, std::string url) : dir_(dir), url_(std::move(url)) {
     dir_.Write("schema/project.yaml", kProject);
-    dir_.Write("schema/items.yaml", kItems);
+    dir_.Write("schema/items.yaml", kHistoryItems);
     EXPECT_EQ(Run({"generate"}).exit_code, 0);
   }
   CommandResult Run(std::vector<std::string> args) const {
@@ -58,7 +49,7 @@ TEST(PgHistory, DownRunsTheRecordedTextAndRepairReRecordsAnEdit) {
                 std::to_string(h.File("0020_b.down.sql").size()));
   ASSERT_EQ(PgQuery(db->url(), "INSERT INTO items (id, name, note) VALUES (1, 'salt', 'coarse'), (2, 'pepper', NULL)"), "");
 
-  dir.Write("schema/items.yaml", kItemsEdited);
+  dir.Write("schema/items.yaml", kHistoryItemsEdited);
   ASSERT_EQ(h.Run({"generate"}).exit_code, 0);
   r = h.Run({"status"});
   EXPECT_EQ(r.exit_code, 1);
