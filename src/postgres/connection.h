@@ -4,7 +4,7 @@
 // file; see plan/migration_header.h) are self-contained: they hold their own BEGIN/COMMIT, version guards and
 // history row, and may end with steps that must run outside a transaction
 // (CREATE INDEX CONCURRENTLY) after COMMIT. The connection runs them
-// statement by statement, adding the checksum and duration to the history
+// statement by statement, adding the checksum, duration and texts to the history
 // row just before COMMIT. Hand-written files (no header) run inside a
 // transaction the connection opens, and the connection writes their
 // history row. Files with steps outside the transaction cannot join

@@ -1,6 +1,6 @@
 // SqliteConnection applying migration files: statement by statement on its
 // own connection, with the history check under the write lock, the
-// checksum and duration in the same transaction, and errors that name the
+// checksum, duration and texts in the same transaction, and errors that name the
 // file and line.
 #include <sqlite3.h>
 

@@ -1,7 +1,7 @@
 // The SQLite implementation of Connection: runs migration files statement
 // by statement on a dedicated connection, following their structure (see
 // script.h) and adding what only a runner can: the history check under the
-// write lock, the checksum and duration in the same transaction, errors that
+// write lock, the checksum, duration and texts in the same transaction, errors that
 // name the file and line, and a progress callback for long statements.
 // Its members live by concept: opening and the forwarding ones in
 // connection.cc, running files in apply.cc, the history table in history.cc.
