@@ -30,6 +30,7 @@ void SetupApply(CLI::App& app, int& exit_code);
 void SetupUp(CLI::App& app, int& exit_code);
 void SetupDown(CLI::App& app, int& exit_code);
 void SetupBaseline(CLI::App& app, int& exit_code);
+void SetupRepair(CLI::App& app, int& exit_code);
 void SetupStatus(CLI::App& app, int& exit_code);
 void SetupPlan(CLI::App& app, int& exit_code);
 void SetupBackup(CLI::App& app, int& exit_code);

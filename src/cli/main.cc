@@ -59,6 +59,7 @@ int main(int argc, char** argv) {
   SetupUp(app, exit_code);
   SetupDown(app, exit_code);
   SetupBaseline(app, exit_code);
+  SetupRepair(app, exit_code);
   SetupStatus(app, exit_code);
   SetupPlan(app, exit_code);
   SetupBackup(app, exit_code);

@@ -20,7 +20,8 @@
 
 namespace strata::cli {
 
-std::unique_ptr<RunContext> OpenRunContext(const CommonOptions& o, bool create, int& exit_code, SchemaNeed need) {
+std::unique_ptr<RunContext> OpenRunContext(const CommonOptions& o, bool create, int& exit_code, SchemaNeed need,
+                                           bool absent_is_empty) {
   auto owned = std::make_unique<RunContext>();
   RunContext& ctx = *owned;
   std::optional<VersionedSchema> schema = need == SchemaNeed::kTables ? LoadSchemaOrReport(o) : LoadProjectOrReport(o);
@@ -38,8 +39,8 @@ std::unique_ptr<RunContext> OpenRunContext(const CommonOptions& o, bool create, 
     return nullptr;
   }
   const std::string folder = ctx.schema.project.DialectFolder(dialect);
-  const std::string migrations_dir =
-      folder.empty() ? o.migrations_dir : (std::filesystem::path(o.migrations_dir) / folder).string();
+  ctx.migrations_dir = folder.empty() ? o.migrations_dir : (std::filesystem::path(o.migrations_dir) / folder).string();
+  const std::string& migrations_dir = ctx.migrations_dir;
   std::error_code error;
   // Applying from a folder that is not there would create an empty database.
   if (create && !std::filesystem::is_directory(migrations_dir, error)) {
@@ -63,6 +64,10 @@ std::unique_ptr<RunContext> OpenRunContext(const CommonOptions& o, bool create, 
   ctx.migrations = std::move(migrations.value());
   ctx.dialect = MakeDialect(DialectOfTarget(o.db));
   Result<std::unique_ptr<Connection>> connection = OpenTarget(o.db, {.create = create});
+  if (!connection.ok() && absent_is_empty && connection.status().code() == StatusCode::kNotFound) {
+    connection = ctx.dialect->OpenScratch();
+    ctx.absent = connection.ok();
+  }
   if (!connection.ok()) {
     PrintError(connection.status().message());
     exit_code = ExitCodeFor(connection.status());
@@ -73,6 +78,17 @@ std::unique_ptr<RunContext> OpenRunContext(const CommonOptions& o, bool create, 
   if (need == SchemaNeed::kTables) expected.emplace(ExpectedSchema{ctx.schema, *ctx.dialect});
   ctx.runner = std::make_unique<Runner>(*ctx.connection, ctx.migrations, ctx.schema.project, ctx.files, expected);
   return owned;
+}
+
+bool LoadTables(RunContext& run, const CommonOptions& o) {
+  CommonOptions text = o;
+  text.format = Format::kText;  // warnings on stderr, never inside a command's JSON
+  std::optional<VersionedSchema> schema = LoadSchemaOrReport(text);
+  if (!schema) return false;
+  run.schema = std::move(*schema);
+  run.runner = std::make_unique<Runner>(*run.connection, run.migrations, run.schema.project, run.files,
+                                        ExpectedSchema{run.schema, *run.dialect});
+  return true;
 }
 
 namespace {
@@ -128,6 +144,9 @@ void PrintEvent(const RunEvent& e) {
     case RunEvent::kApplied: std::cerr << fmt::format("applied: {}\n", e.file); break;
     case RunEvent::kSkipped: std::cerr << fmt::format("skipped: {} ({})\n", e.file, e.detail); break;
     case RunEvent::kRemoved: std::cerr << fmt::format("  removed: {}\n", e.detail); break;
+    case RunEvent::kRecordedText:
+      std::cerr << fmt::format("note: {}: running the down text recorded when it was applied ({})\n", e.file, e.detail);
+      break;
   }
 }
 

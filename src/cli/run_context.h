@@ -16,11 +16,15 @@ namespace strata::cli {
 
 struct RunContext {
   VersionedSchema schema;
+  std::string migrations_dir;  // as the user named it, with the dialect's folder
   MigrationFiles files;
   std::vector<MigrationEntry> migrations;
   std::unique_ptr<Dialect> dialect;  // the database's
   std::unique_ptr<Connection> connection;
   std::unique_ptr<Runner> runner;
+  // The database does not exist (yet): opened with `absent_is_empty`, the
+  // connection is an empty scratch database of its dialect instead.
+  bool absent = false;
 };
 
 // Loads everything; prints the problem and sets `exit_code` on failure.
@@ -28,9 +32,15 @@ struct RunContext {
 // runner refers to the other members.
 // kProject loads only the project file (tags), leaving `schema` without
 // tables: enough for status, plan and down.
+// `absent_is_empty` reads a database that does not exist as an empty one
+// (plan, status), creating nothing.
 enum class SchemaNeed { kTables, kProject };
 std::unique_ptr<RunContext> OpenRunContext(const CommonOptions& o, bool create, int& exit_code,
-                                           SchemaNeed need = SchemaNeed::kTables);
+                                           SchemaNeed need = SchemaNeed::kTables, bool absent_is_empty = false);
+
+// Loads the tables of a context opened with SchemaNeed::kProject and gives
+// its runner the expected schema. False after printing the problem.
+bool LoadTables(RunContext& run, const CommonOptions& o);
 
 // Where a new backup of `db` goes: `backups/<name>-<UTC time>-<pid>.db`
 // beside the database (the folder is created).

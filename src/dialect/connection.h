@@ -27,6 +27,11 @@ struct AppliedMigration {
   std::string checksum;  // empty when the file was run outside strata
   std::string applied_at;
   int64_t duration_ms = 0;
+  // The up text that ran and the matching down file's text at that time,
+  // so that the migration can be rolled back after its files changed.
+  // up_sql is nullopt in a row an older strata wrote (or a file recorded
+  // outside strata); down_sql is nullopt also when there was no down file.
+  std::optional<std::string> up_sql, down_sql;
 };
 
 // One migration file to run.
@@ -38,6 +43,9 @@ struct ScriptRun {
   bool up = true;
   std::string sql;
   std::string checksum;
+  // Recorded with an up run: the matching down file's text (nullopt when
+  // there is none), so that `down` works after the file changed.
+  std::optional<std::string> down_sql;
   // False for a script that is not a migration (`strata apply`): run under
   // the same lock and guards, recorded nowhere.
   bool versioned = true;
@@ -118,6 +126,11 @@ class Connection {
   // Records `run` as applied without running it (adopting a database that
   // already has that schema).
   virtual Status RecordApplied(const ScriptRun& run) = 0;
+
+  // Re-records each run's checksum, up text and down text for its version,
+  // which must be applied (`strata repair`, after an edit was reviewed): all
+  // in one transaction, under the run lock; on failure nothing changed.
+  virtual Status RerecordApplied(const std::vector<ScriptRun>& runs) = 0;
 
   // A consistent copy of the whole database, taken online, written to the
   // new file `destination` atomically (never a partial backup).

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -19,6 +20,7 @@ ScriptRun RunOf(const MigrationEntry& m, bool up, std::optional<std::string> che
   const std::string& sql = up ? m.up_sql : m.down_sql;
   return {.file_name = up ? m.up_file : m.down_file, .version = m.version, .name = m.name, .tag = m.tag, .up = up,
           .sql = sql, .checksum = checksum ? std::move(*checksum) : Checksum(sql),
+          .down_sql = up && !m.down_file.empty() ? std::optional<std::string>(m.down_sql) : std::nullopt,
           .own_transaction = facts.own_transaction, .outside_transaction = facts.outside_transaction};
 }
 
@@ -108,17 +110,65 @@ StatusReport Runner::StatusOf(const std::vector<AppliedMigration>& history) {
   return report;
 }
 
-strata::Status Runner::Verify(const StatusReport& report) {
-  for (const SumMismatch& m : report.sum_problems)
+int64_t StatusEntry::version() const { return entry ? entry->version : applied->version; }
+
+std::optional<std::string> StatusEntry::RecordedDownReason() const {
+  if (!applied || !applied->up_sql || !applied->down_sql) return std::nullopt;
+  if (!entry) return "its files are gone";
+  if (entry->down_file.empty())
+    return fmt::format("{} is gone", MigrationFileNameFor(entry->version, entry->name, false));
+  if (entry->down_sql != *applied->down_sql) return fmt::format("{} was edited since", entry->down_file);
+  return std::nullopt;
+}
+
+std::vector<std::string> WaysOut(const StatusReport& report, const StatusEntry& e, const std::string& migrations_dir) {
+  if (!e.applied || (e.entry && !e.checksum_mismatch)) return {};
+  const std::string file = e.entry ? e.entry->up_file : MigrationFileNameFor(e.applied->version, e.applied->name, true);
+  const std::string path = migrations_dir.empty() ? file : migrations_dir + "/" + file;
+  std::vector<std::string> out;
+  out.push_back(fmt::format("put the file back as it was applied: `git checkout -- {}` (or `strata generate`, once "
+                            "schema/ is back to what produced it)",
+                            path));
+  if (e.entry)
+    out.push_back(fmt::format("keep the edit: review it, then `strata repair {}` re-records its checksum and text "
+                              "(the database is not changed)",
+                              file));
+  // `down` rolls back every later version too: back to the one before.
+  int64_t before = 0;
+  for (const StatusEntry& other : report.entries)
+    if (other.applied && other.version() < e.version()) before = other.version();
+  const bool last = std::none_of(report.entries.begin(), report.entries.end(), [&](const StatusEntry& other) {
+    return other.applied && other.version() > e.version();
+  });
+  const std::string down = last ? "strata down" : fmt::format("strata down --to {:04}", before);
+  if (e.applied->up_sql && e.applied->down_sql)
+    out.push_back(fmt::format("roll it back: `{}` runs the down text recorded when it was applied{}", down,
+                              e.entry ? ", then `strata up` applies the file as it is now" : ""));
+  else
+    out.push_back(fmt::format("rolling it back with `{}` needs the file as it was applied: the history holds no "
+                              "down text for it (an older strata applied it)",
+                              down));
+  return out;
+}
+
+strata::Status Runner::Verify(const StatusReport& report, const std::set<int64_t>& around) {
+  for (const SumMismatch& m : report.sum_problems) {
+    const std::optional<MigrationFileName> name = ParseMigrationFileName(m.file);
+    if (name && around.contains(name->version)) continue;
     return Status::Error(StatusCode::kCorruption, m.ToString() + "; run `strata generate` or restore the file");
+  }
   for (const StatusEntry& e : report.entries) {
+    if (around.contains(e.version())) continue;
     if (e.checksum_mismatch)
       return Status::Error(StatusCode::kCorruption,
-                           fmt::format("{} was edited after it was applied (checksum mismatch)", e.entry->up_file));
+                           fmt::format("{} was edited after it was applied (checksum mismatch); `strata status` "
+                                       "shows the ways out",
+                                       e.entry->up_file));
     if (!e.entry)
       return Status::Error(StatusCode::kCorruption,
                            fmt::format("the database records version {} ({}), which has no file in the migrations "
-                                       "folder", e.applied->version, e.applied->name));
+                                       "folder; `strata status` shows the ways out",
+                                       e.applied->version, e.applied->name));
   }
   return Status::Ok();
 }
@@ -203,6 +253,11 @@ strata::Status Runner::RefuseDrift(const std::vector<AppliedMigration>& history,
   if (!expected_ || history.empty()) return Status::Ok();
   const std::optional<int> at = project_.TagIndex(history.back().tag);
   if (!at) return Status::Ok();
+  // An applied file edited or gone since (a `down` from the recorded text):
+  // the YAML no longer says what was applied, so it cannot say what the
+  // database should be either.
+  for (const StatusEntry& e : StatusOf(history).entries)
+    if (e.applied && (e.checksum_mismatch || !e.entry)) return Status::Ok();
   // A dialect that cannot inspect cannot be compared: not a refusal.
   Result<Schema> live = connection_.Inspect();
   if (!live.ok() && live.status().code() != StatusCode::kNotSupported) return live.status();
@@ -336,27 +391,37 @@ strata::Status Runner::Up(const UpOptions& options, const RunListener& listener)
 strata::Status Runner::Down(const DownOptions& options, const RunListener& listener) {
   Result<StatusReport> report = Status();
   if (!report.ok()) return report.status();
-  if (strata::Status s = Verify(*report); !s.ok()) return s;
-  std::vector<const MigrationEntry*> applied;
+  std::vector<const StatusEntry*> applied;
   for (const StatusEntry& e : report->entries)
-    if (e.applied) applied.push_back(e.entry);
+    if (e.applied) applied.push_back(&e);
   std::reverse(applied.begin(), applied.end());
   if (options.steps && *options.steps > static_cast<int>(applied.size()))
     return Status::InvalidInput(fmt::format("--steps {} is more than the {} migration(s) applied; nothing was rolled "
                                             "back", *options.steps, applied.size()));
-  std::vector<const MigrationEntry*> targets;
-  for (const MigrationEntry* m : applied) {
+  std::vector<const StatusEntry*> targets;
+  for (const StatusEntry* e : applied) {
     if (options.to_version) {
-      if (m->version <= *options.to_version) break;
+      if (e->version() <= *options.to_version) break;
     } else if (options.tag) {
-      std::optional<int> tag = project_.TagIndex(m->tag);
+      std::optional<int> tag = project_.TagIndex(e->entry ? e->entry->tag : e->applied->tag);
       if (tag && *tag <= *options.tag) break;
     } else if (static_cast<int>(targets.size()) >= options.steps.value_or(1)) {
       break;
     }
-    targets.push_back(m);
+    targets.push_back(e);
   }
-  std::vector<ScriptRun> runs;
+  // A target whose history holds its texts is rolled back whatever became
+  // of its files since: their edits (or absence) are no obstacle.
+  std::set<int64_t> around;
+  for (const StatusEntry* e : targets)
+    if (e->applied->up_sql && e->applied->down_sql) around.insert(e->version());
+  if (strata::Status s = Verify(*report, around); !s.ok()) return s;
+  struct DownRun {
+    ScriptRun run;
+    std::vector<std::string> destructive;
+    std::optional<std::string> recorded_because;  // why the recorded text runs, not the file
+  };
+  std::vector<DownRun> runs;
   // What a destructive step puts at stake, counted before anything runs.
   const auto with_rows = [&](const std::string& step) -> std::string {
     std::optional<DescribedData> data = DataAtRisk(step);
@@ -366,25 +431,40 @@ strata::Status Runner::Down(const DownOptions& options, const RunListener& liste
     return fmt::format("{} ({} row{}{})", step, *rows, *rows == 1 ? "" : "s",
                        data->column.empty() ? "" : *rows == 1 ? " holds a value" : " hold a value");
   };
-  std::map<std::string, std::vector<std::string>> removed;  // by down file
   std::vector<std::string> destructive;  // of every file this run would apply
-  for (const MigrationEntry* m : targets) {
-    if (m->down_file.empty())
-      return Status::InvalidInput(fmt::format("{} has no down migration; cannot roll back past it", m->up_file));
-    for (const std::string& d : m->down_facts.destructive) {
-      removed[m->down_file].push_back(with_rows(d));
-      destructive.push_back(m->down_file + ": " + removed[m->down_file].back());
+  for (const StatusEntry* e : targets) {
+    DownRun down;
+    down.recorded_because = e->RecordedDownReason();
+    if (down.recorded_because) {
+      const std::string& text = *e->applied->down_sql;
+      const MigrationFacts facts = ReadMigrationFacts(text);
+      down.run = {.file_name = e->entry && !e->entry->down_file.empty()
+                                   ? e->entry->down_file
+                                   : MigrationFileNameFor(e->version(), e->applied->name, false),
+                  .version = e->version(), .name = e->applied->name, .tag = e->applied->tag, .up = false,
+                  .sql = text, .checksum = Checksum(text), .own_transaction = facts.own_transaction,
+                  .outside_transaction = facts.outside_transaction};
+      down.destructive = facts.destructive;
+    } else {
+      if (e->entry->down_file.empty())
+        return Status::InvalidInput(
+            fmt::format("{} has no down migration; cannot roll back past it", e->entry->up_file));
+      down.run = Run(*e->entry, false);
+      down.destructive = e->entry->down_facts.destructive;
     }
+    for (std::string& d : down.destructive) {
+      d = with_rows(d);
+      destructive.push_back(down.run.file_name + ": " + d);
+    }
+    runs.push_back(std::move(down));
   }
   if (!options.allow_destructive && !destructive.empty())
     return Status::Error(StatusCode::kRefused,
                          fmt::format("rolling back would lose data; nothing was rolled back. {} destructive step(s):\n  "
                                      "{}\nrerun with --allow-destructive to roll back anyway",
                                      destructive.size(), fmt::join(destructive, "\n  ")));
-  for (const MigrationEntry* m : targets) {
-    runs.push_back(Run(*m, false));
-    if (strata::Status s = connection_.Validate(runs.back()); !s.ok()) return s;
-  }
+  for (const DownRun& d : runs)
+    if (strata::Status s = connection_.Validate(d.run); !s.ok()) return s;
   if (!runs.empty() && options.refuse_drift) {
     Result<std::vector<AppliedMigration>> history = connection_.ReadHistory();
     if (!history.ok()) return history.status();
@@ -399,13 +479,14 @@ strata::Status Runner::Down(const DownOptions& options, const RunListener& liste
   }
   Result<std::unique_ptr<RunLock>> lock = connection_.LockRun();
   if (!lock.ok()) return lock.status();
-  for (const ScriptRun& r : runs) {
-    listener({RunEvent::kApplying, r.file_name, "", 0});
-    Result<ApplyOutcome> outcome = connection_.Apply(r);
+  for (const DownRun& d : runs) {
+    if (d.recorded_because) listener({RunEvent::kRecordedText, d.run.file_name, *d.recorded_because, 0});
+    listener({RunEvent::kApplying, d.run.file_name, "", 0});
+    Result<ApplyOutcome> outcome = connection_.Apply(d.run);
     if (!outcome.ok()) return outcome.status();
-    listener({*outcome == ApplyOutcome::kApplied ? RunEvent::kApplied : RunEvent::kSkipped, r.file_name, "", 0});
+    listener({*outcome == ApplyOutcome::kApplied ? RunEvent::kApplied : RunEvent::kSkipped, d.run.file_name, "", 0});
     if (*outcome == ApplyOutcome::kApplied)
-      for (const std::string& d : removed[r.file_name]) listener({RunEvent::kRemoved, r.file_name, d, 0});
+      for (const std::string& removed : d.destructive) listener({RunEvent::kRemoved, d.run.file_name, removed, 0});
   }
   return Status::Ok();
 }

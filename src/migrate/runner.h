@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,11 @@ struct StatusEntry {
   const MigrationEntry* entry = nullptr;  // null for a recorded version with no file
   std::optional<AppliedMigration> applied;
   bool checksum_mismatch = false;  // applied, and the file changed since
+  int64_t version() const;
+  // Why `down` runs the down text the history recorded rather than the
+  // file (it was edited since, or is gone); nullopt when the file serves,
+  // or when the history holds no text (an older strata's row).
+  std::optional<std::string> RecordedDownReason() const;
 };
 
 struct StatusReport {
@@ -56,10 +62,18 @@ struct StatusReport {
   int pending_count() const;
 };
 
+// The ways out of `e`'s checksum mismatch (or of its missing file), one
+// sentence each with the command: restore the file, re-record it after a
+// review (`strata repair`), or roll it back with the recorded down text.
+// Empty when `e` has neither problem. `migrations_dir` is the folder as the
+// user named it, for the paths shown.
+std::vector<std::string> WaysOut(const StatusReport& report, const StatusEntry& e, const std::string& migrations_dir);
+
 struct RunEvent {
   // kRemoved: what an applied destructive down file took away (detail).
   // kNoBackup: why the run needs no backup (detail).
-  enum Kind { kAdopted, kBackup, kNoBackup, kApplying, kApplied, kSkipped, kRemoved } kind;
+  // kRecordedText: a down ran the text recorded at apply; detail says why.
+  enum Kind { kAdopted, kBackup, kNoBackup, kApplying, kApplied, kSkipped, kRemoved, kRecordedText } kind;
   std::string file;
   std::string detail;
   int64_t duration_ms = 0;
@@ -111,6 +125,37 @@ struct BaselineOptions {
   int tag = 0;
 };
 
+// `strata repair`: which applied migrations to re-record.
+struct RepairOptions {
+  // Up or down file names (a path counts by its last part); empty: every
+  // applied migration whose files changed since.
+  std::vector<std::string> files;
+  bool dry_run = false;  // say what would change, change nothing
+};
+
+// What repair re-records (or would) for one applied migration.
+struct RepairItem {
+  std::string file;  // its up file
+  int64_t version = 0;
+  std::vector<std::string> changes;  // one phrase each; empty: nothing changed
+};
+
+struct RepairReport {
+  std::vector<RepairItem> items;
+  // What the sum file still says about the files: repair leaves files alone.
+  std::vector<SumMismatch> sum_problems;
+  bool changes() const;
+};
+
+// A database with tables and no history, against the project's tags.
+struct Adoption {
+  std::optional<int> tag;  // the tag whose schema the database has
+  bool by_up = false;      // that tag is the first migration's: `strata up` adopts it
+  // Otherwise: the tag it differs least from, and how.
+  int nearest_tag = 0;
+  std::vector<std::string> differences;
+};
+
 class Runner {
  public:
   // With `expected`, a database with tables but no history is adopted when
@@ -127,6 +172,14 @@ class Runner {
   strata::Status Up(const UpOptions& options, const RunListener& listener);
   strata::Status Down(const DownOptions& options, const RunListener& listener);
   strata::Status Baseline(const BaselineOptions& options, const RunListener& listener);
+  // Re-records the checksum and texts of applied migrations whose files
+  // were edited after a review (Flyway's repair); the database's schema is
+  // not touched. kInvalidInput for a file that is not an applied migration.
+  Result<RepairReport> Repair(const RepairOptions& options);
+  // For a database with tables and no history: whether `up` or `baseline`
+  // can adopt it as it is. nullopt when the database is empty or has a
+  // history. Needs the expected schema.
+  Result<std::optional<Adoption>> AssessAdoption();
 
  private:
   // Each *.sql file's SHA-256, computed once: the sum file's check and the
@@ -136,7 +189,9 @@ class Runner {
   ScriptRun Run(const MigrationEntry& m, bool up);
   StatusReport StatusOf(const std::vector<AppliedMigration>& history);
   std::vector<const MigrationEntry*> PendingOf(const StatusReport& report, const UpOptions& options) const;
-  strata::Status Verify(const StatusReport& report);
+  // Refuses edited, missing or unsummed files, except those of the
+  // versions in `around` (which `down` rolls back from recorded text).
+  strata::Status Verify(const StatusReport& report, const std::set<int64_t>& around = {});
   strata::Status WithDrift(const strata::Status& failure);
   // Refuses (kRefused, the differences listed, `consequence` saying what
   // could go wrong) a database whose schema is not the tag its `history`

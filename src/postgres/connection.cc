@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <thread>
 
 #include <fmt/format.h>
@@ -57,6 +58,18 @@ std::string TransactionObstacle(const SqlStatement& s) {
   return "";
 }
 
+// "none" without a history table, "old" for one an older strata created
+// (without the recorded texts), "current" otherwise.
+std::string HistoryShapeSql() {
+  const std::string table = QuoteLiteral(QuoteIdent(kHistoryTable));
+  return fmt::format(
+      "SELECT CASE WHEN to_regclass({0}) IS NULL THEN 'none' WHEN EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = "
+      "to_regclass({0}) AND attname = 'down_sql' AND NOT attisdropped) THEN 'current' ELSE 'old' END",
+      table);
+}
+
+std::string TextOrNull(const std::optional<std::string>& text) { return text ? QuoteLiteral(*text) : "NULL"; }
+
 }  // namespace
 
 Result<std::unique_ptr<PostgresConnection>> PostgresConnection::Open(const std::string& target, const OpenOptions& options) {
@@ -69,18 +82,21 @@ Result<std::unique_ptr<PostgresConnection>> PostgresConnection::Open(const std::
 
 Result<std::vector<AppliedMigration>> PostgresConnection::ReadHistory() {
   std::vector<AppliedMigration> out;
-  Result<std::string> exists = session_.QueryString(fmt::format("SELECT to_regclass({}) IS NOT NULL", QuoteLiteral(QuoteIdent(kHistoryTable))));
-  if (!exists.ok()) return exists.status();
-  if (*exists != "t") return out;
+  Result<std::string> shape = session_.QueryString(HistoryShapeSql());
+  if (!shape.ok()) return shape.status();
+  if (*shape == "none") return out;
+  if (*shape == "current") history_has_texts_ = true;
   Result<PgResult> rows = session_.Query(fmt::format(
       "SELECT version, name, tag, coalesce(checksum, ''), "
-      "to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), coalesce(duration_ms, 0) "
+      "to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), coalesce(duration_ms, 0), {} "
       "FROM {} ORDER BY version",
-      QuoteIdent(kHistoryTable)));
+      *shape == "current" ? "up_sql, down_sql" : "NULL::text, NULL::text", QuoteIdent(kHistoryTable)));
   if (!rows.ok()) return rows.status();
-  for (int r = 0; r < rows->rows(); ++r)
+  for (int r = 0; r < rows->rows(); ++r) {
+    const auto text = [&](int c) { return rows->IsNull(r, c) ? std::nullopt : std::optional<std::string>(rows->Text(r, c)); };
     out.push_back({std::stoll(rows->Text(r, 0)), rows->Text(r, 1), rows->Text(r, 2), rows->Text(r, 3), rows->Text(r, 4),
-                   std::stoll(rows->Text(r, 5))});
+                   std::stoll(rows->Text(r, 5)), text(6), text(7)});
+  }
   return out;
 }
 
@@ -112,11 +128,11 @@ Result<bool> PostgresConnection::IsRecorded(int64_t version, bool begin) {
   // end in the same round trip as the first question about the next one.
   std::string reset = run_locked_ && !session_.in_transaction() ? "RESET lock_timeout; RESET statement_timeout; " : "";
   if (!history_exists_) {
-    Result<std::string> exists = session_.QueryString(
-        fmt::format("{}SELECT to_regclass({}) IS NOT NULL", reset, QuoteLiteral(QuoteIdent(kHistoryTable))));
-    if (!exists.ok()) return exists.status();
-    if (*exists != "t") return false;
+    Result<std::string> shape = session_.QueryString(reset + HistoryShapeSql());
+    if (!shape.ok()) return shape.status();
+    if (*shape == "none") return false;
     history_exists_ = true;
+    history_has_texts_ = *shape == "current";
     reset.clear();
   }
   Result<std::string> n = session_.QueryString(fmt::format("{}{}SELECT count(*) FROM {} WHERE version = {}", reset,
@@ -198,9 +214,11 @@ Status PostgresConnection::Run(const ScriptRun& run, const std::vector<SqlStatem
     // A file that manages its own transaction writes its row; one that
     // does not (hand-written with a strata head) is recorded here.
     return fmt::format(
-        "INSERT INTO {0} (version, name, tag, checksum, duration_ms) VALUES ({1}, {2}, {3}, {4}, {5}) "
-        "ON CONFLICT (version) DO UPDATE SET checksum = EXCLUDED.checksum, duration_ms = EXCLUDED.duration_ms",
-        history, run.version, QuoteLiteral(run.name), QuoteLiteral(run.tag), QuoteLiteral(run.checksum), ms);
+        "{6}INSERT INTO {0} (version, name, tag, checksum, duration_ms, up_sql, down_sql) VALUES ({1}, {2}, {3}, {4}, "
+        "{5}, {7}, {8}) ON CONFLICT (version) DO UPDATE SET checksum = EXCLUDED.checksum, duration_ms = "
+        "EXCLUDED.duration_ms, up_sql = EXCLUDED.up_sql, down_sql = EXCLUDED.down_sql",
+        history, run.version, QuoteLiteral(run.name), QuoteLiteral(run.tag), QuoteLiteral(run.checksum), ms,
+        UpgradeBeforeWrite(), QuoteLiteral(run.sql), TextOrNull(run.down_sql));
   };
   const auto with_commit = [](std::string sql, bool commit) {
     if (commit) sql += sql.empty() ? "COMMIT" : "; COMMIT";
@@ -230,6 +248,7 @@ Status PostgresConnection::Run(const ScriptRun& run, const std::vector<SqlStatem
         return s.WithContext(run.file_name);
       }
     if (run.versioned) history_exists_ = true;
+    if (run.versioned && run.up) history_has_texts_ = true;
     return Status::Ok();
   }
 
@@ -243,7 +262,7 @@ Status PostgresConnection::Run(const ScriptRun& run, const std::vector<SqlStatem
   if (inside_outer_transaction)
     if (std::string record = record_checksum(); !record.empty())
       if (Status st = session_.Exec(record); !st.ok()) return st.WithContext(run.file_name);
-  if (run.versioned && run.up) history_exists_ = true;
+  if (run.versioned && run.up) history_exists_ = history_has_texts_ = true;
   return Status::Ok();
 }
 
@@ -310,9 +329,11 @@ Status PostgresConnection::ApplyAll(const std::vector<ScriptRun>& runs) {
   if (Status s = session_.Exec("BEGIN"); !s.ok()) return s;
   const auto rollback = [&](const Status& s) {
     (void)session_.Exec("ROLLBACK");
+    history_has_texts_ = false;  // an upgrade of the table was rolled back too
     return s;
   };
-  if (Status s = session_.Exec(CreateHistoryTableSql()); !s.ok()) return rollback(s);
+  if (Status s = session_.Exec(CreateHistoryTableSql() + "; " + UpgradeHistoryTableSql()); !s.ok()) return rollback(s);
+  history_has_texts_ = true;
   for (const ScriptRun& run : runs) {
     Result<bool> recorded = IsRecorded(run.version);
     if (!recorded.ok()) return rollback(recorded.status());
@@ -322,11 +343,46 @@ Status PostgresConnection::ApplyAll(const std::vector<ScriptRun>& runs) {
   return session_.Exec("COMMIT");
 }
 
+std::string PostgresConnection::UpgradeBeforeWrite() const {
+  return history_has_texts_ ? "" : UpgradeHistoryTableSql() + "; ";
+}
+
 Status PostgresConnection::RecordApplied(const ScriptRun& run) {
-  if (Status s = session_.Exec(CreateHistoryTableSql()); !s.ok()) return s;
-  return session_.Exec(fmt::format(
-      "INSERT INTO {} (version, name, tag, checksum, duration_ms) VALUES ({}, {}, {}, {}, 0)", QuoteIdent(kHistoryTable),
-      run.version, QuoteLiteral(run.name), QuoteLiteral(run.tag), QuoteLiteral(run.checksum)));
+  // One round trip of several statements: one implicit transaction.
+  if (Status s = session_.Exec(fmt::format(
+          "{}; {}INSERT INTO {} (version, name, tag, checksum, duration_ms, up_sql, down_sql) VALUES ({}, {}, {}, {}, "
+          "0, {}, {})",
+          CreateHistoryTableSql(), UpgradeBeforeWrite(), QuoteIdent(kHistoryTable), run.version, QuoteLiteral(run.name),
+          QuoteLiteral(run.tag), QuoteLiteral(run.checksum), QuoteLiteral(run.sql), TextOrNull(run.down_sql)));
+      !s.ok())
+    return s;
+  history_has_texts_ = true;
+  return Status::Ok();
+}
+
+Status PostgresConnection::RerecordApplied(const std::vector<ScriptRun>& runs) {
+  if (session_.in_transaction()) return Status::Error(StatusCode::kInternal, "a transaction is already open");
+  Result<std::unique_ptr<RunLock>> lock = LockRun();
+  if (!lock.ok()) return lock.status();
+  if (Status s = session_.Exec("BEGIN; " + CreateHistoryTableSql() + "; " + UpgradeHistoryTableSql()); !s.ok()) {
+    if (session_.in_transaction()) (void)session_.Exec("ROLLBACK");
+    return s;
+  }
+  for (const ScriptRun& run : runs) {
+    Result<PgResult> updated = session_.Query(fmt::format(
+        "UPDATE {} SET checksum = {}, up_sql = {}, down_sql = {} WHERE version = {} RETURNING version",
+        QuoteIdent(kHistoryTable), QuoteLiteral(run.checksum), QuoteLiteral(run.sql), TextOrNull(run.down_sql),
+        run.version));
+    if (!updated.ok() || updated->rows() == 0) {
+      (void)session_.Exec("ROLLBACK");
+      if (!updated.ok()) return updated.status().WithContext(run.file_name);
+      return Status::InvalidInput(
+          fmt::format("{}: version {} is not applied (any more); nothing was re-recorded", run.file_name, run.version));
+    }
+  }
+  if (Status s = session_.Exec("COMMIT"); !s.ok()) return s;
+  history_has_texts_ = true;
+  return Status::Ok();
 }
 
 namespace {

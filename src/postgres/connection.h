@@ -4,7 +4,7 @@
 // file; see plan/migration_header.h) are self-contained: they hold their own BEGIN/COMMIT, version guards and
 // history row, and may end with steps that must run outside a transaction
 // (CREATE INDEX CONCURRENTLY) after COMMIT. The connection runs them
-// statement by statement, adding the checksum and duration to the history
+// statement by statement, adding the checksum, duration and texts to the history
 // row just before COMMIT. Hand-written files (no header) run inside a
 // transaction the connection opens, and the connection writes their
 // history row. Files with steps outside the transaction cannot join
@@ -42,6 +42,8 @@ class PostgresConnection final : public Connection {
   Result<std::unique_ptr<RunLock>> LockRun() override;
   Status Validate(const ScriptRun& run) override;
   Status RecordApplied(const ScriptRun& run) override;
+  // Under the run lock, in one transaction.
+  Status RerecordApplied(const std::vector<ScriptRun>& runs) override;
   // pg_dump --format=custom of the whole database into `destination`.
   Status Backup(const std::string& destination) override;
   // pg_restore --clean --if-exists --single-transaction of such a dump.
@@ -70,6 +72,9 @@ class PostgresConnection final : public Connection {
   Status Validate(const ScriptRun& run, const std::vector<SqlStatement>& statements);
   Status Run(const ScriptRun& run, const std::vector<SqlStatement>& statements, bool inside_outer_transaction);
   Status Lock();
+  // UpgradeHistoryTableSql() and "; " before a write, unless the table is
+  // known to have the columns.
+  std::string UpgradeBeforeWrite() const;
   void Unlock();
 
   PgSession session_;
@@ -77,6 +82,7 @@ class PostgresConnection final : public Connection {
   ProgressCallback progress_;
   bool run_locked_ = false;      // a SessionLock is held
   bool history_exists_ = false;  // seen once, the history table stays
+  bool history_has_texts_ = false;  // its up_sql and down_sql columns, likewise
 };
 
 }  // namespace strata::postgres

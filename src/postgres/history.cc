@@ -17,4 +17,9 @@ std::string CreateHistoryTableSql() {
       kHistoryTable);
 }
 
+std::string UpgradeHistoryTableSql() {
+  return fmt::format("ALTER TABLE \"{}\" ADD COLUMN IF NOT EXISTS \"up_sql\" text, ADD COLUMN IF NOT EXISTS \"down_sql\" text",
+                     kHistoryTable);
+}
+
 }  // namespace strata::postgres

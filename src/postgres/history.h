@@ -16,7 +16,13 @@ inline constexpr std::string_view kHistoryTable = "strata_migrations";
 // psql and a runner never interleave either.
 inline constexpr int64_t kLockKey = 126879296893025;
 
-// CREATE TABLE IF NOT EXISTS for the history table.
+// CREATE TABLE IF NOT EXISTS for the history table, in its first shape:
+// generated files hold this text, which must not change under them.
 std::string CreateHistoryTableSql();
+
+// Adds the columns added since (nullable), where missing: the up and down
+// texts recorded with each migration. Runs before each write of the
+// connection that could meet a table an older strata (or a file) created.
+std::string UpgradeHistoryTableSql();
 
 }  // namespace strata::postgres

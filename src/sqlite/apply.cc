@@ -1,6 +1,6 @@
 // SqliteConnection applying migration files: statement by statement on its
 // own connection, with the history check under the write lock, the
-// checksum and duration in the same transaction, and errors that name the
+// checksum, duration and texts in the same transaction, and errors that name the
 // file and line.
 #include <sqlite3.h>
 
@@ -82,8 +82,8 @@ Status SqliteConnection::RunStatements(const ScriptRun& run, const std::vector<S
                                           QuoteString(run.name), QuoteString(run.tag)));
           !s.ok())
         return s;
-    return db_.Exec(fmt::format("UPDATE {} SET checksum = {}, duration_ms = {} WHERE version = {}", table,
-                                QuoteString(run.checksum), ms, run.version));
+    Result<bool> written = WriteRecord(run, ms);
+    return written.ok() ? Status::Ok() : written.status();
   };
   // Under the write lock: is there still something to do?
   const auto check_done = [&]() -> Status {

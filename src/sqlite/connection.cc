@@ -2,9 +2,10 @@
 
 #include <sqlite3.h>
 
+#include <filesystem>
+
 #include <fmt/format.h>
 
-#include "base/file_io.h"
 #include "sqlite/backup.h"
 #include "sqlite/checks.h"
 #include "sqlite/create.h"
@@ -16,8 +17,14 @@
 namespace strata::sqlite {
 
 Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(const std::string& path, const OpenOptions& options) {
-  if (!options.create && path != ":memory:" && !PathExists(path))
+  std::error_code error;
+  if (!options.create && path != ":memory:" && !std::filesystem::exists(path, error)) {
+    // Only a file that is not there is "not found" (which `status` and
+    // `plan` read as an empty database); a path that cannot be looked at
+    // (too long, a symlink loop) is an error.
+    if (error) return Status::IOError(fmt::format("database \"{}\": {}", path, error.message()));
     return Status::Error(StatusCode::kNotFound, fmt::format("database \"{}\" not found", path));
+  }
   Result<Database> db = Database::Open(path, options.read_only ? Database::Mode::kReadOnly
                                              : options.create  ? Database::Mode::kReadWriteCreate
                                                                : Database::Mode::kReadWrite);

@@ -1,7 +1,7 @@
 // The SQLite implementation of Connection: runs migration files statement
 // by statement on a dedicated connection, following their structure (see
 // script.h) and adding what only a runner can: the history check under the
-// write lock, the checksum and duration in the same transaction, errors that
+// write lock, the checksum, duration and texts in the same transaction, errors that
 // name the file and line, and a progress callback for long statements.
 // Its members live by concept: opening and the forwarding ones in
 // connection.cc, running files in apply.cc, the history table in history.cc.
@@ -9,6 +9,8 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
+#include <set>
 #include <string>
 
 #include "dialect/connection.h"
@@ -34,6 +36,7 @@ class SqliteConnection final : public Connection {
   Status ApplyAll(const std::vector<ScriptRun>& runs) override;
   Status Validate(const ScriptRun& run) override;
   Status RecordApplied(const ScriptRun& run) override;
+  Status RerecordApplied(const std::vector<ScriptRun>& runs) override;
   Status Backup(const std::string& destination) override;
   Status Restore(const std::string& source) override;
   Status CreateSchema(const Schema& schema) override;
@@ -52,7 +55,13 @@ class SqliteConnection final : public Connection {
   // CheckTransactionStructure.
   Status RunStatements(const ScriptRun& run, const std::vector<ScriptStatement>& statements,
                        bool inside_outer_transaction, bool* already_done);
+  // Creates the history table, or adds the columns an older strata's lacks.
   Status EnsureHistoryTable();
+  // The history table's columns; empty when there is none.
+  Result<std::set<std::string>> HistoryColumns();
+  // Writes `run`'s checksum, texts and (when given) duration into its
+  // version's row; false when there is no such row.
+  Result<bool> WriteRecord(const ScriptRun& run, std::optional<int64_t> duration_ms);
 
   Database db_;
   ProgressCallback progress_;

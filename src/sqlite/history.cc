@@ -1,31 +1,79 @@
 // SqliteConnection's history table: strata's record of applied migrations.
+#include <set>
+
 #include <fmt/format.h>
 
 #include "sqlite/connection.h"
 #include "sqlite/script.h"
 #include "sqlite/sql_writer.h"
+#include "sqlite/transaction.h"
 
 namespace strata::sqlite {
 
+namespace {
+
+// The columns added since the first history table, nullable: a table an
+// older strata created gains them on its first write, and reads without
+// them. Generated files create the table in its first shape (their text
+// must not change), so every write of the connection upgrades it.
+constexpr std::string_view kRecordedTextColumns[] = {"up_sql", "down_sql"};
+
+void BindText(Statement& stmt, int index, const std::optional<std::string>& text) {
+  (void)(text ? stmt.Bind(index, *text) : stmt.BindNull(index));
+}
+
+}  // namespace
+
+Result<std::set<std::string>> SqliteConnection::HistoryColumns() {
+  Result<Statement> stmt =
+      db_.Prepare(fmt::format("SELECT name FROM pragma_table_info({})", QuoteString(kHistoryTable)));
+  if (!stmt.ok()) return stmt.status();
+  std::set<std::string> out;
+  for (;;) {
+    Result<bool> row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    out.insert(stmt->Text(0));
+  }
+  return out;
+}
+
 Result<std::vector<AppliedMigration>> SqliteConnection::ReadHistory() {
   std::vector<AppliedMigration> out;
-  Result<bool> exists = HasHistoryTable();
-  if (!exists.ok()) return exists.status();
-  if (!*exists) return out;
+  Result<std::set<std::string>> columns = HistoryColumns();
+  if (!columns.ok()) return columns.status();
+  if (columns->empty()) return out;
+  const auto column = [&](std::string_view name) {
+    return columns->contains(std::string(name)) ? QuoteIdentifier(name) : std::string("NULL");
+  };
   Result<Statement> stmt = db_.Prepare(fmt::format(
-      "SELECT version, name, tag, coalesce(checksum, ''), applied_at, coalesce(duration_ms, 0) FROM {} ORDER BY version",
-      QuoteIdentifier(kHistoryTable)));
+      "SELECT version, name, tag, coalesce(checksum, ''), applied_at, coalesce(duration_ms, 0), {}, {} FROM {} "
+      "ORDER BY version",
+      column("up_sql"), column("down_sql"), QuoteIdentifier(kHistoryTable)));
   if (!stmt.ok()) return stmt.status();
   for (;;) {
     Result<bool> row = stmt->Step();
     if (!row.ok()) return row.status();
     if (!*row) break;
-    out.push_back({stmt->Int(0), stmt->Text(1), stmt->Text(2), stmt->Text(3), stmt->Text(4), stmt->Int(5)});
+    const auto text = [&](int i) { return stmt->IsNull(i) ? std::nullopt : std::optional<std::string>(stmt->Text(i)); };
+    out.push_back({stmt->Int(0), stmt->Text(1), stmt->Text(2), stmt->Text(3), stmt->Text(4), stmt->Int(5), text(6),
+                   text(7)});
   }
   return out;
 }
 
-Status SqliteConnection::EnsureHistoryTable() { return db_.Exec(CreateHistoryTableSql()); }
+Status SqliteConnection::EnsureHistoryTable() {
+  if (Status s = db_.Exec(CreateHistoryTableSql()); !s.ok()) return s;
+  Result<std::set<std::string>> columns = HistoryColumns();
+  if (!columns.ok()) return columns.status();
+  for (std::string_view name : kRecordedTextColumns)
+    if (!columns->contains(std::string(name)))
+      if (Status s = db_.Exec(fmt::format("ALTER TABLE {} ADD COLUMN {} TEXT", QuoteIdentifier(kHistoryTable),
+                                          QuoteIdentifier(name)));
+          !s.ok())
+        return s.WithContext("upgrading the history table");
+  return Status::Ok();
+}
 
 Result<bool> SqliteConnection::HasHistoryTable() {
   Result<int64_t> n = db_.QueryInt(fmt::format(
@@ -43,11 +91,48 @@ Result<bool> SqliteConnection::IsRecorded(int64_t version) {
   return *n > 0;
 }
 
-Status SqliteConnection::RecordApplied(const ScriptRun& run) {
+Result<bool> SqliteConnection::WriteRecord(const ScriptRun& run, std::optional<int64_t> duration_ms) {
   if (Status s = EnsureHistoryTable(); !s.ok()) return s;
-  return db_.Exec(fmt::format("INSERT INTO {} (version, name, tag, checksum, duration_ms) VALUES ({}, {}, {}, {}, 0)",
-                              QuoteIdentifier(kHistoryTable), run.version, QuoteString(run.name), QuoteString(run.tag),
-                              QuoteString(run.checksum)));
+  Result<Statement> stmt = db_.Prepare(fmt::format(
+      "UPDATE {} SET checksum = ?1, duration_ms = coalesce(?2, duration_ms), up_sql = ?3, down_sql = ?4 "
+      "WHERE version = ?5",
+      QuoteIdentifier(kHistoryTable)));
+  if (!stmt.ok()) return stmt.status();
+  (void)stmt->Bind(1, run.checksum);
+  (void)(duration_ms ? stmt->Bind(2, *duration_ms) : stmt->BindNull(2));
+  (void)stmt->Bind(3, run.sql);
+  BindText(*stmt, 4, run.down_sql);
+  (void)stmt->Bind(5, run.version);
+  if (Result<bool> done = stmt->Step(); !done.ok()) return done.status();
+  Result<int64_t> changed = db_.QueryInt("SELECT changes()");
+  if (!changed.ok()) return changed.status();
+  return *changed > 0;
+}
+
+Status SqliteConnection::RecordApplied(const ScriptRun& run) {
+  Result<Transaction> tx = Transaction::Begin(db_);
+  if (!tx.ok()) return tx.status();
+  if (Status s = EnsureHistoryTable(); !s.ok()) return s;
+  if (Status s = db_.Exec(fmt::format("INSERT INTO {} (version, name, tag, duration_ms) VALUES ({}, {}, {}, 0)",
+                                      QuoteIdentifier(kHistoryTable), run.version, QuoteString(run.name),
+                                      QuoteString(run.tag)));
+      !s.ok())
+    return s;
+  if (Result<bool> written = WriteRecord(run, std::nullopt); !written.ok()) return written.status();
+  return tx->Commit();
+}
+
+Status SqliteConnection::RerecordApplied(const std::vector<ScriptRun>& runs) {
+  Result<Transaction> tx = Transaction::Begin(db_);
+  if (!tx.ok()) return tx.status();
+  for (const ScriptRun& run : runs) {
+    Result<bool> written = WriteRecord(run, std::nullopt);
+    if (!written.ok()) return written.status().WithContext(run.file_name);
+    if (!*written)
+      return Status::InvalidInput(
+          fmt::format("{}: version {} is not applied (any more); nothing was re-recorded", run.file_name, run.version));
+  }
+  return tx->Commit();
 }
 
 }  // namespace strata::sqlite

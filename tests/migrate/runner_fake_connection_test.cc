@@ -55,6 +55,10 @@ class FakeConnection final : public Connection {
     history[run.version] = {run.version, run.name, run.tag, run.checksum, "now", 0};
     return Status::Ok();
   }
+  Status RerecordApplied(const std::vector<ScriptRun>& runs) override {
+    for (const ScriptRun& run : runs) history[run.version].checksum = run.checksum;
+    return Status::Ok();
+  }
   Status Backup(const std::string&) override {
     ++backups;
     return Status::Ok();
