@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "postgres/pg.h"
+
 namespace strata::postgres {
 
 std::string CreateHistoryTableSql() {
@@ -15,6 +17,11 @@ std::string CreateHistoryTableSql() {
       "  \"duration_ms\" bigint\n"
       ")",
       kHistoryTable);
+}
+
+std::string RecordVersionSql(int64_t version, std::string_view name, std::string_view tag) {
+  return fmt::format("INSERT INTO {} (\"version\", \"name\", \"tag\") VALUES ({}, {}, {})", QuoteIdent(kHistoryTable),
+                     version, QuoteLiteral(name), QuoteLiteral(tag));
 }
 
 }  // namespace strata::postgres

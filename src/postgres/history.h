@@ -19,4 +19,9 @@ inline constexpr int64_t kLockKey = 126879296893025;
 // CREATE TABLE IF NOT EXISTS for the history table.
 std::string CreateHistoryTableSql();
 
+// The INSERT of a version's history row that a generated up file ends its
+// transaction with; the runner knows it by this text and writes the row
+// with its checksum in its place.
+std::string RecordVersionSql(int64_t version, std::string_view name, std::string_view tag);
+
 }  // namespace strata::postgres
