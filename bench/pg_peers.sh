@@ -7,11 +7,13 @@
 #          history row.
 # Runs are interleaved, each apply on a fresh database; prints the median of
 # RUNS and the ratio. Usage: bench/pg_peers.sh [N=1000] [RUNS=3]
+# STRATA names another strata binary (default build/strata); TMPDIR=/dev/shm
+# puts the cluster in memory (see scripts/pg-server).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-1000}
 runs=${2:-3}
-strata=$PWD/build/strata
+strata=${STRATA:-$PWD/build/strata}
 eval "$(scripts/pg-server start)"
 trap 'scripts/pg-server stop "$STRATA_PG_DIR"; rm -rf "$work"' EXIT
 work=$(mktemp -d)

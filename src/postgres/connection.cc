@@ -70,6 +70,54 @@ std::string HistoryShapeSql() {
 
 std::string TextOrNull(const std::optional<std::string>& text) { return text ? QuoteLiteral(*text) : "NULL"; }
 
+// Whether a COPY statement streams its rows through the client (psql sends
+// the lines after `COPY ... FROM STDIN` as data; strata has none to send).
+bool CopiesThroughClient(const SqlStatement& s) {
+  if (LeadingWords(s.sql, 1) != "COPY") return false;
+  const std::string text = AsciiUpper(s.sql);
+  std::vector<std::string> words(1);
+  for (char c : text) {
+    if ((c >= 'A' && c <= 'Z') || c == '_') {
+      words.back() += c;
+    } else if (!words.back().empty()) {
+      words.emplace_back();
+    }
+  }
+  for (size_t i = 0; i + 1 < words.size(); ++i)
+    if ((words[i] == "FROM" && words[i + 1] == "STDIN") || (words[i] == "TO" && words[i + 1] == "STDOUT")) return true;
+  return false;
+}
+
+// Whether the file may change the session's lock_timeout or
+// statement_timeout (a SET, set_config), which must not reach later files.
+bool SetsTimeouts(const std::vector<SqlStatement>& statements) {
+  for (const SqlStatement& s : statements) {
+    const std::string lower = AsciiLower(s.sql);
+    if (lower.find("lock_timeout") != std::string::npos || lower.find("statement_timeout") != std::string::npos)
+      return true;
+  }
+  return false;
+}
+
+// A file's transaction goes to the server as few simple-query messages of
+// at most this size (a statement longer than it goes alone): one round
+// trip for a small file, and a bounded query text for the server to parse.
+constexpr size_t kMessageBytes = size_t{1} << 20;
+
+// The history row a message writes: a plain INSERT, which fails on the
+// version's key if another process recorded it, or an upsert that adds
+// the checksum to the row a file wrote itself in some other form.
+enum class HistoryRow { kNone, kInsert, kUpsert };
+
+// One statement of a message: the file's statement at `statement`, or
+// strata's own SQL (kOwn).
+struct MessagePart {
+  static constexpr size_t kOwn = static_cast<size_t>(-1);
+  std::string sql;
+  size_t statement = kOwn;
+  HistoryRow row = HistoryRow::kNone;  // rendered when its message is sent
+};
+
 }  // namespace
 
 Result<std::unique_ptr<PostgresConnection>> PostgresConnection::Open(const std::string& target, const OpenOptions& options) {
@@ -123,25 +171,21 @@ Result<Schema> PostgresConnection::AsInspected(const Schema& declared) {
   return postgres::AsInspected(session_, declared);
 }
 
-Result<bool> PostgresConnection::IsRecorded(int64_t version, bool begin) {
-  // The previous file's session settings (lock_timeout, statement_timeout)
-  // end in the same round trip as the first question about the next one.
-  std::string reset = run_locked_ && !session_.in_transaction() ? "RESET lock_timeout; RESET statement_timeout; " : "";
+// The versions applied, read once under the run's lock: no other runner
+// writes the history until it is released.
+Status PostgresConnection::ReadApplied() {
+  applied_.clear();
   if (!history_exists_) {
-    Result<std::string> shape = session_.QueryString(reset + HistoryShapeSql());
+    Result<std::string> shape = session_.QueryString(HistoryShapeSql());
     if (!shape.ok()) return shape.status();
-    if (*shape == "none") return false;
+    if (*shape == "none") return Status::Ok();
     history_exists_ = true;
     history_has_texts_ = *shape == "current";
-    reset.clear();
   }
-  Result<std::string> n = session_.QueryString(fmt::format("{}{}SELECT count(*) FROM {} WHERE version = {}", reset,
-                                                           begin ? "BEGIN; " : "", QuoteIdent(kHistoryTable), version));
-  if (!n.ok()) {
-    if (session_.in_transaction()) (void)session_.Exec("ROLLBACK");
-    return n.status();
-  }
-  return *n != "0";
+  Result<PgResult> rows = session_.Query(fmt::format("SELECT version FROM {}", QuoteIdent(kHistoryTable)));
+  if (!rows.ok()) return rows.status();
+  for (int r = 0; r < rows->rows(); ++r) applied_.insert(std::stoll(rows->Text(r, 0)));
+  return Status::Ok();
 }
 
 // Releases the session advisory lock (and the settings the last file made)
@@ -163,6 +207,10 @@ class PostgresConnection::SessionLock final : public RunLock {
 Result<std::unique_ptr<RunLock>> PostgresConnection::LockRun() {
   if (run_locked_) return std::make_unique<RunLock>();  // the run's lock already covers it
   if (Status s = Lock(); !s.ok()) return s;
+  if (Status s = ReadApplied(); !s.ok()) {
+    Unlock();
+    return s;
+  }
   run_locked_ = true;
   return std::unique_ptr<RunLock>(std::make_unique<SessionLock>(*this));
 }
@@ -183,9 +231,11 @@ Status PostgresConnection::Lock() {
 
 void PostgresConnection::Unlock() {
   // Session settings a file made (lock_timeout, statement_timeout) end with
-  // it; one round trip for the three.
-  (void)session_.Exec(
-      fmt::format("RESET lock_timeout; RESET statement_timeout; SELECT pg_advisory_unlock({})", kLockKey));
+  // the run, in the same round trip.
+  const std::string unlock = fmt::format("SELECT pg_advisory_unlock({})", kLockKey);
+  (void)session_.Exec(settings_set_ ? "RESET lock_timeout; RESET statement_timeout; " + unlock : unlock);
+  settings_set_ = false;
+  applied_.clear();
 }
 
 Status PostgresConnection::Run(const ScriptRun& run, const std::vector<SqlStatement>& statements,
@@ -194,6 +244,7 @@ Status PostgresConnection::Run(const ScriptRun& run, const std::vector<SqlStatem
   const size_t outside_start = managed ? OutsideTransactionStart(statements) : statements.size();
   const auto started = Clock::now();
   const std::string history = QuoteIdent(kHistoryTable);
+  const bool record_up = run.versioned && run.up;
   const auto fail = [&](size_t index, const Status& status) {
     const SqlStatement& s = statements[index];
     const bool committed = managed && index >= outside_start && outside_start < statements.size();
@@ -206,64 +257,121 @@ Status PostgresConnection::Run(const ScriptRun& run, const std::vector<SqlStatem
           run.file_name);
     return Status::Error(status.code(), message);
   };
-  // The history row's upsert, "" when there is none to write; sent with
-  // the COMMIT that follows it, in one round trip.
-  const auto record_checksum = [&]() -> std::string {
-    if (!run.versioned || !run.up) return "";
-    const int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
-    // A file that manages its own transaction writes its row; one that
-    // does not (hand-written with a strata head) is recorded here.
-    return fmt::format(
-        "{6}INSERT INTO {0} (version, name, tag, checksum, duration_ms, up_sql, down_sql) VALUES ({1}, {2}, {3}, {4}, "
-        "{5}, {7}, {8}) ON CONFLICT (version) DO UPDATE SET checksum = EXCLUDED.checksum, duration_ms = "
-        "EXCLUDED.duration_ms, up_sql = EXCLUDED.up_sql, down_sql = EXCLUDED.down_sql",
-        history, run.version, QuoteLiteral(run.name), QuoteLiteral(run.tag), QuoteLiteral(run.checksum), ms,
-        UpgradeBeforeWrite(), QuoteLiteral(run.sql), TextOrNull(run.down_sql));
-  };
-  const auto with_commit = [](std::string sql, bool commit) {
-    if (commit) sql += sql.empty() ? "COMMIT" : "; COMMIT";
+  // The history row with the checksum and the texts; its duration is the
+  // time the earlier messages took plus the server's time on this one so far.
+  const auto history_row = [&](HistoryRow row, int64_t ms_before) {
+    std::string sql = fmt::format(
+        "INSERT INTO {0} (version, name, tag, checksum, duration_ms, up_sql, down_sql) VALUES ({1}, {2}, {3}, {4}, "
+        "{5} + (extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000)::bigint, {6}, {7})",
+        history, run.version, QuoteLiteral(run.name), QuoteLiteral(run.tag), QuoteLiteral(run.checksum), ms_before,
+        QuoteLiteral(run.sql), TextOrNull(run.down_sql));
+    if (row == HistoryRow::kUpsert)
+      sql += " ON CONFLICT (version) DO UPDATE SET checksum = EXCLUDED.checksum, duration_ms = EXCLUDED.duration_ms, "
+             "up_sql = EXCLUDED.up_sql, down_sql = EXCLUDED.down_sql";
     return sql;
   };
 
+  // The transaction part: BEGIN, the statements, the history row and
+  // COMMIT, sent together (see kMessageBytes).
+  std::vector<MessagePart> parts;
+  const auto own = [&](std::string sql, HistoryRow row = HistoryRow::kNone) {
+    parts.push_back({std::move(sql), MessagePart::kOwn, row});
+  };
+  // The history row; a table an older strata created gains the columns of
+  // the texts first, in the same transaction.
+  const auto history_part = [&](HistoryRow row, size_t statement) {
+    if (!history_has_texts_) own(UpgradeHistoryTableSql());
+    parts.push_back({"", statement, row});
+  };
+  // The last file's settings end in this file's first round trip.
+  const bool resetting = settings_set_ && !inside_outer_transaction;
+  if (resetting) {
+    own("RESET lock_timeout");
+    own("RESET statement_timeout");
+  }
   if (!managed) {
-    // BEGIN and the history table in one round trip.
-    std::vector<std::string> opening;
-    if (!inside_outer_transaction && !session_.in_transaction()) opening.emplace_back("BEGIN");
-    if (run.versioned && !history_exists_) opening.push_back(CreateHistoryTableSql());
-    if (!opening.empty())
-      if (Status s = session_.Exec(fmt::format("{}", fmt::join(opening, "; "))); !s.ok()) {
-        if (session_.in_transaction() && !inside_outer_transaction) (void)session_.Exec("ROLLBACK");
-        return s.WithContext(run.file_name);
+    if (!inside_outer_transaction) own("BEGIN");
+    if (run.versioned && !history_exists_) own(CreateHistoryTableSql());
+    for (size_t i = 0; i < statements.size(); ++i) parts.push_back({statements[i].sql, i});
+    if (record_up)
+      history_part(HistoryRow::kInsert, MessagePart::kOwn);
+    else if (run.versioned)
+      own(fmt::format("DELETE FROM {} WHERE version = {}", history, run.version));
+    if (!inside_outer_transaction) own("COMMIT");
+  } else {
+    // A generated file's own history INSERT is replaced by the full row,
+    // so the row is written once; any other file gets an upsert before its
+    // COMMIT.
+    const std::string file_record = record_up ? RecordVersionSql(run.version, run.name, run.tag) : "";
+    bool recorded = !record_up;
+    for (size_t i = 0; i < outside_start; ++i) {
+      const SqlStatement& s = statements[i];
+      if (!recorded && s.sql == file_record) {
+        history_part(HistoryRow::kInsert, i);
+        recorded = true;
+        continue;
       }
-    for (size_t i = 0; i < statements.size(); ++i)
-      if (Status s = session_.Exec(statements[i].sql); !s.ok()) return fail(i, s);
-    // record_checksum's upsert is the whole history row of an up file.
-    std::string closing = !run.versioned ? ""
-                          : run.up       ? record_checksum()
-                                         : fmt::format("DELETE FROM {} WHERE version = {}", history, run.version);
-    closing = with_commit(std::move(closing), !inside_outer_transaction);
-    if (!closing.empty())
-      if (Status s = session_.Exec(closing); !s.ok()) {
-        if (session_.in_transaction() && !inside_outer_transaction) (void)session_.Exec("ROLLBACK");
-        return s.WithContext(run.file_name);
+      const bool commit = i + 1 == outside_start && IsCommit(s);
+      if (commit && !recorded) {
+        history_part(HistoryRow::kUpsert, MessagePart::kOwn);
+        recorded = true;
       }
-    if (run.versioned) history_exists_ = true;
-    if (run.versioned && run.up) history_has_texts_ = true;
-    return Status::Ok();
+      if (inside_outer_transaction && (IsBegin(s) || commit)) continue;
+      parts.push_back({s.sql, i});
+    }
+    if (inside_outer_transaction && !recorded) history_part(HistoryRow::kUpsert, MessagePart::kOwn);
   }
 
-  for (size_t i = 0; i < statements.size(); ++i) {
-    const SqlStatement& s = statements[i];
-    const bool commit = i + 1 == outside_start && IsCommit(s);
-    if (inside_outer_transaction && (IsBegin(s) || commit)) continue;
-    const std::string sql = commit ? with_commit(record_checksum(), true) : s.sql;
-    if (Status st = session_.Exec(sql); !st.ok()) return fail(i, st);
+  const bool sets_timeouts = SetsTimeouts(statements);
+  settings_set_ = settings_set_ || sets_timeouts;
+  for (size_t next = 0; next < parts.size();) {
+    const int64_t ms_before = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
+    std::string message;
+    size_t end = next;
+    for (; end < parts.size(); ++end) {
+      MessagePart& part = parts[end];
+      if (part.row != HistoryRow::kNone) part.sql = history_row(part.row, ms_before);
+      if (end > next && message.size() + part.sql.size() > kMessageBytes) break;
+      // A -- comment on the statement's last line would swallow the ';'.
+      message += part.sql + (part.sql.find("--") == std::string::npos ? ";\n" : "\n;\n");
+    }
+    const PgSession::BatchOutcome sent = session_.ExecBatch(message);
+    if (!sent.status.ok()) {
+      // The server answered each statement before the one that failed.
+      const MessagePart& failed = parts[std::min(next + static_cast<size_t>(sent.completed), end - 1)];
+      const bool recorded_meanwhile =
+          failed.row == HistoryRow::kInsert && sent.status.message().find("SQLSTATE 23505") != std::string::npos;
+      if (failed.statement != MessagePart::kOwn && !recorded_meanwhile) return fail(failed.statement, sent.status);
+      if (session_.in_transaction() && !inside_outer_transaction) (void)session_.Exec("ROLLBACK");
+      if (recorded_meanwhile)
+        return Status::Error(
+            StatusCode::kDatabase,
+            fmt::format("{}: version {} is already in {}, though it was not when this run took strata's lock: "
+                        "something recorded it without the lock (an INSERT by hand, or `strata baseline`); nothing "
+                        "of {} was applied. See `strata status` before running again",
+                        run.file_name, run.version, kHistoryTable, run.file_name));
+      return sent.status.WithContext(run.file_name);
+    }
+    next = end;
   }
-  if (inside_outer_transaction)
-    if (std::string record = record_checksum(); !record.empty())
-      if (Status st = session_.Exec(record); !st.ok()) return st.WithContext(run.file_name);
-  if (run.versioned && run.up) history_exists_ = history_has_texts_ = true;
+  if (resetting && !sets_timeouts) settings_set_ = false;
+  if (!inside_outer_transaction && run.versioned) {
+    history_exists_ = true;
+    history_has_texts_ = history_has_texts_ || run.up;
+    Recorded(run);
+  }
+
+  for (size_t i = outside_start; i < statements.size(); ++i)
+    if (Status st = session_.Exec(statements[i].sql); !st.ok()) return fail(i, st);
   return Status::Ok();
+}
+
+void PostgresConnection::Recorded(const ScriptRun& run) {
+  if (!run_locked_) return;
+  if (run.up)
+    applied_.insert(run.version);
+  else
+    applied_.erase(run.version);
 }
 
 Result<ApplyOutcome> PostgresConnection::Apply(const ScriptRun& run) {
@@ -274,12 +382,10 @@ Result<ApplyOutcome> PostgresConnection::Apply(const ScriptRun& run) {
   Result<std::unique_ptr<RunLock>> lock = LockRun();
   if (!lock.ok()) return lock.status().WithContext(run.file_name);
   if (run.versioned) {
-    // Under the lock: another runner may have applied it meanwhile. A file
-    // run inside the connection's transaction has it begun with the question.
-    Result<bool> recorded = IsRecorded(run.version, !run.own_transaction);
-    if (!recorded.ok()) return recorded.status().WithContext(run.file_name);
-    if (run.up ? *recorded : !*recorded) {
-      if (session_.in_transaction()) (void)session_.Exec("ROLLBACK");
+    // The history as read under the lock: another runner may have applied
+    // the file meanwhile.
+    const bool recorded = applied_.contains(run.version);
+    if (run.up ? recorded : !recorded) {
       // An applied file whose steps after COMMIT failed earlier: those
       // steps are idempotent, so running them again finishes the file.
       const size_t outside = run.own_transaction && run.outside_transaction ? OutsideTransactionStart(statements)
@@ -299,6 +405,12 @@ Result<ApplyOutcome> PostgresConnection::Apply(const ScriptRun& run) {
 Status PostgresConnection::Validate(const ScriptRun& run) { return Validate(run, SplitStatements(run.sql)); }
 
 Status PostgresConnection::Validate(const ScriptRun& run, const std::vector<SqlStatement>& statements) {
+  for (const SqlStatement& s : statements)
+    if (CopiesThroughClient(s))
+      return Status::InvalidInput(fmt::format(
+          "{}:{}: COPY ... FROM STDIN (or TO STDOUT) streams rows through psql, which strata does not do; write the "
+          "rows as INSERT statements, or COPY from a file the server can read; nothing was applied",
+          run.file_name, s.line));
   if (run.own_transaction) return Status::Ok();
   for (const SqlStatement& s : statements)
     if (std::string why = TransactionObstacle(s); !why.empty())
@@ -311,11 +423,9 @@ Status PostgresConnection::Validate(const ScriptRun& run, const std::vector<SqlS
 
 Status PostgresConnection::ApplyAll(const std::vector<ScriptRun>& runs) {
   for (const ScriptRun& run : runs) {
-    if (!run.own_transaction) {
-      if (Status s = Validate(run); !s.ok()) return s;
-      continue;
-    }
     const std::vector<SqlStatement> statements = SplitStatements(run.sql);
+    if (Status s = Validate(run, statements); !s.ok()) return s;
+    if (!run.own_transaction) continue;
     const size_t outside = OutsideTransactionStart(statements);
     if (run.outside_transaction || outside < statements.size())
       return Status::InvalidInput(fmt::format(
@@ -326,21 +436,29 @@ Status PostgresConnection::ApplyAll(const std::vector<ScriptRun>& runs) {
   if (session_.in_transaction()) return Status::Error(StatusCode::kInternal, "a transaction is already open");
   Result<std::unique_ptr<RunLock>> lock = LockRun();
   if (!lock.ok()) return lock.status();
-  if (Status s = session_.Exec("BEGIN"); !s.ok()) return s;
+  // BEGIN and the history table in one round trip.
+  if (Status s = session_.Exec("BEGIN; " + CreateHistoryTableSql() + "; " + UpgradeHistoryTableSql()); !s.ok()) {
+    if (session_.in_transaction()) (void)session_.Exec("ROLLBACK");
+    return s;
+  }
+  history_has_texts_ = true;
   const auto rollback = [&](const Status& s) {
     (void)session_.Exec("ROLLBACK");
     history_has_texts_ = false;  // an upgrade of the table was rolled back too
     return s;
   };
-  if (Status s = session_.Exec(CreateHistoryTableSql() + "; " + UpgradeHistoryTableSql()); !s.ok()) return rollback(s);
-  history_has_texts_ = true;
+  std::vector<const ScriptRun*> ran;
   for (const ScriptRun& run : runs) {
-    Result<bool> recorded = IsRecorded(run.version);
-    if (!recorded.ok()) return rollback(recorded.status());
-    if (run.versioned && (run.up ? *recorded : !*recorded)) continue;  // another runner got there first
+    // Another runner got there first.
+    if (run.versioned && (run.up ? applied_.contains(run.version) : !applied_.contains(run.version))) continue;
     if (Status s = Run(run, SplitStatements(run.sql), true); !s.ok()) return rollback(s);
+    ran.push_back(&run);
   }
-  return session_.Exec("COMMIT");
+  if (Status s = session_.Exec("COMMIT"); !s.ok()) return s;
+  history_exists_ = true;
+  for (const ScriptRun* run : ran)
+    if (run->versioned) Recorded(*run);
+  return Status::Ok();
 }
 
 std::string PostgresConnection::UpgradeBeforeWrite() const {
@@ -356,7 +474,8 @@ Status PostgresConnection::RecordApplied(const ScriptRun& run) {
           QuoteLiteral(run.tag), QuoteLiteral(run.checksum), QuoteLiteral(run.sql), TextOrNull(run.down_sql)));
       !s.ok())
     return s;
-  history_has_texts_ = true;
+  history_exists_ = history_has_texts_ = true;
+  Recorded(run);
   return Status::Ok();
 }
 

@@ -3,16 +3,24 @@
 // Files whose head says they manage their own transaction (every generated
 // file; see plan/migration_header.h) are self-contained: they hold their own BEGIN/COMMIT, version guards and
 // history row, and may end with steps that must run outside a transaction
-// (CREATE INDEX CONCURRENTLY) after COMMIT. The connection runs them
-// statement by statement, adding the checksum, duration and texts to the history
-// row just before COMMIT. Hand-written files (no header) run inside a
-// transaction the connection opens, and the connection writes their
-// history row. Files with steps outside the transaction cannot join
-// ApplyAll's single transaction and are refused by name. Every file runs under a session advisory lock (kLockKey),
-// so concurrent runners apply each migration once.
+// (CREATE INDEX CONCURRENTLY) after COMMIT. The connection writes their
+// history row with its checksum and texts in place of the file's own INSERT. Hand-written
+// files (no header) run inside a transaction the connection opens, and the
+// connection writes their history row. Files with steps outside the
+// transaction cannot join ApplyAll's single transaction and are refused by
+// name.
+//
+// Every file runs under a session advisory lock (kLockKey), so concurrent
+// runners apply each migration once; the history is read once when the
+// lock is taken. A file's transaction part goes to the server as one
+// simple-query message (up to kMessageBytes; a larger file in several),
+// so a small file costs one round trip; the statement that failed is known
+// from how many completed before it.
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "dialect/connection.h"
@@ -66,9 +74,10 @@ class PostgresConnection final : public Connection {
  private:
   class SessionLock;
   PostgresConnection(PgSession session, std::string target) : session_(std::move(session)), target_(std::move(target)) {}
-  // Whether `version` is in the history; with `begin` (and a history
-  // table), a transaction is begun in the same round trip.
-  Result<bool> IsRecorded(int64_t version, bool begin = false);
+  // Fills applied_ from the history table (none: empty).
+  Status ReadApplied();
+  // applied_ after `run` changed the history, while the lock is held.
+  void Recorded(const ScriptRun& run);
   Status Validate(const ScriptRun& run, const std::vector<SqlStatement>& statements);
   Status Run(const ScriptRun& run, const std::vector<SqlStatement>& statements, bool inside_outer_transaction);
   Status Lock();
@@ -83,6 +92,12 @@ class PostgresConnection final : public Connection {
   bool run_locked_ = false;      // a SessionLock is held
   bool history_exists_ = false;  // seen once, the history table stays
   bool history_has_texts_ = false;  // its up_sql and down_sql columns, likewise
+  // The applied versions while the lock is held: no runner that honours
+  // it changes them behind this one's back.
+  std::set<int64_t> applied_;
+  // A file may have set lock_timeout or statement_timeout since the last
+  // RESET: the next file, or the lock's release, resets them.
+  bool settings_set_ = false;
 };
 
 }  // namespace strata::postgres

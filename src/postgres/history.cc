@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "postgres/pg.h"
+
 namespace strata::postgres {
 
 std::string CreateHistoryTableSql() {
@@ -20,6 +22,11 @@ std::string CreateHistoryTableSql() {
 std::string UpgradeHistoryTableSql() {
   return fmt::format("ALTER TABLE \"{}\" ADD COLUMN IF NOT EXISTS \"up_sql\" text, ADD COLUMN IF NOT EXISTS \"down_sql\" text",
                      kHistoryTable);
+}
+
+std::string RecordVersionSql(int64_t version, std::string_view name, std::string_view tag) {
+  return fmt::format("INSERT INTO {} (\"version\", \"name\", \"tag\") VALUES ({}, {}, {})", QuoteIdent(kHistoryTable),
+                     version, QuoteLiteral(name), QuoteLiteral(tag));
 }
 
 }  // namespace strata::postgres

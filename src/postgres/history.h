@@ -25,4 +25,9 @@ std::string CreateHistoryTableSql();
 // connection that could meet a table an older strata (or a file) created.
 std::string UpgradeHistoryTableSql();
 
+// The INSERT of a version's history row that a generated up file ends its
+// transaction with; the runner knows it by this text and writes the row
+// with its checksum in its place.
+std::string RecordVersionSql(int64_t version, std::string_view name, std::string_view tag);
+
 }  // namespace strata::postgres

@@ -42,6 +42,8 @@ Loaded Load() {
   Resolve(library, "PQfinish", f.PQfinish, e);
   Resolve(library, "PQexec", f.PQexec, e);
   Resolve(library, "PQexecParams", f.PQexecParams, e);
+  Resolve(library, "PQsendQuery", f.PQsendQuery, e);
+  Resolve(library, "PQgetResult", f.PQgetResult, e);
   Resolve(library, "PQresultStatus", f.PQresultStatus, e);
   Resolve(library, "PQresultErrorField", f.PQresultErrorField, e);
   Resolve(library, "PQntuples", f.PQntuples, e);

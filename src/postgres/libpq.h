@@ -20,6 +20,8 @@ struct LibPq {
   decltype(&::PQfinish) PQfinish;
   decltype(&::PQexec) PQexec;
   decltype(&::PQexecParams) PQexecParams;
+  decltype(&::PQsendQuery) PQsendQuery;
+  decltype(&::PQgetResult) PQgetResult;
   decltype(&::PQresultStatus) PQresultStatus;
   decltype(&::PQresultErrorField) PQresultErrorField;
   decltype(&::PQntuples) PQntuples;

@@ -65,6 +65,31 @@ Status PgSession::Exec(const std::string& sql) {
   return r.ok() ? Status::Ok() : r.status();
 }
 
+PgSession::BatchOutcome PgSession::ExecBatch(const std::string& sql) {
+  BatchOutcome out{Status::Ok(), 0};
+  if (!Pq().PQsendQuery(conn_.get(), sql.c_str())) {
+    out.status = Status::Database(ErrorOf(nullptr, conn_.get()));
+    return out;
+  }
+  // One result per statement, then nullptr once the server is ready again.
+  while (PGresult* raw = Pq().PQgetResult(conn_.get())) {
+    const PgResult result(raw);
+    if (!out.status.ok()) continue;
+    const ExecStatusType status = Pq().PQresultStatus(raw);
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY) {
+      ++out.completed;
+      continue;
+    }
+    // COPY would wait for data that never comes (callers refuse it first).
+    if (status == PGRES_COPY_IN || status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH) {
+      out.status = Status::Database("COPY to or from the client is not supported");
+      break;
+    }
+    out.status = Status::Database(ErrorOf(raw, conn_.get()));
+  }
+  return out;
+}
+
 Result<std::string> PgSession::QueryString(const std::string& sql) {
   Result<PgResult> r = Query(sql);
   if (!r.ok()) return r.status();

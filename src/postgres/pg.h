@@ -52,6 +52,18 @@ class PgSession {
   // The first column of the first row, or "" when there is no row.
   Result<std::string> QueryString(const std::string& sql);
 
+  // How a batch went: `completed` statements succeeded before `status`
+  // (the first failure, which ended the batch) or all of them did.
+  struct BatchOutcome {
+    Status status;
+    int completed = 0;
+  };
+  // Sends `sql`, statements separated by ';', as one simple-query message:
+  // one round trip for all of them. The server stops at the first failure;
+  // the statements before an explicit COMMIT in `sql` stay committed, those
+  // in an implicit or open transaction are not.
+  BatchOutcome ExecBatch(const std::string& sql);
+
   // The target as given, password redacted, for messages.
   const std::string& redacted_target() const { return redacted_; }
   bool in_transaction() const;

@@ -113,8 +113,7 @@ std::string RenderMigrationScript(const Plan& plan, const MigrationHeader& h) {
   }
   out += "\n";
   if (h.versioned && h.up)
-    Statement(out, fmt::format("INSERT INTO {} (\"version\", \"name\", \"tag\") VALUES ({}, {}, {})", history, h.version,
-                               QuoteLiteral(h.name), QuoteLiteral(h.tag)));
+    Statement(out, RecordVersionSql(h.version, h.name, h.tag));
   else if (h.versioned)
     Statement(out, fmt::format("DELETE FROM {} WHERE \"version\" = {}", history, h.version));
   Statement(out, "COMMIT");

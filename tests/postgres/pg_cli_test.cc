@@ -184,8 +184,11 @@ TEST(PgCli, KilledDuringALongStatementChangesNothingAndARerunFinishes) {
     pid_t pid = 0;
     ASSERT_EQ(posix_spawn(&pid, STRATA_BINARY, &quiet, nullptr, argv.data(), environ), 0);
     posix_spawn_file_actions_destroy(&quiet);
-    // Wait (polling the server, not the clock) until the long statement runs.
-    const std::string running = "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(60)%' AND datname = current_database()";
+    // Wait (polling the server, not the clock) until the long statement
+    // runs. The server shows the whole message the file went in.
+    const std::string running =
+        "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%SELECT pg_sleep(60)%' AND pid <> pg_backend_pid() "
+        "AND datname = current_database()";
     bool started = false;
     for (int i = 0; i < 100000 && !started; ++i) {
       started = PgQuery(db->url(), running) == "1";
