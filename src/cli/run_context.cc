@@ -20,7 +20,8 @@
 
 namespace strata::cli {
 
-std::unique_ptr<RunContext> OpenRunContext(const CommonOptions& o, bool create, int& exit_code, SchemaNeed need) {
+std::unique_ptr<RunContext> OpenRunContext(const CommonOptions& o, bool create, int& exit_code, SchemaNeed need,
+                                           bool read_only) {
   auto owned = std::make_unique<RunContext>();
   RunContext& ctx = *owned;
   std::optional<VersionedSchema> schema = need == SchemaNeed::kTables ? LoadSchemaOrReport(o) : LoadProjectOrReport(o);
@@ -62,7 +63,7 @@ std::unique_ptr<RunContext> OpenRunContext(const CommonOptions& o, bool create, 
   }
   ctx.migrations = std::move(migrations.value());
   ctx.dialect = MakeDialect(DialectOfTarget(o.db));
-  Result<std::unique_ptr<Connection>> connection = OpenTarget(o.db, {.create = create});
+  Result<std::unique_ptr<Connection>> connection = OpenTarget(o.db, {.create = create, .read_only = read_only});
   if (!connection.ok()) {
     PrintError(connection.status().message());
     exit_code = ExitCodeFor(connection.status());

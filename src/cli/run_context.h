@@ -27,10 +27,11 @@ struct RunContext {
 // `create` allows creating a new database file. Heap-allocated because the
 // runner refers to the other members.
 // kProject loads only the project file (tags), leaving `schema` without
-// tables: enough for status, plan and down.
+// tables: enough for status, plan and down. `read_only` opens the database
+// only to read it (verify's snapshot).
 enum class SchemaNeed { kTables, kProject };
 std::unique_ptr<RunContext> OpenRunContext(const CommonOptions& o, bool create, int& exit_code,
-                                           SchemaNeed need = SchemaNeed::kTables);
+                                           SchemaNeed need = SchemaNeed::kTables, bool read_only = false);
 
 // Where a new backup of `db` goes: `backups/<name>-<UTC time>-<pid>.db`
 // beside the database (the folder is created).
