@@ -167,6 +167,7 @@ class Verification {
     Result<std::vector<const MigrationEntry*>> pending = runner_->Pending(Through());
     if (!pending.ok()) return Fail("up", pending.status());
     for (const MigrationEntry* m : *pending) report_.pending.push_back(m->up_file);
+    if (!pending->empty()) report_.to_tag = pending->back()->tag;
     std::vector<std::string> notes;
     if (Status s = ApplyPending(Through(), applied_, notes); !s.ok()) return Fail("up", s);
     for (const MigrationEntry* m : *pending)

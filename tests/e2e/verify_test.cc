@@ -21,9 +21,9 @@ namespace {
 namespace fs = std::filesystem;
 using testing::CommandResult;
 
-// Rows in every table of phase3: a few written out (with NULLs, REALs,
+// Rows in every table of phase2: a few written out (with NULLs, REALs,
 // BLOBs and non-ASCII text), a few hundred generated.
-const char* kPhase3Data = R"(
+const char* kPhase2Data = R"(
 INSERT INTO users (id, email, password_hash, name, restaurant_name, brand_colors, preferred_language, email_verified) VALUES
   ('u1', 'chef@bistro.fr', 'h1', 'Anne', 'Bistro Ãngel', '["#aa0000"]', 'fr', 1),
   ('u2', 'cook@diner.us', 'h2', 'Bob', 'Diner', NULL, 'en', 0),
@@ -39,7 +39,7 @@ INSERT INTO content (user_id, title, platform, viral_score, scheduled_for) VALUE
   ('u1', 'Tarte', 'instagram', 8, '2026-12-01 10:00'), ('u3', 'Espresso', 'tiktok', 6, NULL);
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 250)
 INSERT INTO content (user_id, title, platform, viral_score, engagement_data)
-  SELECT 'g' || (i % 300 + 1), 'Post ' || i, 'instagram', i % 10, '{"likes": ' || (i * 1.5) || '}' FROM n;
+  SELECT 'g' || (i % 300 + 1), 'Post ' || i, 'instagram', i % 10 + 1, '{"likes": ' || (i * 1.5) || '}' FROM n;
 INSERT INTO user_features (user_id, feature_key) VALUES ('u1', 'voice_content_creation'), ('u2', 'analytics_insights');
 INSERT INTO usage_tracking (user_id, month_year, voice_minutes_used, images_generated) VALUES
   ('u1', '2026-10', 42, 3), ('u2', '2026-10', 5, 0), ('u1', '2026-11', 7, 3);
@@ -47,6 +47,10 @@ INSERT INTO admin_users (id, email, password_hash, name, role) VALUES ('a1', 'op
 INSERT INTO audit_logs (user_id, admin_id, action, entity_type, entity_id) VALUES
   ('u1', 'a1', 'login', 'user', 'u1'), (NULL, 'a1', 'export', 'content', '7');
 INSERT INTO user_sessions (id, user_id, jwt_token, expires_at) VALUES ('s1', 'u1', 'tok', '2026-12-31');
+)";
+
+// The rows of the tables phase3 adds.
+const char* kPhase3Data = R"(
 INSERT INTO teams (id, owner_id, name, max_members) VALUES ('t1', 'u1', 'Bistro crew', 5);
 INSERT INTO team_members (team_id, user_id, role, invited_by) VALUES ('t1', 'u1', 'owner', NULL), ('t1', 'u2', 'editor', 'u1');
 INSERT INTO user_profiles (user_id, bio, timezone) VALUES ('u1', 'Chef since 1999', 'Europe/Paris'), ('u2', NULL, 'UTC');
@@ -69,7 +73,10 @@ class VerifyTest : public ::testing::Test {
     CommandResult up = Strata({"up", "--db", Snapshot(), "--tag", tag, "--no-backup"});
     ASSERT_EQ(up.exit_code, 0) << up.err;
     std::string err;
-    ASSERT_EQ(testing::RunSqliteShell(Snapshot(), kPhase3Data, true, &err), 0) << err;
+    ASSERT_EQ(testing::RunSqliteShell(Snapshot(), kPhase2Data, true, &err), 0) << err;
+    if (tag == "phase3") {
+      ASSERT_EQ(testing::RunSqliteShell(Snapshot(), kPhase3Data, true, &err), 0) << err;
+    }
     before_ = FileHash(Snapshot());
   }
 
@@ -120,7 +127,7 @@ const std::vector<std::string> kSteps = {"copy", "up", "schema", "checks", "down
                                          "up-again"};
 
 TEST_F(VerifyTest, ChefSocialAtPhase3WithPhase4PendingPasses) {
-  MakeSnapshot("phase3");
+  ASSERT_NO_FATAL_FAILURE(MakeSnapshot("phase3"));
   CommandResult r = Verify();
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("1 pending migration(s) from tag \"phase3\" to \"phase4\""), std::string::npos) << r.out;
@@ -135,7 +142,7 @@ TEST_F(VerifyTest, ChefSocialAtPhase3WithPhase4PendingPasses) {
 }
 
 TEST_F(VerifyTest, ADownThatLosesAColumnsDataFailsNamingTableAndColumn) {
-  MakeSnapshot("phase3");
+  ASSERT_NO_FATAL_FAILURE(MakeSnapshot("phase3"));
   AddMigration("UPDATE users SET restaurant_name = upper(restaurant_name);\n",
                "-- The names were upper-cased; the old spelling is not kept anywhere.\n"
                "UPDATE users SET restaurant_name = NULL;\n");
@@ -148,26 +155,26 @@ TEST_F(VerifyTest, ADownThatLosesAColumnsDataFailsNamingTableAndColumn) {
       << r.out;
   // Only that table, and the steps that do not depend on it, pass.
   EXPECT_NE(r.out.find("1 table(s) do not hold the snapshot's rows"), std::string::npos) << r.out;
-  for (const std::string& step : {"copy", "up", "schema", "checks", "down", "restored-schema", "up-again"})
+  for (const char* step : {"copy", "up", "schema", "checks", "down", "restored-schema", "up-again"})
     EXPECT_TRUE(StepLine(r.out, step).ends_with(" ok")) << step << "\n" << r.out;
   EXPECT_NE(r.out.find("verify FAILED: 1 of 8 step(s) failed"), std::string::npos) << r.out;
 }
 
 TEST_F(VerifyTest, AnUpThatLeavesDriftFailsNamingIt) {
-  MakeSnapshot("phase3");
-  AddMigration("CREATE INDEX hand_made ON conversations (language);\n", "DROP INDEX hand_made;\n");
+  ASSERT_NO_FATAL_FAILURE(MakeSnapshot("phase3"));
+  AddMigration("CREATE INDEX hand_made ON notifications (type);\n", "DROP INDEX hand_made;\n");
   CommandResult r = Verify();
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_TRUE(StepLine(r.out, "schema").ends_with(" FAILED")) << r.out;
   EXPECT_NE(r.out.find("the schema differs from tag \"phase4\" in 1 way(s)"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("  conversations: extra index \"hand_made\"\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  notifications: extra index \"hand_made\"\n"), std::string::npos) << r.out;
   // The down files still run, restore the snapshot, and the up runs again.
-  for (const std::string& step : {"down", "restored-schema", "restored-data", "up-again"})
+  for (const char* step : {"down", "restored-schema", "restored-data", "up-again"})
     EXPECT_TRUE(StepLine(r.out, step).ends_with(" ok")) << step << "\n" << r.out;
 }
 
 TEST_F(VerifyTest, ADownThatLeavesATableBehindFailsTheSchemaComparison) {
-  MakeSnapshot("phase3");
+  ASSERT_NO_FATAL_FAILURE(MakeSnapshot("phase3"));
   AddMigration("CREATE TABLE menu_items (id INTEGER PRIMARY KEY, name TEXT NOT NULL);\n"
                "INSERT INTO menu_items (name) VALUES ('Tarte'), ('Espresso');\n",
                "SELECT 1;\n");
@@ -182,8 +189,8 @@ TEST_F(VerifyTest, ADownThatLeavesATableBehindFailsTheSchemaComparison) {
 }
 
 TEST_F(VerifyTest, JsonAndJUnitReportEveryStep) {
-  MakeSnapshot("phase3");
-  AddMigration("CREATE INDEX hand_made ON conversations (language);\n", "DROP INDEX hand_made;\n");
+  ASSERT_NO_FATAL_FAILURE(MakeSnapshot("phase3"));
+  AddMigration("CREATE INDEX hand_made ON notifications (type);\n", "DROP INDEX hand_made;\n");
   CommandResult json = Verify({"--format", "json", "--junit", (dir_ / "verify.xml").string()});
   EXPECT_EQ(json.exit_code, 1) << json.out << json.err;
   EXPECT_TRUE(testing::JsonChecker(json.out).Valid()) << json.out;
@@ -196,7 +203,7 @@ TEST_F(VerifyTest, JsonAndJUnitReportEveryStep) {
     EXPECT_NE(json.out.find("{\"name\":\"" + step + "\",\"state\":\"" + (step == "schema" ? "failed" : "passed")),
               std::string::npos)
         << step << "\n" << json.out;
-  EXPECT_NE(json.out.find("\"findings\":[\"conversations: extra index \\\"hand_made\\\"\"]"), std::string::npos)
+  EXPECT_NE(json.out.find("\"findings\":[\"notifications: extra index \\\"hand_made\\\"\"]"), std::string::npos)
       << json.out;
 
   const std::string xml = testing::ReadFile(dir_ / "verify.xml");
@@ -204,9 +211,10 @@ TEST_F(VerifyTest, JsonAndJUnitReportEveryStep) {
       << xml;
   for (const std::string& step : kSteps)
     EXPECT_NE(xml.find("<testcase name=\"" + step + "\" classname=\"strata.verify\""), std::string::npos) << step;
-  EXPECT_NE(xml.find("conversations: extra index &quot;hand_made&quot;"), std::string::npos) << xml;
-  if (std::system("command -v xmllint >/dev/null 2>&1") == 0)
+  EXPECT_NE(xml.find("notifications: extra index &quot;hand_made&quot;"), std::string::npos) << xml;
+  if (std::system("command -v xmllint >/dev/null 2>&1") == 0) {
     EXPECT_EQ(std::system(("xmllint --noout '" + (dir_ / "verify.xml").string() + "' 2>/dev/null").c_str()), 0) << xml;
+  }
 
   CommandResult junit = Verify({"--format", "junit"});
   EXPECT_EQ(junit.exit_code, 1);
@@ -214,7 +222,7 @@ TEST_F(VerifyTest, JsonAndJUnitReportEveryStep) {
 }
 
 TEST_F(VerifyTest, AFailedUpSkipsTheStepsAfterIt) {
-  MakeSnapshot("phase3");
+  ASSERT_NO_FATAL_FAILURE(MakeSnapshot("phase3"));
   AddMigration("INSERT INTO no_such_table VALUES (1);\n", "SELECT 1;\n");
   CommandResult r = Verify({"--format", "junit"});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
@@ -224,9 +232,9 @@ TEST_F(VerifyTest, AFailedUpSkipsTheStepsAfterIt) {
 }
 
 TEST_F(VerifyTest, ASnapshotChangedByHandFailsTheUpUnlessAllowed) {
-  MakeSnapshot("phase3");
+  ASSERT_NO_FATAL_FAILURE(MakeSnapshot("phase3"));
   std::string err;
-  ASSERT_EQ(testing::RunSqliteShell(Snapshot(), "CREATE INDEX hand_made ON conversations (language);", true, &err), 0)
+  ASSERT_EQ(testing::RunSqliteShell(Snapshot(), "CREATE INDEX hand_made ON notifications (type);", true, &err), 0)
       << err;
   before_ = FileHash(Snapshot());
   CommandResult r = Verify();
@@ -234,7 +242,7 @@ TEST_F(VerifyTest, ASnapshotChangedByHandFailsTheUpUnlessAllowed) {
   EXPECT_TRUE(StepLine(r.out, "up").ends_with(" FAILED")) << r.out;
   EXPECT_NE(r.out.find("the database differs from tag \"phase3\", where its history says it is"), std::string::npos)
       << r.out;
-  EXPECT_NE(r.out.find("  conversations: extra index \"hand_made\"\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  notifications: extra index \"hand_made\"\n"), std::string::npos) << r.out;
   EXPECT_TRUE(StepLine(r.out, "down").ends_with(" skipped")) << r.out;
 
   // Allowed, the migrations run; the index is still not in the schema.
@@ -246,7 +254,7 @@ TEST_F(VerifyTest, ASnapshotChangedByHandFailsTheUpUnlessAllowed) {
 }
 
 TEST_F(VerifyTest, TagLimitsWhatIsAppliedAndNothingPendingPasses) {
-  MakeSnapshot("phase2");
+  ASSERT_NO_FATAL_FAILURE(MakeSnapshot("phase2"));
   CommandResult r = Verify({"--tag", "phase3"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("1 pending migration(s) from tag \"phase2\" to \"phase3\""), std::string::npos) << r.out;
@@ -262,7 +270,7 @@ TEST_F(VerifyTest, TagLimitsWhatIsAppliedAndNothingPendingPasses) {
 }
 
 TEST_F(VerifyTest, UsageErrorsExitTwo) {
-  MakeSnapshot("phase3");
+  ASSERT_NO_FATAL_FAILURE(MakeSnapshot("phase3"));
   CommandResult r = Verify({"--tag", "phase9"});
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("unknown tag \"phase9\""), std::string::npos) << r.err;
