@@ -62,12 +62,9 @@ void SetupVerify(CLI::App& app, int& exit_code) {
     std::unique_ptr<RunContext> run = OpenRunContext(flags->common, false, exit_code, SchemaNeed::kTables, true);
     if (!run) return;
     VerifyOptions options{.max_samples = flags->samples, .refuse_drift = !flags->allow_drift};
-    if (!flags->tag.empty()) {
-      options.tag = ResolveTagOrReport(run->schema, flags->tag);
-      if (!options.tag) {
-        exit_code = kUsage;
-        return;
-      }
+    if (!ResolveTagLimitOrReport(run->schema, flags->tag, options.tag)) {
+      exit_code = kUsage;
+      return;
     }
     options.to_version = flags->to_version;
     const VerifyReport report =

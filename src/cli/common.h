@@ -47,6 +47,9 @@ std::optional<VersionedSchema> LoadProjectOrReport(const CommonOptions& o);
 // Resolves a tag name against the project (the last tag when empty);
 // prints an error and returns nullopt when unknown.
 std::optional<int> ResolveTagOrReport(const VersionedSchema& schema, const std::string& tag);
+// A `--tag` that limits a run: none when `tag` is empty, else its index.
+// False after printing an unknown tag.
+bool ResolveTagLimitOrReport(const VersionedSchema& schema, const std::string& tag, std::optional<int>& index);
 
 void PrintError(const std::string& message);
 

@@ -186,13 +186,20 @@ class Verification {
     return true;
   }
 
-  void CheckSchema() {
+  // The copy's schema; nullopt after failing `step` with why it could not
+  // be read.
+  std::optional<Schema> Inspected(std::string_view step) {
     Result<Schema> live = work_->Inspect();
     if (!live.ok()) {
-      Fail("schema", live.status());
-      return;
+      Fail(step, live.status());
+      return std::nullopt;
     }
-    upgraded_schema_ = std::move(live.value());
+    return std::move(live.value());
+  }
+
+  void CheckSchema() {
+    upgraded_schema_ = Inspected("schema");
+    if (!upgraded_schema_) return;
     Result<std::vector<DriftItem>> drift =
         DriftAtTag(*work_, input_.dialect, input_.schema, *upgraded_schema_, tag_);
     if (!drift.ok()) {
@@ -243,12 +250,8 @@ class Verification {
   }
 
   void CompareSchema() {
-    Result<Schema> live = work_->Inspect();
-    if (!live.ok()) {
-      Fail("restored-schema", live.status());
-      return;
-    }
-    restored_schema_ = std::move(live.value());
+    restored_schema_ = Inspected("restored-schema");
+    if (!restored_schema_) return;
     const std::vector<DriftItem> changes = SchemaChanges(input_.dialect, snapshot_schema_, *restored_schema_);
     if (changes.empty())
       Add(Step("restored-schema", VerifyStep::State::kPassed, "the schema is the snapshot's"));
@@ -286,11 +289,8 @@ class Verification {
       Fail("up-again", s);
       return;
     }
-    Result<Schema> live = work_->Inspect();
-    if (!live.ok()) {
-      Fail("up-again", live.status());
-      return;
-    }
+    const std::optional<Schema> live = Inspected("up-again");
+    if (!live) return;
     for (const std::string& f : applied) notes.push_back("applied: " + f);
     std::vector<std::string> changes;
     if (upgraded_schema_) changes = Sentences(SchemaChanges(input_.dialect, *upgraded_schema_, *live));
