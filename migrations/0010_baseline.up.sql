@@ -16,32 +16,35 @@ PRAGMA legacy_alter_table = OFF;
 BEGIN IMMEDIATE;
 
 -- Bookkeeping for the checks; temporary, removed before COMMIT.
+DROP TABLE IF EXISTS temp.strata_check;
 DROP TABLE IF EXISTS temp.strata_failure;
 DROP TABLE IF EXISTS temp.strata_snapshot;
 DROP TABLE IF EXISTS temp.strata_verdict;
 DROP TABLE IF EXISTS temp.strata_stop;
-CREATE TEMP TABLE strata_failure (check_id INTEGER NOT NULL, what TEXT, detail TEXT);
+CREATE TEMP TABLE strata_check (check_id INTEGER PRIMARY KEY, what TEXT NOT NULL);
+CREATE TEMP TABLE strata_failure (check_id INTEGER NOT NULL, detail TEXT);
 CREATE TEMP TABLE strata_snapshot (name TEXT PRIMARY KEY, value INTEGER);
 CREATE TEMP TABLE strata_verdict (check_id INTEGER);
 CREATE TEMP TABLE strata_stop (check_id INTEGER);
 CREATE TEMP TRIGGER strata_stop BEFORE INSERT ON strata_stop BEGIN
-  SELECT RAISE(ABORT, 'strata: check 1 failed: foreign keys must be off while the migration runs; run this file outside any open transaction; nothing was applied')
-    WHERE NEW.check_id = 1;
-  SELECT RAISE(ABORT, 'strata: check 2 failed: version 10 or a later one is already applied; nothing was applied') WHERE NEW.check_id = 2;
-  SELECT RAISE(ABORT, 'strata: check 3 failed: table "content" has the columns of the schema; nothing was applied') WHERE NEW.check_id = 3;
-  SELECT RAISE(ABORT, 'strata: check 4 failed: table "content" has the indexes of the schema; nothing was applied') WHERE NEW.check_id = 4;
-  SELECT RAISE(ABORT, 'strata: check 5 failed: table "conversations" has the columns of the schema; nothing was applied') WHERE NEW.check_id = 5;
-  SELECT RAISE(ABORT, 'strata: check 6 failed: table "conversations" has the indexes of the schema; nothing was applied') WHERE NEW.check_id = 6;
-  SELECT RAISE(ABORT, 'strata: check 7 failed: table "features" has the columns of the schema; nothing was applied') WHERE NEW.check_id = 7;
-  SELECT RAISE(ABORT, 'strata: check 8 failed: table "features" has the indexes of the schema; nothing was applied') WHERE NEW.check_id = 8;
-  SELECT RAISE(ABORT, 'strata: check 9 failed: table "usage_tracking" has the columns of the schema; nothing was applied') WHERE NEW.check_id = 9;
-  SELECT RAISE(ABORT, 'strata: check 10 failed: table "usage_tracking" has the indexes of the schema; nothing was applied') WHERE NEW.check_id = 10;
-  SELECT RAISE(ABORT, 'strata: check 11 failed: table "user_features" has the columns of the schema; nothing was applied') WHERE NEW.check_id = 11;
-  SELECT RAISE(ABORT, 'strata: check 12 failed: table "user_features" has the indexes of the schema; nothing was applied') WHERE NEW.check_id = 12;
-  SELECT RAISE(ABORT, 'strata: check 13 failed: table "users" has the columns of the schema; nothing was applied') WHERE NEW.check_id = 13;
-  SELECT RAISE(ABORT, 'strata: check 14 failed: table "users" has the indexes of the schema; nothing was applied') WHERE NEW.check_id = 14;
-END;
-CREATE TEMP TRIGGER strata_verdict BEFORE INSERT ON strata_verdict BEGIN SELECT RAISE(ROLLBACK, 'strata: a check failed (see above); all was rolled back, nothing was applied'); END;
+  SELECT RAISE(ABORT, 'strata: a check failed (listed above); nothing was applied'); END;
+CREATE TEMP TRIGGER strata_verdict BEFORE INSERT ON strata_verdict BEGIN
+  SELECT RAISE(ROLLBACK, 'strata: a check failed (listed above); all rolled back, nothing was applied'); END;
+INSERT INTO temp.strata_check (check_id, what) VALUES
+  (1, 'foreign keys must be off while the migration runs; run this file outside any open transaction'),
+  (2, 'version 10 or a later one is already applied'),
+  (3, 'table "content" has the columns of the schema'),
+  (4, 'table "content" has the indexes of the schema'),
+  (5, 'table "conversations" has the columns of the schema'),
+  (6, 'table "conversations" has the indexes of the schema'),
+  (7, 'table "features" has the columns of the schema'),
+  (8, 'table "features" has the indexes of the schema'),
+  (9, 'table "usage_tracking" has the columns of the schema'),
+  (10, 'table "usage_tracking" has the indexes of the schema'),
+  (11, 'table "user_features" has the columns of the schema'),
+  (12, 'table "user_features" has the indexes of the schema'),
+  (13, 'table "users" has the columns of the schema'),
+  (14, 'table "users" has the indexes of the schema');
 CREATE TABLE IF NOT EXISTS "strata_migrations" (
   "version" INTEGER PRIMARY KEY,
   "name" TEXT NOT NULL,
@@ -53,21 +56,16 @@ CREATE TABLE IF NOT EXISTS "strata_migrations" (
 
 -- check 1: foreign keys must be off while the migration runs; run this file outside any open
 -- transaction
-INSERT INTO temp.strata_failure (check_id, what, detail) SELECT 1,
-  'foreign keys must be off while the migration runs; ' ||
-  'run this file outside any open transaction', group_concat(k, ', ') FROM (SELECT k FROM (SELECT
-  'PRAGMA foreign_keys = ' || foreign_keys AS k FROM pragma_foreign_keys WHERE foreign_keys <> 0)
-  LIMIT 10) HAVING count(*) > 0;
+INSERT INTO temp.strata_failure (check_id, detail) SELECT 1, group_concat(k, ', ') FROM (SELECT k FROM (SELECT 'PRAGMA foreign_keys = ' || foreign_keys AS k FROM
+  pragma_foreign_keys WHERE foreign_keys <> 0) LIMIT 10) HAVING count(*) > 0;
 -- check 2: version 10 or a later one is already applied
-INSERT INTO temp.strata_failure (check_id, what, detail) SELECT 2,
-  'version 10 or a later one is already applied', group_concat(k, ', ') FROM (SELECT k FROM (SELECT
-  'version ' || version AS k FROM "strata_migrations" WHERE version >= 10) LIMIT 10) HAVING count(*)
-  > 0;
+INSERT INTO temp.strata_failure (check_id, detail) SELECT 2, group_concat(k, ', ') FROM (SELECT k FROM (SELECT 'version ' || version AS k FROM "strata_migrations" WHERE version >=
+  10) LIMIT 10) HAVING count(*) > 0;
 
 -- stop here if a check failed, after printing every failure: a runner (or sqlite3 -bail)
 -- stops with nothing committed; a shell that goes on meets the verdict below, which rolls back
 SELECT 'strata: check ' || check_id || ' failed: ' || what || '; found: ' || detail AS failure
-  FROM temp.strata_failure ORDER BY check_id;
+  FROM temp.strata_failure JOIN temp.strata_check USING (check_id) ORDER BY check_id;
 INSERT INTO temp.strata_stop SELECT min(check_id) FROM temp.strata_failure HAVING count(*) > 0;
 
 -- create table "content"
@@ -184,118 +182,68 @@ CREATE TABLE "users" (
 );
 
 -- check 3: table "content" has the columns of the schema
-INSERT INTO temp.strata_failure (check_id, what, detail) SELECT 3,
-  'table "content" has the columns of the schema', group_concat(k, ', ') FROM (SELECT k FROM (SELECT
-  coalesce(f, 'no table') || '; expected: ' || e AS k FROM (SELECT (SELECT group_concat(name || ' '
-  || type || ' ' || "notnull" || ' ' || pk, ', ') FROM (SELECT * FROM pragma_table_info('content')
-  ORDER BY cid)) AS f, 'id INTEGER 0 1, user_id TEXT 1 0, title TEXT 0 0, ' ||
-  'platform TEXT 0 0, content_text TEXT 0 0, hashtags ' ||
-  'TEXT 0 0, media_url TEXT 0 0, viral_score INTEGER ' ||
-  '0 0, scheduled_for DATETIME 0 0, published_at ' ||
-  'DATETIME 0 0, engagement_data TEXT 0 0, created_at ' || 'DATETIME 0 0' AS e) WHERE f IS NOT e)
-  LIMIT 10) HAVING count(*) > 0;
+INSERT INTO temp.strata_failure (check_id, detail) SELECT 3, group_concat(k, ', ') FROM (SELECT k FROM (SELECT coalesce(f, 'no table') || '; expected: ' || e AS k FROM (SELECT
+  (SELECT group_concat(name || ' ' || type || ' ' || "notnull" || ' ' || pk, ', ') FROM (SELECT * FROM pragma_table_info('content') ORDER BY cid)) AS f,
+  'id INTEGER 0 1, user_id TEXT 1 0, title TEXT 0 0, ' || 'platform TEXT 0 0, content_text TEXT 0 0, hashtags ' || 'TEXT 0 0, media_url TEXT 0 0, viral_score INTEGER ' ||
+  '0 0, scheduled_for DATETIME 0 0, published_at ' || 'DATETIME 0 0, engagement_data TEXT 0 0, created_at ' || 'DATETIME 0 0' AS e) WHERE f IS NOT e) LIMIT 10) HAVING count(*) > 0;
 -- check 4: table "content" has the indexes of the schema
-INSERT INTO temp.strata_failure (check_id, what, detail) SELECT 4,
-  'table "content" has the indexes of the schema', group_concat(k, ', ') FROM (SELECT k FROM (SELECT
-  coalesce(f, 'none') || '; expected: ' || coalesce(e, 'none') AS k FROM (SELECT (SELECT
-  group_concat(n, ', ') FROM (SELECT lower(name) AS n FROM pragma_index_list('content') WHERE origin
-  = 'c' ORDER BY 1)) AS f, NULL AS e) WHERE coalesce(f, '') <> coalesce(e, '')) LIMIT 10) HAVING
-  count(*) > 0;
+INSERT INTO temp.strata_failure (check_id, detail) SELECT 4, group_concat(k, ', ') FROM (SELECT k FROM (SELECT coalesce(f, 'none') || '; expected: ' || coalesce(e, 'none') AS k
+  FROM (SELECT (SELECT group_concat(n, ', ') FROM (SELECT lower(name) AS n FROM pragma_index_list('content') WHERE origin = 'c' ORDER BY 1)) AS f, NULL AS e) WHERE coalesce(f, '')
+  <> coalesce(e, '')) LIMIT 10) HAVING count(*) > 0;
 -- check 5: table "conversations" has the columns of the schema
-INSERT INTO temp.strata_failure (check_id, what, detail) SELECT 5,
-  'table "conversations" has the columns of the ' || 'schema', group_concat(k, ', ') FROM (SELECT k
-  FROM (SELECT coalesce(f, 'no table') || '; expected: ' || e AS k FROM (SELECT (SELECT
-  group_concat(name || ' ' || type || ' ' || "notnull" || ' ' || pk, ', ') FROM (SELECT * FROM
-  pragma_table_info('conversations') ORDER BY cid)) AS f,
-  'id INTEGER 0 1, user_id TEXT 1 0, transcript TEXT ' ||
-  '1 0, image_analysis TEXT 0 0, generated_content ' ||
-  'TEXT 0 0, language TEXT 0 0, created_at DATETIME 0 ' || '0' AS e) WHERE f IS NOT e) LIMIT 10)
-  HAVING count(*) > 0;
+INSERT INTO temp.strata_failure (check_id, detail) SELECT 5, group_concat(k, ', ') FROM (SELECT k FROM (SELECT coalesce(f, 'no table') || '; expected: ' || e AS k FROM (SELECT
+  (SELECT group_concat(name || ' ' || type || ' ' || "notnull" || ' ' || pk, ', ') FROM (SELECT * FROM pragma_table_info('conversations') ORDER BY cid)) AS f,
+  'id INTEGER 0 1, user_id TEXT 1 0, transcript TEXT ' || '1 0, image_analysis TEXT 0 0, generated_content ' || 'TEXT 0 0, language TEXT 0 0, created_at DATETIME 0 ' || '0' AS e)
+  WHERE f IS NOT e) LIMIT 10) HAVING count(*) > 0;
 -- check 6: table "conversations" has the indexes of the schema
-INSERT INTO temp.strata_failure (check_id, what, detail) SELECT 6,
-  'table "conversations" has the indexes of the ' || 'schema', group_concat(k, ', ') FROM (SELECT k
-  FROM (SELECT coalesce(f, 'none') || '; expected: ' || coalesce(e, 'none') AS k FROM (SELECT
-  (SELECT group_concat(n, ', ') FROM (SELECT lower(name) AS n FROM
-  pragma_index_list('conversations') WHERE origin = 'c' ORDER BY 1)) AS f, NULL AS e) WHERE
+INSERT INTO temp.strata_failure (check_id, detail) SELECT 6, group_concat(k, ', ') FROM (SELECT k FROM (SELECT coalesce(f, 'none') || '; expected: ' || coalesce(e, 'none') AS k
+  FROM (SELECT (SELECT group_concat(n, ', ') FROM (SELECT lower(name) AS n FROM pragma_index_list('conversations') WHERE origin = 'c' ORDER BY 1)) AS f, NULL AS e) WHERE
   coalesce(f, '') <> coalesce(e, '')) LIMIT 10) HAVING count(*) > 0;
 -- check 7: table "features" has the columns of the schema
-INSERT INTO temp.strata_failure (check_id, what, detail) SELECT 7,
-  'table "features" has the columns of the schema', group_concat(k, ', ') FROM (SELECT k FROM
-  (SELECT coalesce(f, 'no table') || '; expected: ' || e AS k FROM (SELECT (SELECT group_concat(name
-  || ' ' || type || ' ' || "notnull" || ' ' || pk, ', ') FROM (SELECT * FROM
-  pragma_table_info('features') ORDER BY cid)) AS f, 'id INTEGER 0 1, key TEXT 1 0, name TEXT 1 0, '
-  || 'description TEXT 0 0, starter BOOLEAN 0 0, ' ||
-  'professional BOOLEAN 0 0, enterprise BOOLEAN 0 0, ' || 'created_at DATETIME 0 0' AS e) WHERE f IS
-  NOT e) LIMIT 10) HAVING count(*) > 0;
+INSERT INTO temp.strata_failure (check_id, detail) SELECT 7, group_concat(k, ', ') FROM (SELECT k FROM (SELECT coalesce(f, 'no table') || '; expected: ' || e AS k FROM (SELECT
+  (SELECT group_concat(name || ' ' || type || ' ' || "notnull" || ' ' || pk, ', ') FROM (SELECT * FROM pragma_table_info('features') ORDER BY cid)) AS f,
+  'id INTEGER 0 1, key TEXT 1 0, name TEXT 1 0, ' || 'description TEXT 0 0, starter BOOLEAN 0 0, ' || 'professional BOOLEAN 0 0, enterprise BOOLEAN 0 0, ' ||
+  'created_at DATETIME 0 0' AS e) WHERE f IS NOT e) LIMIT 10) HAVING count(*) > 0;
 -- check 8: table "features" has the indexes of the schema
-INSERT INTO temp.strata_failure (check_id, what, detail) SELECT 8,
-  'table "features" has the indexes of the schema', group_concat(k, ', ') FROM (SELECT k FROM
-  (SELECT coalesce(f, 'none') || '; expected: ' || coalesce(e, 'none') AS k FROM (SELECT (SELECT
-  group_concat(n, ', ') FROM (SELECT lower(name) AS n FROM pragma_index_list('features') WHERE
-  origin = 'c' ORDER BY 1)) AS f, NULL AS e) WHERE coalesce(f, '') <> coalesce(e, '')) LIMIT 10)
-  HAVING count(*) > 0;
+INSERT INTO temp.strata_failure (check_id, detail) SELECT 8, group_concat(k, ', ') FROM (SELECT k FROM (SELECT coalesce(f, 'none') || '; expected: ' || coalesce(e, 'none') AS k
+  FROM (SELECT (SELECT group_concat(n, ', ') FROM (SELECT lower(name) AS n FROM pragma_index_list('features') WHERE origin = 'c' ORDER BY 1)) AS f, NULL AS e) WHERE coalesce(f, '')
+  <> coalesce(e, '')) LIMIT 10) HAVING count(*) > 0;
 -- check 9: table "usage_tracking" has the columns of the schema
-INSERT INTO temp.strata_failure (check_id, what, detail) SELECT 9,
-  'table "usage_tracking" has the columns of the ' || 'schema', group_concat(k, ', ') FROM (SELECT k
-  FROM (SELECT coalesce(f, 'no table') || '; expected: ' || e AS k FROM (SELECT (SELECT
-  group_concat(name || ' ' || type || ' ' || "notnull" || ' ' || pk, ', ') FROM (SELECT * FROM
-  pragma_table_info('usage_tracking') ORDER BY cid)) AS f,
-  'id INTEGER 0 1, user_id TEXT 1 0, month_year TEXT ' || '1 0, voice_minutes_used INTEGER 0 0, ' ||
-  'images_generated INTEGER 0 0, created_at DATETIME ' || '0 0' AS e) WHERE f IS NOT e) LIMIT 10)
-  HAVING count(*) > 0;
+INSERT INTO temp.strata_failure (check_id, detail) SELECT 9, group_concat(k, ', ') FROM (SELECT k FROM (SELECT coalesce(f, 'no table') || '; expected: ' || e AS k FROM (SELECT
+  (SELECT group_concat(name || ' ' || type || ' ' || "notnull" || ' ' || pk, ', ') FROM (SELECT * FROM pragma_table_info('usage_tracking') ORDER BY cid)) AS f,
+  'id INTEGER 0 1, user_id TEXT 1 0, month_year TEXT ' || '1 0, voice_minutes_used INTEGER 0 0, ' || 'images_generated INTEGER 0 0, created_at DATETIME ' || '0 0' AS e) WHERE f IS
+  NOT e) LIMIT 10) HAVING count(*) > 0;
 -- check 10: table "usage_tracking" has the indexes of the schema
-INSERT INTO temp.strata_failure (check_id, what, detail) SELECT 10,
-  'table "usage_tracking" has the indexes of the ' || 'schema', group_concat(k, ', ') FROM (SELECT k
-  FROM (SELECT coalesce(f, 'none') || '; expected: ' || coalesce(e, 'none') AS k FROM (SELECT
-  (SELECT group_concat(n, ', ') FROM (SELECT lower(name) AS n FROM
-  pragma_index_list('usage_tracking') WHERE origin = 'c' ORDER BY 1)) AS f, NULL AS e) WHERE
+INSERT INTO temp.strata_failure (check_id, detail) SELECT 10, group_concat(k, ', ') FROM (SELECT k FROM (SELECT coalesce(f, 'none') || '; expected: ' || coalesce(e, 'none') AS k
+  FROM (SELECT (SELECT group_concat(n, ', ') FROM (SELECT lower(name) AS n FROM pragma_index_list('usage_tracking') WHERE origin = 'c' ORDER BY 1)) AS f, NULL AS e) WHERE
   coalesce(f, '') <> coalesce(e, '')) LIMIT 10) HAVING count(*) > 0;
 -- check 11: table "user_features" has the columns of the schema
-INSERT INTO temp.strata_failure (check_id, what, detail) SELECT 11,
-  'table "user_features" has the columns of the ' || 'schema', group_concat(k, ', ') FROM (SELECT k
-  FROM (SELECT coalesce(f, 'no table') || '; expected: ' || e AS k FROM (SELECT (SELECT
-  group_concat(name || ' ' || type || ' ' || "notnull" || ' ' || pk, ', ') FROM (SELECT * FROM
-  pragma_table_info('user_features') ORDER BY cid)) AS f,
-  'id INTEGER 0 1, user_id TEXT 1 0, feature_key TEXT ' ||
-  '1 0, enabled BOOLEAN 0 0, granted_at DATETIME 0 0' AS e) WHERE f IS NOT e) LIMIT 10) HAVING
-  count(*) > 0;
+INSERT INTO temp.strata_failure (check_id, detail) SELECT 11, group_concat(k, ', ') FROM (SELECT k FROM (SELECT coalesce(f, 'no table') || '; expected: ' || e AS k FROM (SELECT
+  (SELECT group_concat(name || ' ' || type || ' ' || "notnull" || ' ' || pk, ', ') FROM (SELECT * FROM pragma_table_info('user_features') ORDER BY cid)) AS f,
+  'id INTEGER 0 1, user_id TEXT 1 0, feature_key TEXT ' || '1 0, enabled BOOLEAN 0 0, granted_at DATETIME 0 0' AS e) WHERE f IS NOT e) LIMIT 10) HAVING count(*) > 0;
 -- check 12: table "user_features" has the indexes of the schema
-INSERT INTO temp.strata_failure (check_id, what, detail) SELECT 12,
-  'table "user_features" has the indexes of the ' || 'schema', group_concat(k, ', ') FROM (SELECT k
-  FROM (SELECT coalesce(f, 'none') || '; expected: ' || coalesce(e, 'none') AS k FROM (SELECT
-  (SELECT group_concat(n, ', ') FROM (SELECT lower(name) AS n FROM
-  pragma_index_list('user_features') WHERE origin = 'c' ORDER BY 1)) AS f, NULL AS e) WHERE
+INSERT INTO temp.strata_failure (check_id, detail) SELECT 12, group_concat(k, ', ') FROM (SELECT k FROM (SELECT coalesce(f, 'none') || '; expected: ' || coalesce(e, 'none') AS k
+  FROM (SELECT (SELECT group_concat(n, ', ') FROM (SELECT lower(name) AS n FROM pragma_index_list('user_features') WHERE origin = 'c' ORDER BY 1)) AS f, NULL AS e) WHERE
   coalesce(f, '') <> coalesce(e, '')) LIMIT 10) HAVING count(*) > 0;
 -- check 13: table "users" has the columns of the schema
-INSERT INTO temp.strata_failure (check_id, what, detail) SELECT 13,
-  'table "users" has the columns of the schema', group_concat(k, ', ') FROM (SELECT k FROM (SELECT
-  coalesce(f, 'no table') || '; expected: ' || e AS k FROM (SELECT (SELECT group_concat(name || ' '
-  || type || ' ' || "notnull" || ' ' || pk, ', ') FROM (SELECT * FROM pragma_table_info('users')
-  ORDER BY cid)) AS f, 'id TEXT 0 1, email TEXT 1 0, password_hash TEXT 1 ' ||
-  '0, name TEXT 1 0, restaurant_name TEXT 0 0, ' ||
-  'stripe_customer_id TEXT 0 0, brand_colors TEXT 0 ' ||
-  '0, brand_fonts TEXT 0 0, specialties TEXT 0 0, ' ||
-  'ambiance TEXT 0 0, target_audience TEXT 0 0, ' ||
-  'unique_selling_points TEXT 0 0, brand_personality ' ||
-  'TEXT 0 0, content_tone TEXT 0 0, key_messages TEXT ' ||
-  '0 0, preferred_language TEXT 0 0, trial_ends_at ' ||
-  'DATETIME 0 0, status TEXT 0 0, created_at DATETIME ' ||
-  '0 0, updated_at DATETIME 0 0, last_login DATETIME ' || '0 0, email_verified BOOLEAN 0 0' AS e)
-  WHERE f IS NOT e) LIMIT 10) HAVING count(*) > 0;
+INSERT INTO temp.strata_failure (check_id, detail) SELECT 13, group_concat(k, ', ') FROM (SELECT k FROM (SELECT coalesce(f, 'no table') || '; expected: ' || e AS k FROM (SELECT
+  (SELECT group_concat(name || ' ' || type || ' ' || "notnull" || ' ' || pk, ', ') FROM (SELECT * FROM pragma_table_info('users') ORDER BY cid)) AS f,
+  'id TEXT 0 1, email TEXT 1 0, password_hash TEXT 1 ' || '0, name TEXT 1 0, restaurant_name TEXT 0 0, ' || 'stripe_customer_id TEXT 0 0, brand_colors TEXT 0 ' ||
+  '0, brand_fonts TEXT 0 0, specialties TEXT 0 0, ' || 'ambiance TEXT 0 0, target_audience TEXT 0 0, ' || 'unique_selling_points TEXT 0 0, brand_personality ' ||
+  'TEXT 0 0, content_tone TEXT 0 0, key_messages TEXT ' || '0 0, preferred_language TEXT 0 0, trial_ends_at ' || 'DATETIME 0 0, status TEXT 0 0, created_at DATETIME ' ||
+  '0 0, updated_at DATETIME 0 0, last_login DATETIME ' || '0 0, email_verified BOOLEAN 0 0' AS e) WHERE f IS NOT e) LIMIT 10) HAVING count(*) > 0;
 -- check 14: table "users" has the indexes of the schema
-INSERT INTO temp.strata_failure (check_id, what, detail) SELECT 14,
-  'table "users" has the indexes of the schema', group_concat(k, ', ') FROM (SELECT k FROM (SELECT
-  coalesce(f, 'none') || '; expected: ' || coalesce(e, 'none') AS k FROM (SELECT (SELECT
-  group_concat(n, ', ') FROM (SELECT lower(name) AS n FROM pragma_index_list('users') WHERE origin =
-  'c' ORDER BY 1)) AS f, NULL AS e) WHERE coalesce(f, '') <> coalesce(e, '')) LIMIT 10) HAVING
-  count(*) > 0;
+INSERT INTO temp.strata_failure (check_id, detail) SELECT 14, group_concat(k, ', ') FROM (SELECT k FROM (SELECT coalesce(f, 'none') || '; expected: ' || coalesce(e, 'none') AS k
+  FROM (SELECT (SELECT group_concat(n, ', ') FROM (SELECT lower(name) AS n FROM pragma_index_list('users') WHERE origin = 'c' ORDER BY 1)) AS f, NULL AS e) WHERE coalesce(f, '') <>
+  coalesce(e, '')) LIMIT 10) HAVING count(*) > 0;
 
 INSERT INTO "strata_migrations" ("version", "name", "tag") VALUES (10, 'baseline', 'baseline');
 SELECT 'strata: check ' || check_id || ' failed: ' || what || '; found: ' || detail AS failure
-  FROM temp.strata_failure ORDER BY check_id;
+  FROM temp.strata_failure JOIN temp.strata_check USING (check_id) ORDER BY check_id;
 INSERT INTO temp.strata_stop SELECT min(check_id) FROM temp.strata_failure HAVING count(*) > 0;
 -- verdict: a recorded failure rolls everything back
 INSERT INTO temp.strata_verdict SELECT min(check_id) FROM temp.strata_failure HAVING count(*) > 0;
+DROP TABLE temp.strata_check;
 DROP TABLE temp.strata_failure;
 DROP TABLE temp.strata_snapshot;
 DROP TABLE temp.strata_verdict;

@@ -19,24 +19,27 @@ PRAGMA legacy_alter_table = OFF;
 BEGIN IMMEDIATE;
 
 -- Bookkeeping for the checks; temporary, removed before COMMIT.
+DROP TABLE IF EXISTS temp.strata_check;
 DROP TABLE IF EXISTS temp.strata_failure;
 DROP TABLE IF EXISTS temp.strata_snapshot;
 DROP TABLE IF EXISTS temp.strata_verdict;
 DROP TABLE IF EXISTS temp.strata_stop;
-CREATE TEMP TABLE strata_failure (check_id INTEGER NOT NULL, what TEXT, detail TEXT);
+CREATE TEMP TABLE strata_check (check_id INTEGER PRIMARY KEY, what TEXT NOT NULL);
+CREATE TEMP TABLE strata_failure (check_id INTEGER NOT NULL, detail TEXT);
 CREATE TEMP TABLE strata_snapshot (name TEXT PRIMARY KEY, value INTEGER);
 CREATE TEMP TABLE strata_verdict (check_id INTEGER);
 CREATE TEMP TABLE strata_stop (check_id INTEGER);
 CREATE TEMP TRIGGER strata_stop BEFORE INSERT ON strata_stop BEGIN
-  SELECT RAISE(ABORT, 'strata: check 1 failed: foreign keys must be off while the migration runs; run this file outside any open transaction; nothing was applied')
-    WHERE NEW.check_id = 1;
-  SELECT RAISE(ABORT, 'strata: check 2 failed: version 30 is not applied; nothing was applied') WHERE NEW.check_id = 2;
-  SELECT RAISE(ABORT, 'strata: check 3 failed: a version after 30 is applied; roll it back first; nothing was applied') WHERE NEW.check_id = 3;
-  SELECT RAISE(ABORT, 'strata: check 4 failed: table "admin_users" is gone; nothing was applied') WHERE NEW.check_id = 4;
-  SELECT RAISE(ABORT, 'strata: check 5 failed: table "audit_logs" is gone; nothing was applied') WHERE NEW.check_id = 5;
-  SELECT RAISE(ABORT, 'strata: check 6 failed: table "user_sessions" is gone; nothing was applied') WHERE NEW.check_id = 6;
-END;
-CREATE TEMP TRIGGER strata_verdict BEFORE INSERT ON strata_verdict BEGIN SELECT RAISE(ROLLBACK, 'strata: a check failed (see above); all was rolled back, nothing was applied'); END;
+  SELECT RAISE(ABORT, 'strata: a check failed (listed above); nothing was applied'); END;
+CREATE TEMP TRIGGER strata_verdict BEFORE INSERT ON strata_verdict BEGIN
+  SELECT RAISE(ROLLBACK, 'strata: a check failed (listed above); all rolled back, nothing was applied'); END;
+INSERT INTO temp.strata_check (check_id, what) VALUES
+  (1, 'foreign keys must be off while the migration runs; run this file outside any open transaction'),
+  (2, 'version 30 is not applied'),
+  (3, 'a version after 30 is applied; roll it back first'),
+  (4, 'table "admin_users" is gone'),
+  (5, 'table "audit_logs" is gone'),
+  (6, 'table "user_sessions" is gone');
 CREATE TABLE IF NOT EXISTS "strata_migrations" (
   "version" INTEGER PRIMARY KEY,
   "name" TEXT NOT NULL,
@@ -48,25 +51,19 @@ CREATE TABLE IF NOT EXISTS "strata_migrations" (
 
 -- check 1: foreign keys must be off while the migration runs; run this file outside any open
 -- transaction
-INSERT INTO temp.strata_failure (check_id, what, detail) SELECT 1,
-  'foreign keys must be off while the migration runs; ' ||
-  'run this file outside any open transaction', group_concat(k, ', ') FROM (SELECT k FROM (SELECT
-  'PRAGMA foreign_keys = ' || foreign_keys AS k FROM pragma_foreign_keys WHERE foreign_keys <> 0)
-  LIMIT 10) HAVING count(*) > 0;
+INSERT INTO temp.strata_failure (check_id, detail) SELECT 1, group_concat(k, ', ') FROM (SELECT k FROM (SELECT 'PRAGMA foreign_keys = ' || foreign_keys AS k FROM
+  pragma_foreign_keys WHERE foreign_keys <> 0) LIMIT 10) HAVING count(*) > 0;
 -- check 2: version 30 is not applied
-INSERT INTO temp.strata_failure (check_id, what, detail) SELECT 2, 'version 30 is not applied',
-  group_concat(k, ', ') FROM (SELECT k FROM (SELECT 'missing' AS k WHERE NOT EXISTS (SELECT 1 FROM
-  "strata_migrations" WHERE version = 30)) LIMIT 10) HAVING count(*) > 0;
+INSERT INTO temp.strata_failure (check_id, detail) SELECT 2, group_concat(k, ', ') FROM (SELECT k FROM (SELECT 'missing' AS k WHERE NOT EXISTS (SELECT 1 FROM "strata_migrations"
+  WHERE version = 30)) LIMIT 10) HAVING count(*) > 0;
 -- check 3: a version after 30 is applied; roll it back first
-INSERT INTO temp.strata_failure (check_id, what, detail) SELECT 3,
-  'a version after 30 is applied; roll it back first', group_concat(k, ', ') FROM (SELECT k FROM
-  (SELECT 'version ' || version AS k FROM "strata_migrations" WHERE version > 30) LIMIT 10) HAVING
-  count(*) > 0;
+INSERT INTO temp.strata_failure (check_id, detail) SELECT 3, group_concat(k, ', ') FROM (SELECT k FROM (SELECT 'version ' || version AS k FROM "strata_migrations" WHERE version >
+  30) LIMIT 10) HAVING count(*) > 0;
 
 -- stop here if a check failed, after printing every failure: a runner (or sqlite3 -bail)
 -- stops with nothing committed; a shell that goes on meets the verdict below, which rolls back
 SELECT 'strata: check ' || check_id || ' failed: ' || what || '; found: ' || detail AS failure
-  FROM temp.strata_failure ORDER BY check_id;
+  FROM temp.strata_failure JOIN temp.strata_check USING (check_id) ORDER BY check_id;
 INSERT INTO temp.strata_stop SELECT min(check_id) FROM temp.strata_failure HAVING count(*) > 0;
 
 -- DESTRUCTIVE: drop table "admin_users" (its rows are lost)
@@ -79,24 +76,22 @@ DROP TABLE "audit_logs";
 DROP TABLE "user_sessions";
 
 -- check 4: table "admin_users" is gone
-INSERT INTO temp.strata_failure (check_id, what, detail) SELECT 4, 'table "admin_users" is gone',
-  group_concat(k, ', ') FROM (SELECT k FROM (SELECT name AS k FROM sqlite_schema WHERE type =
-  'table' AND name = 'admin_users') LIMIT 10) HAVING count(*) > 0;
+INSERT INTO temp.strata_failure (check_id, detail) SELECT 4, group_concat(k, ', ') FROM (SELECT k FROM (SELECT name AS k FROM sqlite_schema WHERE type = 'table' AND name =
+  'admin_users') LIMIT 10) HAVING count(*) > 0;
 -- check 5: table "audit_logs" is gone
-INSERT INTO temp.strata_failure (check_id, what, detail) SELECT 5, 'table "audit_logs" is gone',
-  group_concat(k, ', ') FROM (SELECT k FROM (SELECT name AS k FROM sqlite_schema WHERE type =
-  'table' AND name = 'audit_logs') LIMIT 10) HAVING count(*) > 0;
+INSERT INTO temp.strata_failure (check_id, detail) SELECT 5, group_concat(k, ', ') FROM (SELECT k FROM (SELECT name AS k FROM sqlite_schema WHERE type = 'table' AND name =
+  'audit_logs') LIMIT 10) HAVING count(*) > 0;
 -- check 6: table "user_sessions" is gone
-INSERT INTO temp.strata_failure (check_id, what, detail) SELECT 6, 'table "user_sessions" is gone',
-  group_concat(k, ', ') FROM (SELECT k FROM (SELECT name AS k FROM sqlite_schema WHERE type =
-  'table' AND name = 'user_sessions') LIMIT 10) HAVING count(*) > 0;
+INSERT INTO temp.strata_failure (check_id, detail) SELECT 6, group_concat(k, ', ') FROM (SELECT k FROM (SELECT name AS k FROM sqlite_schema WHERE type = 'table' AND name =
+  'user_sessions') LIMIT 10) HAVING count(*) > 0;
 
 DELETE FROM "strata_migrations" WHERE "version" = 30;
 SELECT 'strata: check ' || check_id || ' failed: ' || what || '; found: ' || detail AS failure
-  FROM temp.strata_failure ORDER BY check_id;
+  FROM temp.strata_failure JOIN temp.strata_check USING (check_id) ORDER BY check_id;
 INSERT INTO temp.strata_stop SELECT min(check_id) FROM temp.strata_failure HAVING count(*) > 0;
 -- verdict: a recorded failure rolls everything back
 INSERT INTO temp.strata_verdict SELECT min(check_id) FROM temp.strata_failure HAVING count(*) > 0;
+DROP TABLE temp.strata_check;
 DROP TABLE temp.strata_failure;
 DROP TABLE temp.strata_snapshot;
 DROP TABLE temp.strata_verdict;

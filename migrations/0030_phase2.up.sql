@@ -13,27 +13,30 @@ PRAGMA legacy_alter_table = OFF;
 BEGIN IMMEDIATE;
 
 -- Bookkeeping for the checks; temporary, removed before COMMIT.
+DROP TABLE IF EXISTS temp.strata_check;
 DROP TABLE IF EXISTS temp.strata_failure;
 DROP TABLE IF EXISTS temp.strata_snapshot;
 DROP TABLE IF EXISTS temp.strata_verdict;
 DROP TABLE IF EXISTS temp.strata_stop;
-CREATE TEMP TABLE strata_failure (check_id INTEGER NOT NULL, what TEXT, detail TEXT);
+CREATE TEMP TABLE strata_check (check_id INTEGER PRIMARY KEY, what TEXT NOT NULL);
+CREATE TEMP TABLE strata_failure (check_id INTEGER NOT NULL, detail TEXT);
 CREATE TEMP TABLE strata_snapshot (name TEXT PRIMARY KEY, value INTEGER);
 CREATE TEMP TABLE strata_verdict (check_id INTEGER);
 CREATE TEMP TABLE strata_stop (check_id INTEGER);
 CREATE TEMP TRIGGER strata_stop BEFORE INSERT ON strata_stop BEGIN
-  SELECT RAISE(ABORT, 'strata: check 1 failed: foreign keys must be off while the migration runs; run this file outside any open transaction; nothing was applied')
-    WHERE NEW.check_id = 1;
-  SELECT RAISE(ABORT, 'strata: check 2 failed: version 30 or a later one is already applied; nothing was applied') WHERE NEW.check_id = 2;
-  SELECT RAISE(ABORT, 'strata: check 3 failed: version 20 must be applied first; nothing was applied') WHERE NEW.check_id = 3;
-  SELECT RAISE(ABORT, 'strata: check 4 failed: table "admin_users" has the columns of the schema; nothing was applied') WHERE NEW.check_id = 4;
-  SELECT RAISE(ABORT, 'strata: check 5 failed: table "admin_users" has the indexes of the schema; nothing was applied') WHERE NEW.check_id = 5;
-  SELECT RAISE(ABORT, 'strata: check 6 failed: table "audit_logs" has the columns of the schema; nothing was applied') WHERE NEW.check_id = 6;
-  SELECT RAISE(ABORT, 'strata: check 7 failed: table "audit_logs" has the indexes of the schema; nothing was applied') WHERE NEW.check_id = 7;
-  SELECT RAISE(ABORT, 'strata: check 8 failed: table "user_sessions" has the columns of the schema; nothing was applied') WHERE NEW.check_id = 8;
-  SELECT RAISE(ABORT, 'strata: check 9 failed: table "user_sessions" has the indexes of the schema; nothing was applied') WHERE NEW.check_id = 9;
-END;
-CREATE TEMP TRIGGER strata_verdict BEFORE INSERT ON strata_verdict BEGIN SELECT RAISE(ROLLBACK, 'strata: a check failed (see above); all was rolled back, nothing was applied'); END;
+  SELECT RAISE(ABORT, 'strata: a check failed (listed above); nothing was applied'); END;
+CREATE TEMP TRIGGER strata_verdict BEFORE INSERT ON strata_verdict BEGIN
+  SELECT RAISE(ROLLBACK, 'strata: a check failed (listed above); all rolled back, nothing was applied'); END;
+INSERT INTO temp.strata_check (check_id, what) VALUES
+  (1, 'foreign keys must be off while the migration runs; run this file outside any open transaction'),
+  (2, 'version 30 or a later one is already applied'),
+  (3, 'version 20 must be applied first'),
+  (4, 'table "admin_users" has the columns of the schema'),
+  (5, 'table "admin_users" has the indexes of the schema'),
+  (6, 'table "audit_logs" has the columns of the schema'),
+  (7, 'table "audit_logs" has the indexes of the schema'),
+  (8, 'table "user_sessions" has the columns of the schema'),
+  (9, 'table "user_sessions" has the indexes of the schema');
 CREATE TABLE IF NOT EXISTS "strata_migrations" (
   "version" INTEGER PRIMARY KEY,
   "name" TEXT NOT NULL,
@@ -45,26 +48,19 @@ CREATE TABLE IF NOT EXISTS "strata_migrations" (
 
 -- check 1: foreign keys must be off while the migration runs; run this file outside any open
 -- transaction
-INSERT INTO temp.strata_failure (check_id, what, detail) SELECT 1,
-  'foreign keys must be off while the migration runs; ' ||
-  'run this file outside any open transaction', group_concat(k, ', ') FROM (SELECT k FROM (SELECT
-  'PRAGMA foreign_keys = ' || foreign_keys AS k FROM pragma_foreign_keys WHERE foreign_keys <> 0)
-  LIMIT 10) HAVING count(*) > 0;
+INSERT INTO temp.strata_failure (check_id, detail) SELECT 1, group_concat(k, ', ') FROM (SELECT k FROM (SELECT 'PRAGMA foreign_keys = ' || foreign_keys AS k FROM
+  pragma_foreign_keys WHERE foreign_keys <> 0) LIMIT 10) HAVING count(*) > 0;
 -- check 2: version 30 or a later one is already applied
-INSERT INTO temp.strata_failure (check_id, what, detail) SELECT 2,
-  'version 30 or a later one is already applied', group_concat(k, ', ') FROM (SELECT k FROM (SELECT
-  'version ' || version AS k FROM "strata_migrations" WHERE version >= 30) LIMIT 10) HAVING count(*)
-  > 0;
+INSERT INTO temp.strata_failure (check_id, detail) SELECT 2, group_concat(k, ', ') FROM (SELECT k FROM (SELECT 'version ' || version AS k FROM "strata_migrations" WHERE version >=
+  30) LIMIT 10) HAVING count(*) > 0;
 -- check 3: version 20 must be applied first
-INSERT INTO temp.strata_failure (check_id, what, detail) SELECT 3,
-  'version 20 must be applied first', group_concat(k, ', ') FROM (SELECT k FROM (SELECT 'missing' AS
-  k WHERE NOT EXISTS (SELECT 1 FROM "strata_migrations" WHERE version = 20)) LIMIT 10) HAVING
-  count(*) > 0;
+INSERT INTO temp.strata_failure (check_id, detail) SELECT 3, group_concat(k, ', ') FROM (SELECT k FROM (SELECT 'missing' AS k WHERE NOT EXISTS (SELECT 1 FROM "strata_migrations"
+  WHERE version = 20)) LIMIT 10) HAVING count(*) > 0;
 
 -- stop here if a check failed, after printing every failure: a runner (or sqlite3 -bail)
 -- stops with nothing committed; a shell that goes on meets the verdict below, which rolls back
 SELECT 'strata: check ' || check_id || ' failed: ' || what || '; found: ' || detail AS failure
-  FROM temp.strata_failure ORDER BY check_id;
+  FROM temp.strata_failure JOIN temp.strata_check USING (check_id) ORDER BY check_id;
 INSERT INTO temp.strata_stop SELECT min(check_id) FROM temp.strata_failure HAVING count(*) > 0;
 
 -- create table "admin_users"
@@ -108,64 +104,40 @@ CREATE INDEX "idx_user_sessions_token" ON "user_sessions" ("jwt_token", "expires
 CREATE INDEX "idx_user_sessions_user_id" ON "user_sessions" ("user_id");
 
 -- check 4: table "admin_users" has the columns of the schema
-INSERT INTO temp.strata_failure (check_id, what, detail) SELECT 4,
-  'table "admin_users" has the columns of the schema', group_concat(k, ', ') FROM (SELECT k FROM
-  (SELECT coalesce(f, 'no table') || '; expected: ' || e AS k FROM (SELECT (SELECT group_concat(name
-  || ' ' || type || ' ' || "notnull" || ' ' || pk, ', ') FROM (SELECT * FROM
-  pragma_table_info('admin_users') ORDER BY cid)) AS f,
-  'id TEXT 0 1, email TEXT 1 0, password_hash TEXT 1 ' ||
-  '0, name TEXT 1 0, role TEXT 1 0, permissions TEXT ' ||
-  '0 0, last_login DATETIME 0 0, created_at DATETIME ' || '0 0' AS e) WHERE f IS NOT e) LIMIT 10)
-  HAVING count(*) > 0;
+INSERT INTO temp.strata_failure (check_id, detail) SELECT 4, group_concat(k, ', ') FROM (SELECT k FROM (SELECT coalesce(f, 'no table') || '; expected: ' || e AS k FROM (SELECT
+  (SELECT group_concat(name || ' ' || type || ' ' || "notnull" || ' ' || pk, ', ') FROM (SELECT * FROM pragma_table_info('admin_users') ORDER BY cid)) AS f,
+  'id TEXT 0 1, email TEXT 1 0, password_hash TEXT 1 ' || '0, name TEXT 1 0, role TEXT 1 0, permissions TEXT ' || '0 0, last_login DATETIME 0 0, created_at DATETIME ' || '0 0' AS
+  e) WHERE f IS NOT e) LIMIT 10) HAVING count(*) > 0;
 -- check 5: table "admin_users" has the indexes of the schema
-INSERT INTO temp.strata_failure (check_id, what, detail) SELECT 5,
-  'table "admin_users" has the indexes of the schema', group_concat(k, ', ') FROM (SELECT k FROM
-  (SELECT coalesce(f, 'none') || '; expected: ' || coalesce(e, 'none') AS k FROM (SELECT (SELECT
-  group_concat(n, ', ') FROM (SELECT lower(name) AS n FROM pragma_index_list('admin_users') WHERE
-  origin = 'c' ORDER BY 1)) AS f, NULL AS e) WHERE coalesce(f, '') <> coalesce(e, '')) LIMIT 10)
-  HAVING count(*) > 0;
+INSERT INTO temp.strata_failure (check_id, detail) SELECT 5, group_concat(k, ', ') FROM (SELECT k FROM (SELECT coalesce(f, 'none') || '; expected: ' || coalesce(e, 'none') AS k
+  FROM (SELECT (SELECT group_concat(n, ', ') FROM (SELECT lower(name) AS n FROM pragma_index_list('admin_users') WHERE origin = 'c' ORDER BY 1)) AS f, NULL AS e) WHERE coalesce(f,
+  '') <> coalesce(e, '')) LIMIT 10) HAVING count(*) > 0;
 -- check 6: table "audit_logs" has the columns of the schema
-INSERT INTO temp.strata_failure (check_id, what, detail) SELECT 6,
-  'table "audit_logs" has the columns of the schema', group_concat(k, ', ') FROM (SELECT k FROM
-  (SELECT coalesce(f, 'no table') || '; expected: ' || e AS k FROM (SELECT (SELECT group_concat(name
-  || ' ' || type || ' ' || "notnull" || ' ' || pk, ', ') FROM (SELECT * FROM
-  pragma_table_info('audit_logs') ORDER BY cid)) AS f,
-  'id INTEGER 0 1, user_id TEXT 0 0, admin_id TEXT 0 ' ||
-  '0, action TEXT 1 0, entity_type TEXT 0 0, ' ||
-  'entity_id TEXT 0 0, details TEXT 0 0, ip_address ' ||
-  'TEXT 0 0, user_agent TEXT 0 0, created_at DATETIME ' || '0 0' AS e) WHERE f IS NOT e) LIMIT 10)
-  HAVING count(*) > 0;
+INSERT INTO temp.strata_failure (check_id, detail) SELECT 6, group_concat(k, ', ') FROM (SELECT k FROM (SELECT coalesce(f, 'no table') || '; expected: ' || e AS k FROM (SELECT
+  (SELECT group_concat(name || ' ' || type || ' ' || "notnull" || ' ' || pk, ', ') FROM (SELECT * FROM pragma_table_info('audit_logs') ORDER BY cid)) AS f,
+  'id INTEGER 0 1, user_id TEXT 0 0, admin_id TEXT 0 ' || '0, action TEXT 1 0, entity_type TEXT 0 0, ' || 'entity_id TEXT 0 0, details TEXT 0 0, ip_address ' ||
+  'TEXT 0 0, user_agent TEXT 0 0, created_at DATETIME ' || '0 0' AS e) WHERE f IS NOT e) LIMIT 10) HAVING count(*) > 0;
 -- check 7: table "audit_logs" has the indexes of the schema
-INSERT INTO temp.strata_failure (check_id, what, detail) SELECT 7,
-  'table "audit_logs" has the indexes of the schema', group_concat(k, ', ') FROM (SELECT k FROM
-  (SELECT coalesce(f, 'none') || '; expected: ' || coalesce(e, 'none') AS k FROM (SELECT (SELECT
-  group_concat(n, ', ') FROM (SELECT lower(name) AS n FROM pragma_index_list('audit_logs') WHERE
-  origin = 'c' ORDER BY 1)) AS f, NULL AS e) WHERE coalesce(f, '') <> coalesce(e, '')) LIMIT 10)
-  HAVING count(*) > 0;
+INSERT INTO temp.strata_failure (check_id, detail) SELECT 7, group_concat(k, ', ') FROM (SELECT k FROM (SELECT coalesce(f, 'none') || '; expected: ' || coalesce(e, 'none') AS k
+  FROM (SELECT (SELECT group_concat(n, ', ') FROM (SELECT lower(name) AS n FROM pragma_index_list('audit_logs') WHERE origin = 'c' ORDER BY 1)) AS f, NULL AS e) WHERE coalesce(f,
+  '') <> coalesce(e, '')) LIMIT 10) HAVING count(*) > 0;
 -- check 8: table "user_sessions" has the columns of the schema
-INSERT INTO temp.strata_failure (check_id, what, detail) SELECT 8,
-  'table "user_sessions" has the columns of the ' || 'schema', group_concat(k, ', ') FROM (SELECT k
-  FROM (SELECT coalesce(f, 'no table') || '; expected: ' || e AS k FROM (SELECT (SELECT
-  group_concat(name || ' ' || type || ' ' || "notnull" || ' ' || pk, ', ') FROM (SELECT * FROM
-  pragma_table_info('user_sessions') ORDER BY cid)) AS f,
-  'id TEXT 0 1, user_id TEXT 1 0, jwt_token TEXT 1 0, ' ||
-  'expires_at DATETIME 1 0, ip_address TEXT 0 0, ' || 'user_agent TEXT 0 0, created_at DATETIME 0 0'
-  AS e) WHERE f IS NOT e) LIMIT 10) HAVING count(*) > 0;
+INSERT INTO temp.strata_failure (check_id, detail) SELECT 8, group_concat(k, ', ') FROM (SELECT k FROM (SELECT coalesce(f, 'no table') || '; expected: ' || e AS k FROM (SELECT
+  (SELECT group_concat(name || ' ' || type || ' ' || "notnull" || ' ' || pk, ', ') FROM (SELECT * FROM pragma_table_info('user_sessions') ORDER BY cid)) AS f,
+  'id TEXT 0 1, user_id TEXT 1 0, jwt_token TEXT 1 0, ' || 'expires_at DATETIME 1 0, ip_address TEXT 0 0, ' || 'user_agent TEXT 0 0, created_at DATETIME 0 0' AS e) WHERE f IS NOT
+  e) LIMIT 10) HAVING count(*) > 0;
 -- check 9: table "user_sessions" has the indexes of the schema
-INSERT INTO temp.strata_failure (check_id, what, detail) SELECT 9,
-  'table "user_sessions" has the indexes of the ' || 'schema', group_concat(k, ', ') FROM (SELECT k
-  FROM (SELECT coalesce(f, 'none') || '; expected: ' || coalesce(e, 'none') AS k FROM (SELECT
-  (SELECT group_concat(n, ', ') FROM (SELECT lower(name) AS n FROM
-  pragma_index_list('user_sessions') WHERE origin = 'c' ORDER BY 1)) AS f,
-  'idx_user_sessions_token, idx_user_sessions_user_id' AS e) WHERE coalesce(f, '') <> coalesce(e,
-  '')) LIMIT 10) HAVING count(*) > 0;
+INSERT INTO temp.strata_failure (check_id, detail) SELECT 9, group_concat(k, ', ') FROM (SELECT k FROM (SELECT coalesce(f, 'none') || '; expected: ' || coalesce(e, 'none') AS k
+  FROM (SELECT (SELECT group_concat(n, ', ') FROM (SELECT lower(name) AS n FROM pragma_index_list('user_sessions') WHERE origin = 'c' ORDER BY 1)) AS f,
+  'idx_user_sessions_token, idx_user_sessions_user_id' AS e) WHERE coalesce(f, '') <> coalesce(e, '')) LIMIT 10) HAVING count(*) > 0;
 
 INSERT INTO "strata_migrations" ("version", "name", "tag") VALUES (30, 'phase2', 'phase2');
 SELECT 'strata: check ' || check_id || ' failed: ' || what || '; found: ' || detail AS failure
-  FROM temp.strata_failure ORDER BY check_id;
+  FROM temp.strata_failure JOIN temp.strata_check USING (check_id) ORDER BY check_id;
 INSERT INTO temp.strata_stop SELECT min(check_id) FROM temp.strata_failure HAVING count(*) > 0;
 -- verdict: a recorded failure rolls everything back
 INSERT INTO temp.strata_verdict SELECT min(check_id) FROM temp.strata_failure HAVING count(*) > 0;
+DROP TABLE temp.strata_check;
 DROP TABLE temp.strata_failure;
 DROP TABLE temp.strata_snapshot;
 DROP TABLE temp.strata_verdict;

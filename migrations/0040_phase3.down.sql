@@ -25,26 +25,29 @@ PRAGMA legacy_alter_table = OFF;
 BEGIN IMMEDIATE;
 
 -- Bookkeeping for the checks; temporary, removed before COMMIT.
+DROP TABLE IF EXISTS temp.strata_check;
 DROP TABLE IF EXISTS temp.strata_failure;
 DROP TABLE IF EXISTS temp.strata_snapshot;
 DROP TABLE IF EXISTS temp.strata_verdict;
 DROP TABLE IF EXISTS temp.strata_stop;
-CREATE TEMP TABLE strata_failure (check_id INTEGER NOT NULL, what TEXT, detail TEXT);
+CREATE TEMP TABLE strata_check (check_id INTEGER PRIMARY KEY, what TEXT NOT NULL);
+CREATE TEMP TABLE strata_failure (check_id INTEGER NOT NULL, detail TEXT);
 CREATE TEMP TABLE strata_snapshot (name TEXT PRIMARY KEY, value INTEGER);
 CREATE TEMP TABLE strata_verdict (check_id INTEGER);
 CREATE TEMP TABLE strata_stop (check_id INTEGER);
 CREATE TEMP TRIGGER strata_stop BEFORE INSERT ON strata_stop BEGIN
-  SELECT RAISE(ABORT, 'strata: check 1 failed: foreign keys must be off while the migration runs; run this file outside any open transaction; nothing was applied')
-    WHERE NEW.check_id = 1;
-  SELECT RAISE(ABORT, 'strata: check 2 failed: version 40 is not applied; nothing was applied') WHERE NEW.check_id = 2;
-  SELECT RAISE(ABORT, 'strata: check 3 failed: a version after 40 is applied; roll it back first; nothing was applied') WHERE NEW.check_id = 3;
-  SELECT RAISE(ABORT, 'strata: check 4 failed: table "content_calendar" is gone; nothing was applied') WHERE NEW.check_id = 4;
-  SELECT RAISE(ABORT, 'strata: check 5 failed: table "notifications" is gone; nothing was applied') WHERE NEW.check_id = 5;
-  SELECT RAISE(ABORT, 'strata: check 6 failed: table "team_members" is gone; nothing was applied') WHERE NEW.check_id = 6;
-  SELECT RAISE(ABORT, 'strata: check 7 failed: table "teams" is gone; nothing was applied') WHERE NEW.check_id = 7;
-  SELECT RAISE(ABORT, 'strata: check 8 failed: table "user_profiles" is gone; nothing was applied') WHERE NEW.check_id = 8;
-END;
-CREATE TEMP TRIGGER strata_verdict BEFORE INSERT ON strata_verdict BEGIN SELECT RAISE(ROLLBACK, 'strata: a check failed (see above); all was rolled back, nothing was applied'); END;
+  SELECT RAISE(ABORT, 'strata: a check failed (listed above); nothing was applied'); END;
+CREATE TEMP TRIGGER strata_verdict BEFORE INSERT ON strata_verdict BEGIN
+  SELECT RAISE(ROLLBACK, 'strata: a check failed (listed above); all rolled back, nothing was applied'); END;
+INSERT INTO temp.strata_check (check_id, what) VALUES
+  (1, 'foreign keys must be off while the migration runs; run this file outside any open transaction'),
+  (2, 'version 40 is not applied'),
+  (3, 'a version after 40 is applied; roll it back first'),
+  (4, 'table "content_calendar" is gone'),
+  (5, 'table "notifications" is gone'),
+  (6, 'table "team_members" is gone'),
+  (7, 'table "teams" is gone'),
+  (8, 'table "user_profiles" is gone');
 CREATE TABLE IF NOT EXISTS "strata_migrations" (
   "version" INTEGER PRIMARY KEY,
   "name" TEXT NOT NULL,
@@ -56,25 +59,19 @@ CREATE TABLE IF NOT EXISTS "strata_migrations" (
 
 -- check 1: foreign keys must be off while the migration runs; run this file outside any open
 -- transaction
-INSERT INTO temp.strata_failure (check_id, what, detail) SELECT 1,
-  'foreign keys must be off while the migration runs; ' ||
-  'run this file outside any open transaction', group_concat(k, ', ') FROM (SELECT k FROM (SELECT
-  'PRAGMA foreign_keys = ' || foreign_keys AS k FROM pragma_foreign_keys WHERE foreign_keys <> 0)
-  LIMIT 10) HAVING count(*) > 0;
+INSERT INTO temp.strata_failure (check_id, detail) SELECT 1, group_concat(k, ', ') FROM (SELECT k FROM (SELECT 'PRAGMA foreign_keys = ' || foreign_keys AS k FROM
+  pragma_foreign_keys WHERE foreign_keys <> 0) LIMIT 10) HAVING count(*) > 0;
 -- check 2: version 40 is not applied
-INSERT INTO temp.strata_failure (check_id, what, detail) SELECT 2, 'version 40 is not applied',
-  group_concat(k, ', ') FROM (SELECT k FROM (SELECT 'missing' AS k WHERE NOT EXISTS (SELECT 1 FROM
-  "strata_migrations" WHERE version = 40)) LIMIT 10) HAVING count(*) > 0;
+INSERT INTO temp.strata_failure (check_id, detail) SELECT 2, group_concat(k, ', ') FROM (SELECT k FROM (SELECT 'missing' AS k WHERE NOT EXISTS (SELECT 1 FROM "strata_migrations"
+  WHERE version = 40)) LIMIT 10) HAVING count(*) > 0;
 -- check 3: a version after 40 is applied; roll it back first
-INSERT INTO temp.strata_failure (check_id, what, detail) SELECT 3,
-  'a version after 40 is applied; roll it back first', group_concat(k, ', ') FROM (SELECT k FROM
-  (SELECT 'version ' || version AS k FROM "strata_migrations" WHERE version > 40) LIMIT 10) HAVING
-  count(*) > 0;
+INSERT INTO temp.strata_failure (check_id, detail) SELECT 3, group_concat(k, ', ') FROM (SELECT k FROM (SELECT 'version ' || version AS k FROM "strata_migrations" WHERE version >
+  40) LIMIT 10) HAVING count(*) > 0;
 
 -- stop here if a check failed, after printing every failure: a runner (or sqlite3 -bail)
 -- stops with nothing committed; a shell that goes on meets the verdict below, which rolls back
 SELECT 'strata: check ' || check_id || ' failed: ' || what || '; found: ' || detail AS failure
-  FROM temp.strata_failure ORDER BY check_id;
+  FROM temp.strata_failure JOIN temp.strata_check USING (check_id) ORDER BY check_id;
 INSERT INTO temp.strata_stop SELECT min(check_id) FROM temp.strata_failure HAVING count(*) > 0;
 
 -- DESTRUCTIVE: drop table "content_calendar" (its rows are lost)
@@ -93,33 +90,28 @@ DROP TABLE "teams";
 DROP TABLE "user_profiles";
 
 -- check 4: table "content_calendar" is gone
-INSERT INTO temp.strata_failure (check_id, what, detail) SELECT 4,
-  'table "content_calendar" is gone', group_concat(k, ', ') FROM (SELECT k FROM (SELECT name AS k
-  FROM sqlite_schema WHERE type = 'table' AND name = 'content_calendar') LIMIT 10) HAVING count(*) >
-  0;
+INSERT INTO temp.strata_failure (check_id, detail) SELECT 4, group_concat(k, ', ') FROM (SELECT k FROM (SELECT name AS k FROM sqlite_schema WHERE type = 'table' AND name =
+  'content_calendar') LIMIT 10) HAVING count(*) > 0;
 -- check 5: table "notifications" is gone
-INSERT INTO temp.strata_failure (check_id, what, detail) SELECT 5, 'table "notifications" is gone',
-  group_concat(k, ', ') FROM (SELECT k FROM (SELECT name AS k FROM sqlite_schema WHERE type =
-  'table' AND name = 'notifications') LIMIT 10) HAVING count(*) > 0;
+INSERT INTO temp.strata_failure (check_id, detail) SELECT 5, group_concat(k, ', ') FROM (SELECT k FROM (SELECT name AS k FROM sqlite_schema WHERE type = 'table' AND name =
+  'notifications') LIMIT 10) HAVING count(*) > 0;
 -- check 6: table "team_members" is gone
-INSERT INTO temp.strata_failure (check_id, what, detail) SELECT 6, 'table "team_members" is gone',
-  group_concat(k, ', ') FROM (SELECT k FROM (SELECT name AS k FROM sqlite_schema WHERE type =
-  'table' AND name = 'team_members') LIMIT 10) HAVING count(*) > 0;
+INSERT INTO temp.strata_failure (check_id, detail) SELECT 6, group_concat(k, ', ') FROM (SELECT k FROM (SELECT name AS k FROM sqlite_schema WHERE type = 'table' AND name =
+  'team_members') LIMIT 10) HAVING count(*) > 0;
 -- check 7: table "teams" is gone
-INSERT INTO temp.strata_failure (check_id, what, detail) SELECT 7, 'table "teams" is gone',
-  group_concat(k, ', ') FROM (SELECT k FROM (SELECT name AS k FROM sqlite_schema WHERE type =
-  'table' AND name = 'teams') LIMIT 10) HAVING count(*) > 0;
+INSERT INTO temp.strata_failure (check_id, detail) SELECT 7, group_concat(k, ', ') FROM (SELECT k FROM (SELECT name AS k FROM sqlite_schema WHERE type = 'table' AND name = 'teams')
+  LIMIT 10) HAVING count(*) > 0;
 -- check 8: table "user_profiles" is gone
-INSERT INTO temp.strata_failure (check_id, what, detail) SELECT 8, 'table "user_profiles" is gone',
-  group_concat(k, ', ') FROM (SELECT k FROM (SELECT name AS k FROM sqlite_schema WHERE type =
-  'table' AND name = 'user_profiles') LIMIT 10) HAVING count(*) > 0;
+INSERT INTO temp.strata_failure (check_id, detail) SELECT 8, group_concat(k, ', ') FROM (SELECT k FROM (SELECT name AS k FROM sqlite_schema WHERE type = 'table' AND name =
+  'user_profiles') LIMIT 10) HAVING count(*) > 0;
 
 DELETE FROM "strata_migrations" WHERE "version" = 40;
 SELECT 'strata: check ' || check_id || ' failed: ' || what || '; found: ' || detail AS failure
-  FROM temp.strata_failure ORDER BY check_id;
+  FROM temp.strata_failure JOIN temp.strata_check USING (check_id) ORDER BY check_id;
 INSERT INTO temp.strata_stop SELECT min(check_id) FROM temp.strata_failure HAVING count(*) > 0;
 -- verdict: a recorded failure rolls everything back
 INSERT INTO temp.strata_verdict SELECT min(check_id) FROM temp.strata_failure HAVING count(*) > 0;
+DROP TABLE temp.strata_check;
 DROP TABLE temp.strata_failure;
 DROP TABLE temp.strata_snapshot;
 DROP TABLE temp.strata_verdict;

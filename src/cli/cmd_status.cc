@@ -80,7 +80,7 @@ void SetupStatus(CLI::App& app, int& exit_code) {
   AddDbOption(*cmd, *flags);
   AddFormatOption(*cmd, *flags);
   cmd->callback([flags, &exit_code] {
-    std::unique_ptr<RunContext> run = OpenRunContext(*flags, false, exit_code, SchemaNeed::kProject, true);
+    std::unique_ptr<RunContext> run = OpenRunContext(*flags, false, exit_code, SchemaNeed::kProject, DatabaseUse::kReadAbsentAsEmpty);
     if (!run) return;
     Result<StatusReport> report = run->runner->Status();
     if (!report.ok()) {
@@ -176,7 +176,7 @@ void SetupPlan(CLI::App& app, int& exit_code) {
   AddVersionOption(*cmd, "--to", flags->to_version, "stop at this version");
   cmd->callback([flags, &exit_code] {
     // A database that does not exist yet plans everything; nothing is created.
-    std::unique_ptr<RunContext> run = OpenRunContext(flags->common, false, exit_code, SchemaNeed::kProject, true);
+    std::unique_ptr<RunContext> run = OpenRunContext(flags->common, false, exit_code, SchemaNeed::kProject, DatabaseUse::kReadAbsentAsEmpty);
     if (!run) return;
     UpOptions options;
     if (!flags->tag.empty() && !(options.tag = ResolveTagOrReport(run->schema, flags->tag))) {

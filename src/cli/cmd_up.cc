@@ -87,12 +87,9 @@ void SetupUp(CLI::App& app, int& exit_code) {
     std::unique_ptr<RunContext> run = OpenRunContext(flags->common, true, exit_code);
     if (!run) return;
     UpOptions options;
-    if (!flags->tag.empty()) {
-      options.tag = ResolveTagOrReport(run->schema, flags->tag);
-      if (!options.tag) {
-        exit_code = kUsage;
-        return;
-      }
+    if (!ResolveTagLimitOrReport(run->schema, flags->tag, options.tag)) {
+      exit_code = kUsage;
+      return;
     }
     options.to_version = flags->to_version;
     options.allow_destructive = flags->allow_destructive;
@@ -147,12 +144,9 @@ void SetupDown(CLI::App& app, int& exit_code) {
     std::unique_ptr<RunContext> run = OpenRunContext(flags->common, false, exit_code);
     if (!run) return;
     DownOptions options;
-    if (!flags->tag.empty()) {
-      options.tag = ResolveTagOrReport(run->schema, flags->tag);
-      if (!options.tag) {
-        exit_code = kUsage;
-        return;
-      }
+    if (!ResolveTagLimitOrReport(run->schema, flags->tag, options.tag)) {
+      exit_code = kUsage;
+      return;
     }
     options.to_version = flags->to_version;
     options.steps = flags->steps;

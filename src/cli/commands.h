@@ -40,6 +40,7 @@ void SetupInspect(CLI::App& app, int& exit_code);
 void SetupExplain(CLI::App& app, int& exit_code);
 void SetupNew(CLI::App& app, int& exit_code);
 void SetupErd(CLI::App& app, int& exit_code);
+void SetupVerify(CLI::App& app, int& exit_code);
 // Last: it describes every verb set up before it.
 void SetupCompletion(CLI::App& app, int& exit_code);
 

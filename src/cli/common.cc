@@ -134,6 +134,12 @@ std::optional<int> ResolveTagOrReport(const VersionedSchema& schema, const std::
   return std::nullopt;
 }
 
+bool ResolveTagLimitOrReport(const VersionedSchema& schema, const std::string& tag, std::optional<int>& index) {
+  if (tag.empty()) return true;
+  index = ResolveTagOrReport(schema, tag);
+  return index.has_value();
+}
+
 namespace {
 
 Result<std::unique_ptr<Connection>> OpenForReading(const std::string& target) {

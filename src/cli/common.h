@@ -31,7 +31,7 @@ void AddMigrationsOption(CLI::App& cmd, CommonOptions& o);
 // A migration version ("0020" or "20"), read as a decimal number: CLI11
 // alone reads a leading zero as octal (0020 would be 16).
 void AddVersionOption(CLI::App& cmd, const std::string& name, std::optional<int64_t>& version, const std::string& help);
-// `junit` is accepted only where `allow_junit` is set (check, drift).
+// `junit` is accepted only where `allow_junit` is set (check, drift, verify, ...).
 void AddFormatOption(CLI::App& cmd, CommonOptions& o, bool allow_junit = false);
 
 // Loads the schema folder; on failure prints the diagnostics (in the chosen
@@ -47,6 +47,9 @@ std::optional<VersionedSchema> LoadProjectOrReport(const CommonOptions& o);
 // Resolves a tag name against the project (the last tag when empty);
 // prints an error and returns nullopt when unknown.
 std::optional<int> ResolveTagOrReport(const VersionedSchema& schema, const std::string& tag);
+// A `--tag` that limits a run: none when `tag` is empty, else its index.
+// False after printing an unknown tag.
+bool ResolveTagLimitOrReport(const VersionedSchema& schema, const std::string& tag, std::optional<int>& index);
 
 void PrintError(const std::string& message);
 

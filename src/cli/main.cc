@@ -69,6 +69,7 @@ int main(int argc, char** argv) {
   SetupExplain(app, exit_code);
   SetupNew(app, exit_code);
   SetupErd(app, exit_code);
+  SetupVerify(app, exit_code);
   SetupCompletion(app, exit_code);
   // An unknown verb is named, with the nearest one, rather than CLI11's
   // "A subcommand is required".

@@ -21,7 +21,7 @@
 namespace strata::cli {
 
 std::unique_ptr<RunContext> OpenRunContext(const CommonOptions& o, bool create, int& exit_code, SchemaNeed need,
-                                           bool absent_is_empty) {
+                                           DatabaseUse use) {
   auto owned = std::make_unique<RunContext>();
   RunContext& ctx = *owned;
   std::optional<VersionedSchema> schema = need == SchemaNeed::kTables ? LoadSchemaOrReport(o) : LoadProjectOrReport(o);
@@ -63,8 +63,10 @@ std::unique_ptr<RunContext> OpenRunContext(const CommonOptions& o, bool create, 
   }
   ctx.migrations = std::move(migrations.value());
   ctx.dialect = MakeDialect(DialectOfTarget(o.db));
-  Result<std::unique_ptr<Connection>> connection = OpenTarget(o.db, {.create = create});
-  if (!connection.ok() && absent_is_empty && connection.status().code() == StatusCode::kNotFound) {
+  Result<std::unique_ptr<Connection>> connection =
+      OpenTarget(o.db, {.create = create, .read_only = use == DatabaseUse::kReadOnly});
+  if (!connection.ok() && use == DatabaseUse::kReadAbsentAsEmpty &&
+      connection.status().code() == StatusCode::kNotFound) {
     connection = ctx.dialect->OpenScratch();
     ctx.absent = connection.ok();
   }

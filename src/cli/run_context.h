@@ -32,11 +32,14 @@ struct RunContext {
 // runner refers to the other members.
 // kProject loads only the project file (tags), leaving `schema` without
 // tables: enough for status, plan and down.
-// `absent_is_empty` reads a database that does not exist as an empty one
-// (plan, status), creating nothing.
 enum class SchemaNeed { kTables, kProject };
+// How the command uses the database: it may write it; it reads it, and a
+// database that does not exist reads as an empty one, creating nothing
+// (plan, status); it only reads it (verify's snapshot).
+enum class DatabaseUse { kWrite, kReadAbsentAsEmpty, kReadOnly };
 std::unique_ptr<RunContext> OpenRunContext(const CommonOptions& o, bool create, int& exit_code,
-                                           SchemaNeed need = SchemaNeed::kTables, bool absent_is_empty = false);
+                                           SchemaNeed need = SchemaNeed::kTables,
+                                           DatabaseUse use = DatabaseUse::kWrite);
 
 // Loads the tables of a context opened with SchemaNeed::kProject and gives
 // its runner the expected schema. False after printing the problem.

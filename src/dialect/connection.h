@@ -16,6 +16,7 @@
 #include "base/status.h"
 #include "dialect/index_plan.h"
 #include "dialect/integrity.h"
+#include "dialect/table_digest.h"
 #include "schema/table.h"
 
 namespace strata {
@@ -146,6 +147,13 @@ class Connection {
   // database first, then an orphan check per foreign key and the declared
   // data checks), run, with up to `max_samples` offending keys each.
   virtual std::vector<CheckResult> RunChecks(const Schema& schema, int max_samples) = 0;
+
+  // What each table of `schema` (as Inspect() read it) holds, to tell
+  // whether a copy of the database holds the same rows (`strata verify`).
+  // Only reads.
+  virtual Result<std::vector<TableDigest>> DigestTables(const Schema&) {
+    return Status::Error(StatusCode::kNotSupported, "comparing table data is not supported for this database");
+  }
 
   // The index plans of the schema's declared queries on this database, and
   // its missing and redundant indexes. Only reads.

@@ -222,8 +222,8 @@ strata::Status Runner::WithDrift(const strata::Status& failure) {
   if (!expected_) return failure;
   Result<std::vector<AppliedMigration>> history = connection_.ReadHistory();
   Result<Schema> live = connection_.Inspect();
-  if (!history.ok() || !live.ok() || history->empty()) return failure;
-  const std::optional<int> tag = project_.TagIndex(history->back().tag);
+  if (!history.ok() || !live.ok()) return failure;
+  const std::optional<int> tag = RecordedTag(*history);
   if (!tag) return failure;
   Result<std::vector<std::string>> found = Differences(*live, *tag);
   if (!found.ok() || found->empty()) return failure;
@@ -249,9 +249,16 @@ bool Runner::AppliedFilesAreStale(int tag) const {
   return false;
 }
 
+std::optional<int> Runner::RecordedTag(const std::vector<AppliedMigration>& history) const {
+  if (history.empty()) return std::nullopt;
+  for (const MigrationEntry& m : migrations_)
+    if (m.version == history.back().version && !m.up_facts.generated) return std::nullopt;
+  return project_.TagIndex(history.back().tag);
+}
+
 strata::Status Runner::RefuseDrift(const std::vector<AppliedMigration>& history, std::string_view consequence) {
-  if (!expected_ || history.empty()) return Status::Ok();
-  const std::optional<int> at = project_.TagIndex(history.back().tag);
+  if (!expected_) return Status::Ok();
+  const std::optional<int> at = RecordedTag(history);
   if (!at) return Status::Ok();
   // An applied file edited or gone since (a `down` from the recorded text):
   // the YAML no longer says what was applied, so it cannot say what the

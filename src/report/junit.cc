@@ -31,21 +31,24 @@ std::string Escape(const std::string& raw) {
 }  // namespace
 
 std::string JUnitXml(const std::string& suite, const std::vector<JUnitCase>& cases) {
-  int failures = 0, errors = 0;
+  int failures = 0, errors = 0, skipped = 0;
   for (const JUnitCase& c : cases) {
     failures += !c.failures.empty();
     errors += !c.error.empty();
+    skipped += !c.skipped.empty();
   }
   std::string out = fmt::format("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n"
-                                "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\">\n",
-                                Escape(suite), cases.size(), failures, errors);
+                                "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\"{}>\n",
+                                Escape(suite), cases.size(), failures, errors,
+                                skipped ? fmt::format(" skipped=\"{}\"", skipped) : "");
   for (const JUnitCase& c : cases) {
     out += fmt::format("    <testcase name=\"{}\" classname=\"{}\"", Escape(c.name), Escape(c.classname));
-    if (c.failures.empty() && c.error.empty()) {
+    if (c.failures.empty() && c.error.empty() && c.skipped.empty()) {
       out += "/>\n";
       continue;
     }
     out += ">\n";
+    if (!c.skipped.empty()) out += fmt::format("      <skipped message=\"{}\"/>\n", Escape(c.skipped));
     if (!c.error.empty()) out += fmt::format("      <error message=\"{}\"/>\n", Escape(c.error));
     if (!c.failures.empty()) {
       std::string body;

@@ -63,7 +63,8 @@ Status SqliteConnection::RunStatements(const ScriptRun& run, const std::vector<S
       Result<std::string> failures = db_.QueryString(
           "SELECT count(*) || (CASE count(*) WHEN 1 THEN ' check' ELSE ' checks' END) || ' failed' || "
           "group_concat(char(10) || '  check ' || check_id || ' failed: ' || what || char(10) || '    found: ' || "
-          "detail, '') FROM (SELECT * FROM temp.strata_failure ORDER BY check_id) HAVING count(*) > 0");
+          "detail, '') FROM (SELECT * FROM temp.strata_failure JOIN temp.strata_check USING (check_id) ORDER BY check_id) "
+          "HAVING count(*) > 0");
       if (failures.ok() && !failures->empty())
         return Status::Error(status.code(), fmt::format("{}:{}: {}\nnothing was applied", run.file_name, s.line,
                                                         *failures));

@@ -13,6 +13,7 @@
 #include "sqlite/inspect.h"
 #include "sqlite/script.h"
 #include "sqlite/sql_writer.h"
+#include "sqlite/table_digest.h"
 
 namespace strata::sqlite {
 
@@ -73,6 +74,16 @@ std::vector<CheckResult> SqliteConnection::RunChecks(const Schema& schema, int m
 }
 
 Result<ExplainReport> SqliteConnection::Explain(const Schema& schema) { return sqlite::Explain(db_, schema); }
+
+Result<std::vector<TableDigest>> SqliteConnection::DigestTables(const Schema& schema) {
+  std::vector<TableDigest> out;
+  for (const Table& t : schema.tables) {
+    Result<TableDigest> digest = DigestTable(db_, t);
+    if (!digest.ok()) return digest.status();
+    out.push_back(std::move(digest.value()));
+  }
+  return out;
+}
 
 std::vector<std::string> SqliteConnection::notices() const {
   if (!db_.recovered_hot_journal()) return {};

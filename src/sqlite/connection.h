@@ -42,6 +42,7 @@ class SqliteConnection final : public Connection {
   Status CreateSchema(const Schema& schema) override;
   std::vector<CheckResult> RunChecks(const Schema& schema, int max_samples) override;
   Result<ExplainReport> Explain(const Schema& schema) override;
+  Result<std::vector<TableDigest>> DigestTables(const Schema& schema) override;
   void set_progress(ProgressCallback callback) override { progress_ = std::move(callback); }
   std::vector<std::string> notices() const override;
 

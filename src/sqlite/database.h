@@ -88,6 +88,9 @@ class Statement {
   int64_t Int(int column) const;
   std::string ColumnName(int column) const;
   std::string sql() const;
+  // For what the accessors above do not read (a value's storage class and
+  // bytes).
+  sqlite3_stmt* handle() const { return stmt_.get(); }
 
  private:
   friend class Database;

@@ -23,33 +23,27 @@ std::string CreateHistoryTableSql() {
 
 namespace {
 
+// Check statements read best on one or two lines.
+constexpr size_t kCheckWidth = 2 * kSqlLineWidth - 20;
+
 void Statement(std::string& out, const std::string& sql) { out += sql + ";\n"; }
 
 void Comment(std::string& out, const std::string& text) { AppendComment(out, text); }
 
-// Records a failure of `check` (number `check_id`) with what it is and up
-// to ten offending rows, so that every failing check can be reported.
+// Records a failure of check `check_id` with up to ten offending rows.
 std::string RecordFailures(int check_id, const Check& check) {
-  return WrapSql(fmt::format(
-      "INSERT INTO temp.strata_failure (check_id, what, detail) SELECT {}, {}, group_concat(k, ', ') FROM (SELECT k "
-      "FROM ({}) LIMIT 10) HAVING count(*) > 0",
-      check_id, LiteralInParts(check.description), check.sql));
+  return WrapSql(fmt::format("INSERT INTO temp.strata_failure (check_id, detail) SELECT {}, group_concat(k, ', ') "
+                             "FROM (SELECT k FROM ({}) LIMIT 10) HAVING count(*) > 0",
+                             check_id, check.sql),
+                 kCheckWidth);
 }
 
-// The trigger that stops the file at the first failed check with
-// RAISE(ABORT), which keeps the transaction open and temp.strata_failure
-// readable. SQLite's RAISE takes a literal only, so each check has its line.
-std::string StopTrigger(const std::vector<Check>& checks) {
-  std::string sql = "CREATE TEMP TRIGGER strata_stop BEFORE INSERT ON strata_stop BEGIN\n";
-  for (size_t i = 0; i < checks.size(); ++i) {
-    const std::string raise = fmt::format(
-        "  SELECT RAISE(ABORT, {})",
-        QuoteString(fmt::format("strata: check {} failed: {}; nothing was applied", i + 1, checks[i].description)));
-    const std::string when = fmt::format("WHERE NEW.check_id = {};\n", i + 1);
-    // One line a check, unless that makes it hard to read in a review.
-    sql += raise.size() + when.size() > 2 * kSqlLineWidth - 40 ? raise + "\n    " + when : raise + " " + when;
-  }
-  return sql + "END";
+// What each check is, one row a check: the failures are reported with it.
+std::string CheckList(const std::vector<Check>& checks) {
+  std::string sql = "INSERT INTO temp.strata_check (check_id, what) VALUES";
+  for (size_t i = 0; i < checks.size(); ++i)
+    sql += fmt::format("{}\n  ({}, {})", i == 0 ? "" : ",", i + 1, QuoteString(checks[i].description));
+  return sql;
 }
 
 // Prints every recorded failure (a shell shows the rows; a runner reads the
@@ -57,7 +51,7 @@ std::string StopTrigger(const std::vector<Check>& checks) {
 // the statement but keeps the transaction and the table readable.
 void StopOnFailures(std::string& out) {
   Statement(out, "SELECT 'strata: check ' || check_id || ' failed: ' || what || '; found: ' || detail AS failure\n"
-                 "  FROM temp.strata_failure ORDER BY check_id");
+                 "  FROM temp.strata_failure JOIN temp.strata_check USING (check_id) ORDER BY check_id");
   Statement(out, "INSERT INTO temp.strata_stop SELECT min(check_id) FROM temp.strata_failure HAVING count(*) > 0");
 }
 
@@ -103,16 +97,20 @@ std::string RenderMigrationScript(const Plan& plan, const MigrationHeader& info)
   Statement(out, "BEGIN IMMEDIATE");
   out += "\n";
   Comment(out, "Bookkeeping for the checks; temporary, removed before COMMIT.");
-  for (const char* table : {"strata_failure", "strata_snapshot", "strata_verdict", "strata_stop"})
+  for (const char* table : {"strata_check", "strata_failure", "strata_snapshot", "strata_verdict", "strata_stop"})
     Statement(out, fmt::format("DROP TABLE IF EXISTS temp.{}", table));
-  Statement(out, "CREATE TEMP TABLE strata_failure (check_id INTEGER NOT NULL, what TEXT, detail TEXT)");
+  Statement(out, "CREATE TEMP TABLE strata_check (check_id INTEGER PRIMARY KEY, what TEXT NOT NULL)");
+  Statement(out, "CREATE TEMP TABLE strata_failure (check_id INTEGER NOT NULL, detail TEXT)");
   Statement(out, "CREATE TEMP TABLE strata_snapshot (name TEXT PRIMARY KEY, value INTEGER)");
   Statement(out, "CREATE TEMP TABLE strata_verdict (check_id INTEGER)");
   Statement(out, "CREATE TEMP TABLE strata_stop (check_id INTEGER)");
-  Statement(out, StopTrigger(checks));
-  // For a shell that goes on after the stop: the stop's message said which.
-  Statement(out, "CREATE TEMP TRIGGER strata_verdict BEFORE INSERT ON strata_verdict BEGIN SELECT RAISE(ROLLBACK, "
-                 "'strata: a check failed (see above); all was rolled back, nothing was applied'); END");
+  // The stop keeps the transaction open for the runner to read the
+  // failures; the verdict is for a shell that goes on after the stop.
+  Statement(out, "CREATE TEMP TRIGGER strata_stop BEFORE INSERT ON strata_stop BEGIN\n"
+                 "  SELECT RAISE(ABORT, 'strata: a check failed (listed above); nothing was applied'); END");
+  Statement(out, "CREATE TEMP TRIGGER strata_verdict BEFORE INSERT ON strata_verdict BEGIN\n"
+                 "  SELECT RAISE(ROLLBACK, 'strata: a check failed (listed above); all rolled back, nothing was applied'); END");
+  Statement(out, CheckList(checks));
   if (info.versioned) Statement(out, CreateHistoryTableSql());
   out += "\n";
 
@@ -156,6 +154,7 @@ std::string RenderMigrationScript(const Plan& plan, const MigrationHeader& info)
   if (prechecks_end < checks.size()) StopOnFailures(out);
   Comment(out, "verdict: a recorded failure rolls everything back");
   Statement(out, "INSERT INTO temp.strata_verdict SELECT min(check_id) FROM temp.strata_failure HAVING count(*) > 0");
+  Statement(out, "DROP TABLE temp.strata_check");
   Statement(out, "DROP TABLE temp.strata_failure");
   Statement(out, "DROP TABLE temp.strata_snapshot");
   Statement(out, "DROP TABLE temp.strata_verdict");

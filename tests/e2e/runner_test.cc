@@ -154,6 +154,21 @@ TEST_F(RunnerTest, EditedHandWrittenMigrationIsCaughtByTheHistoryChecksum) {
   EXPECT_NE(up.err.find("0015_backfill.up.sql was edited after it was applied"), std::string::npos) << up.err;
 }
 
+// A hand-written migration carries the tag of the generated file after it;
+// applied on its own, the database is not at that tag yet, and the next
+// `up` must not take the difference for a change by hand.
+TEST_F(RunnerTest, AHandWrittenMigrationAppliedAloneIsNotDrift) {
+  AddMigration("0025_backfill.up.sql", "UPDATE users SET status = 'active' WHERE status IS NULL;\n");
+  ASSERT_EQ(Strata({"up", "--tag", "phase1", "--no-backup"}).exit_code, 0);
+  testing::CommandResult r = Strata({"up", "--to", "25", "--no-backup"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Query(Db(), "SELECT max(version) FROM strata_migrations"), "25");
+  r = Strata({"up", "--no-backup"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err.find("differs from tag"), std::string::npos) << r.err;
+  EXPECT_EQ(Query(Db(), "SELECT max(version) FROM strata_migrations"), "50");
+}
+
 TEST_F(RunnerTest, DestructiveMigrationsNeedTheFlag) {
   ASSERT_EQ(Strata({"up"}).exit_code, 0);
   Exec("INSERT INTO users (id, email, password_hash, name) VALUES ('u1', 'a@x', 'h', 'A');"

@@ -41,13 +41,16 @@ ScenarioScripts MakeScripts(const Schema& before, const Schema& after) {
   return out;
 }
 
-int RunSqliteShell(const std::string& db, const std::string& sql, bool foreign_keys_on, std::string* err) {
+int RunSqliteShell(const std::string& db, const std::string& sql, bool foreign_keys_on, std::string* err,
+                   std::string* out) {
   TempDir dir;
   auto script = dir.Write("script.sql", sql);
   std::string command = "sqlite3 -bail -cmd 'PRAGMA foreign_keys=" + std::string(foreign_keys_on ? "ON" : "OFF") +
-                        "' '" + db + "' < '" + script.string() + "' >/dev/null 2>'" + (dir / "err").string() + "'";
+                        "' '" + db + "' < '" + script.string() + "' >'" + (dir / "out").string() + "' 2>'" +
+                        (dir / "err").string() + "'";
   int status = std::system(command.c_str());
   if (err) *err = ReadFile(dir / "err");
+  if (out) *out = ReadFile(dir / "out");
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
@@ -182,10 +185,12 @@ void RunScenario(const Scenario& s) {
   const std::string dump_before = Dump(db);
   const std::string bytes_before = ReadFile(db);
 
-  int rc = RunSqliteShell(db, up1, true, &err);
+  std::string printed;
+  int rc = RunSqliteShell(db, up1, true, &err, &printed);
   if (!s.up_fails_with.empty()) {
     EXPECT_NE(rc, 0);
-    EXPECT_NE(err.find(s.up_fails_with), std::string::npos) << err;
+    // The file prints every failed check before it stops.
+    EXPECT_NE((printed + err).find(s.up_fails_with), std::string::npos) << printed << err;
     if (!s.up_fails_unchecked) {
       EXPECT_NE(err.find("nothing was applied"), std::string::npos) << err;
     }
@@ -202,13 +207,15 @@ void RunScenario(const Scenario& s) {
       ASSERT_TRUE(conn.ok());
       Status applied = conn->Exec(up1);
       EXPECT_FALSE(applied.ok());
-      EXPECT_NE(applied.message().find(s.up_fails_with), std::string::npos) << applied.message();
-      // A precheck stops with RAISE(ABORT), leaving the transaction and its
-      // record open; a postcheck's verdict rolls both back.
+      std::string reported = applied.message();
+      // A failed check stops with RAISE(ABORT), leaving the transaction and
+      // the record of every failure open.
       if (!conn->autocommit()) {
-        Result<std::string> recorded =
-            conn->QueryString("SELECT group_concat(check_id || ': ' || detail, '; ') FROM temp.strata_failure");
+        Result<std::string> recorded = conn->QueryString(
+            "SELECT group_concat('check ' || check_id || ' failed: ' || what || ': ' || detail, '; ') "
+            "FROM temp.strata_failure JOIN temp.strata_check USING (check_id)");
         ASSERT_TRUE(recorded.ok()) << recorded.status().message();
+        reported += "\n" + *recorded;
         if (!s.up_fails_naming.empty()) {
           EXPECT_NE(recorded->find(s.up_fails_naming), std::string::npos) << *recorded;
         }
@@ -216,6 +223,7 @@ void RunScenario(const Scenario& s) {
       } else {
         EXPECT_TRUE(s.up_fails_naming.empty()) << "the file rolled back, and its record of the failure with it";
       }
+      EXPECT_NE(reported.find(s.up_fails_with), std::string::npos) << reported;
     }
     EXPECT_EQ(Dump(db), dump_before) << "a failed migration run in process must change nothing";
     EXPECT_EQ(Query(db, "SELECT count(*) FROM strata_migrations WHERE version = 20"), "0");

@@ -68,7 +68,8 @@ ScenarioScripts MakeScripts(const Schema& before, const Schema& after);
 
 // Runs `sql` on `db` through the sqlite3 shell (-bail), foreign keys on or
 // off first; returns the exit code, stderr in `err`.
-int RunSqliteShell(const std::string& db, const std::string& sql, bool foreign_keys_on, std::string* err);
+int RunSqliteShell(const std::string& db, const std::string& sql, bool foreign_keys_on, std::string* err,
+                   std::string* out = nullptr);
 
 // `.dump` of the database, for byte-level "nothing changed" comparisons.
 std::string Dump(const std::string& db);
