@@ -4,16 +4,20 @@ namespace strata {
 
 namespace {
 
-std::string Quote(std::string_view text) {
-  std::string out = "'";
+std::string Quoted(std::string_view text, char quote) {
+  std::string out(1, quote);
   for (char c : text) {
-    if (c == '\'') out += '\'';
+    if (c == quote) out += quote;
     out += c;
   }
-  return out + "'";
+  return out + quote;
 }
 
 }  // namespace
+
+std::string QuoteText(std::string_view text) { return Quoted(text, '\''); }
+
+std::string QuoteName(std::string_view name) { return Quoted(name, '"'); }
 
 std::string WrapSql(std::string_view sql, size_t width) {
   std::string out;
@@ -73,10 +77,10 @@ std::string LiteralInParts(std::string_view text, size_t width) {
     size_t cut = text.rfind(' ', width);
     if (cut == std::string_view::npos || cut == 0) cut = width;
     else ++cut;  // the space stays with the part before it
-    out += Quote(text.substr(0, cut)) + " || ";
+    out += QuoteText(text.substr(0, cut)) + " || ";
     text.remove_prefix(cut);
   }
-  return out + Quote(text);
+  return out + QuoteText(text);
 }
 
 }  // namespace strata

@@ -9,6 +9,12 @@
 
 namespace strata {
 
+// Standard SQL quoting, which SQLite and PostgreSQL (with
+// standard_conforming_strings, the default since 9.1) both read:
+// 'it''s' for text, "a ""b""" for a name.
+std::string QuoteText(std::string_view text);
+std::string QuoteName(std::string_view name);
+
 // The width generated lines are wrapped to.
 inline constexpr size_t kSqlLineWidth = 100;
 

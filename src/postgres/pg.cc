@@ -3,26 +3,13 @@
 #include <fmt/format.h>
 
 #include "base/strings.h"
+#include "plan/sql_layout.h"
 
 namespace strata::postgres {
 
-std::string QuoteIdent(std::string_view name) {
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
+std::string QuoteIdent(std::string_view name) { return QuoteName(name); }
 
-std::string QuoteLiteral(std::string_view text) {
-  std::string out = "'";
-  for (char c : text) {
-    if (c == '\'') out += '\'';
-    out += c;
-  }
-  return out + "'";
-}
+std::string QuoteLiteral(std::string_view text) { return QuoteText(text); }
 
 namespace {
 

@@ -7,23 +7,9 @@
 
 namespace strata::sqlite {
 
-std::string QuoteIdentifier(std::string_view name) {
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
+std::string QuoteIdentifier(std::string_view name) { return QuoteName(name); }
 
-std::string QuoteString(std::string_view text) {
-  std::string out = "'";
-  for (char c : text) {
-    if (c == '\'') out += '\'';
-    out += c;
-  }
-  return out + "'";
-}
+std::string QuoteString(std::string_view text) { return QuoteText(text); }
 
 std::string RenderLiteral(const Value& value) {
   struct Visitor {
