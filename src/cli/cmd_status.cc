@@ -56,8 +56,8 @@ std::string AdoptionSentence(const Adoption& a, const VersionedSchema& schema, b
                        tags[*a.tag]);
   if (a.tag)
     return fmt::format("has tables but no strata history; its schema is tag \"{0}\", so `strata baseline --tag {0}` "
-                       "adopts it, then `strata up` applies the rest",
-                       tags[*a.tag]);
+                       "adopts it{1}",
+                       tags[*a.tag], *a.tag == schema.project.last_tag() ? "" : ", then `strata up` applies the rest");
   constexpr size_t kShown = 10;
   std::string out = fmt::format(
       "has tables but no strata history, and is not adoptable as it is: its schema is no tag's; the nearest is tag "

@@ -236,6 +236,11 @@ TEST_F(HistoryTest, StatusSaysWhetherADatabaseWithoutHistoryIsAdoptable) {
   EXPECT_NE(r.out.find("\"adoption\":{\"adoptable\":true,\"tag\":\"b\",\"command\":\"strata baseline --tag b\""),
             std::string::npos)
       << r.out;
+  // At the last tag, nothing is left for `up` to apply, and it says so by
+  // not promising it.
+  r = Strata({"status"});
+  EXPECT_NE(r.out.find("its schema is tag \"b\", so `strata baseline --tag b` adopts it\n"), std::string::npos)
+      << r.out;
   // The command it names works.
   ASSERT_EQ(Strata({"baseline", "--tag", "b"}).exit_code, 0);
   EXPECT_EQ(Strata({"status"}).exit_code, 0);
