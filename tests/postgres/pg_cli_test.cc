@@ -185,10 +185,12 @@ TEST(PgCli, KilledDuringALongStatementChangesNothingAndARerunFinishes) {
     ASSERT_EQ(posix_spawn(&pid, STRATA_BINARY, &quiet, nullptr, argv.data(), environ), 0);
     posix_spawn_file_actions_destroy(&quiet);
     // Wait (polling the server, not the clock) until the long statement
-    // runs. The server shows the whole message the file went in.
+    // runs. The server shows the whole message the file went in. An earlier
+    // poll's backend may still be exiting, its last query this one, which
+    // names the statement too: only an active query that is not a poll counts.
     const std::string running =
-        "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%SELECT pg_sleep(60)%' AND pid <> pg_backend_pid() "
-        "AND datname = current_database()";
+        "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%SELECT pg_sleep(60)%' AND query NOT LIKE "
+        "'%pg_stat_activity%' AND state = 'active' AND pid <> pg_backend_pid() AND datname = current_database()";
     bool started = false;
     for (int i = 0; i < 100000 && !started; ++i) {
       started = PgQuery(db->url(), running) == "1";
