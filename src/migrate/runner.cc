@@ -223,7 +223,7 @@ strata::Status Runner::WithDrift(const strata::Status& failure) {
   Result<std::vector<AppliedMigration>> history = connection_.ReadHistory();
   Result<Schema> live = connection_.Inspect();
   if (!history.ok() || !live.ok()) return failure;
-  const std::optional<int> tag = RecordedTag(*history);
+  const std::optional<int> tag = history->empty() ? std::nullopt : RecordedTag(history->back());
   if (!tag) return failure;
   Result<std::vector<std::string>> found = Differences(*live, *tag);
   if (!found.ok() || found->empty()) return failure;
@@ -249,22 +249,27 @@ bool Runner::AppliedFilesAreStale(int tag) const {
   return false;
 }
 
-std::optional<int> Runner::RecordedTag(const std::vector<AppliedMigration>& history) const {
-  if (history.empty()) return std::nullopt;
+std::optional<int> Runner::RecordedTag(const AppliedMigration& last) const {
   for (const MigrationEntry& m : migrations_)
-    if (m.version == history.back().version && !m.up_facts.generated) return std::nullopt;
-  return project_.TagIndex(history.back().tag);
+    if (m.version == last.version && !m.up_facts.generated) return std::nullopt;
+  return project_.TagIndex(last.tag);
 }
 
-strata::Status Runner::RefuseDrift(const std::vector<AppliedMigration>& history, std::string_view consequence) {
+strata::Status Runner::RefuseDrift(const StatusReport& report, std::string_view consequence) {
   if (!expected_) return Status::Ok();
-  const std::optional<int> at = RecordedTag(history);
+  const AppliedMigration* last = nullptr;
+  size_t applied = 0;
+  for (const StatusEntry& e : report.entries)
+    if (e.applied) {
+      last = &*e.applied;
+      ++applied;
+      // An applied file edited or gone since (a `down` from the recorded
+      // text): the YAML no longer says what was applied, so it cannot say
+      // what the database should be either.
+      if (e.checksum_mismatch || !e.entry) return Status::Ok();
+    }
+  const std::optional<int> at = last ? RecordedTag(*last) : std::nullopt;
   if (!at) return Status::Ok();
-  // An applied file edited or gone since (a `down` from the recorded text):
-  // the YAML no longer says what was applied, so it cannot say what the
-  // database should be either.
-  for (const StatusEntry& e : StatusOf(history).entries)
-    if (e.applied && (e.checksum_mismatch || !e.entry)) return Status::Ok();
   // A dialect that cannot inspect cannot be compared: not a refusal.
   Result<Schema> live = connection_.Inspect();
   if (!live.ok() && live.status().code() != StatusCode::kNotSupported) return live.status();
@@ -277,14 +282,14 @@ strata::Status Runner::RefuseDrift(const std::vector<AppliedMigration>& history,
   if (!differences.empty()) {
     Result<std::vector<AppliedMigration>> again = connection_.ReadHistory();
     if (!again.ok()) return again.status();
-    if (again->size() != history.size() || again->back().version != history.back().version) differences.clear();
+    if (again->size() != applied || again->back().version != last->version) differences.clear();
   }
   if (differences.empty() || AppliedFilesAreStale(*at)) return Status::Ok();
   return Status::Error(StatusCode::kRefused,
                        fmt::format("the database differs from tag \"{}\", where its history says it is, so {} ({} "
                                    "difference(s); `strata drift` shows them):\n  {}\nundo the change by hand, or pass "
                                    "--allow-drift to go on anyway",
-                                   history.back().tag, consequence, differences.size(), fmt::join(differences, "\n  ")));
+                                   last->tag, consequence, differences.size(), fmt::join(differences, "\n  ")));
 }
 
 namespace {
@@ -320,7 +325,7 @@ strata::Status Runner::Up(const UpOptions& options, const RunListener& listener)
 
   // A database changed by hand since its last migration.
   if (options.refuse_drift)
-    if (strata::Status s = RefuseDrift(*history, "the pending migrations could fail half way or change the wrong "
+    if (strata::Status s = RefuseDrift(report, "the pending migrations could fail half way or change the wrong "
                                                  "shape; nothing was applied");
         !s.ok())
       return s;
@@ -473,9 +478,7 @@ strata::Status Runner::Down(const DownOptions& options, const RunListener& liste
   for (const DownRun& d : runs)
     if (strata::Status s = connection_.Validate(d.run); !s.ok()) return s;
   if (!runs.empty() && options.refuse_drift) {
-    Result<std::vector<AppliedMigration>> history = connection_.ReadHistory();
-    if (!history.ok()) return history.status();
-    if (strata::Status s = RefuseDrift(*history, "the down files could fail half way or drop what they did not "
+    if (strata::Status s = RefuseDrift(*report, "the down files could fail half way or drop what they did not "
                                                  "create; nothing was rolled back");
         !s.ok())
       return s;

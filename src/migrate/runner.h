@@ -196,13 +196,14 @@ class Runner {
   // Refuses (kRefused, the differences listed, `consequence` saying what
   // could go wrong) a database whose schema is not the tag its `history`
   // records. Ok without an expected schema or a history.
-  strata::Status RefuseDrift(const std::vector<AppliedMigration>& history, std::string_view consequence);
+  // `report` is the status the run read: its applied rows are the history.
+  strata::Status RefuseDrift(const StatusReport& report, std::string_view consequence);
   bool AppliedFilesAreStale(int tag) const;
   // The tag whose schema the database has by its history: that of the last
   // applied migration when strata generated it; nothing after a
   // hand-written one, whose changes the YAML does not describe (it carries
   // the tag of the generated file after it).
-  std::optional<int> RecordedTag(const std::vector<AppliedMigration>& history) const;
+  std::optional<int> RecordedTag(const AppliedMigration& last) const;
   // DriftAtTag as sentences; one that says it cannot compare without `expected`.
   Result<std::vector<std::string>> Differences(const Schema& live, int tag);
   Connection& connection_;
