@@ -32,12 +32,14 @@ void SetupDiff(CLI::App& app, int& exit_code) {
   cmd->add_flag("--allow-destructive", flags->allow_destructive,
                 "let the script discard data (dropped tables and columns, narrowed types)");
   cmd->callback([flags, &exit_code] {
-    std::optional<SchemaSide> from = LoadSchemaSide(flags->from, flags->common.format);
-    std::optional<SchemaSide> to = from ? LoadSchemaSide(flags->to, flags->common.format) : std::nullopt;
-    if (!from || !to) {
+    std::optional<std::pair<SchemaSide, SchemaSide>> sides =
+        LoadSchemaSides(flags->from, flags->to, flags->common.format);
+    if (!sides) {
       exit_code = kUsage;
       return;
     }
+    SchemaSide* from = &sides->first;
+    SchemaSide* to = &sides->second;
     if (!ComparableSides(*from, *to)) {
       exit_code = kFindings;
       return;

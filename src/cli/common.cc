@@ -10,6 +10,7 @@
 
 #include "base/strings.h"
 #include "cli/dialects.h"
+#include "migrate/declarative.h"
 #include "report/diagnostics_report.h"
 #include "yaml/loader.h"
 
@@ -158,7 +159,11 @@ Result<Schema> InspectTarget(const std::string& target) {
   return (*connection)->Inspect();
 }
 
-std::optional<SchemaSide> LoadSchemaSide(const std::string& path, Format format, const std::string& tag) {
+namespace {
+
+// A database side is opened and left uninspected (`inspect` false) when
+// the caller reads it together with the other side.
+std::optional<SchemaSide> LoadSide(const std::string& path, Format format, const std::string& tag, bool inspect) {
   SchemaSide side;
   std::error_code error;
   side.is_database = !std::filesystem::is_directory(path, error);
@@ -179,7 +184,9 @@ std::optional<SchemaSide> LoadSchemaSide(const std::string& path, Format format,
     return std::nullopt;
   }
   Result<std::unique_ptr<Connection>> connection = OpenForReading(path);
-  Result<Schema> schema = connection.ok() ? (*connection)->Inspect() : Result<Schema>(connection.status());
+  Result<Schema> schema = !connection.ok() ? Result<Schema>(connection.status())
+                          : inspect        ? (*connection)->Inspect()
+                                           : Result<Schema>(Schema{});
   if (!schema.ok()) {
     PrintError(schema.status().message());
     return std::nullopt;
@@ -189,6 +196,36 @@ std::optional<SchemaSide> LoadSchemaSide(const std::string& path, Format format,
   side.project.dialects = {side.project.dialect};
   side.connection = std::move(connection.value());
   return side;
+}
+
+}  // namespace
+
+std::optional<SchemaSide> LoadSchemaSide(const std::string& path, Format format, const std::string& tag) {
+  return LoadSide(path, format, tag, true);
+}
+
+std::optional<std::pair<SchemaSide, SchemaSide>> LoadSchemaSides(const std::string& from, const std::string& to,
+                                                                 Format format) {
+  std::error_code error;
+  const bool databases = !std::filesystem::is_directory(from, error) && !std::filesystem::is_directory(to, error) &&
+                         DialectOfTarget(from) == DialectOfTarget(to);
+  std::optional<SchemaSide> a = LoadSide(from, format, "", !databases);
+  std::optional<SchemaSide> b = a ? LoadSide(to, format, "", !databases) : std::nullopt;
+  if (!a || !b) return std::nullopt;
+  if (databases) {
+    Result<std::pair<Schema, Schema>> schemas = InspectForComparison(*a->connection, *b->connection);
+    if (!schemas.ok()) {
+      PrintError(schemas.status().message());
+      return std::nullopt;
+    }
+    a->schema = std::move(schemas->first);
+    b->schema = std::move(schemas->second);
+    // Nothing more is read from either; SQLite's copy of a 1,000-table
+    // schema is over a megabyte per database.
+    a->connection.reset();
+    b->connection.reset();
+  }
+  return std::pair{std::move(*a), std::move(*b)};
 }
 
 Result<Schema> AsInspectedBy(Connection& database, const Schema& declared) {

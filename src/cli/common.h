@@ -67,6 +67,10 @@ struct SchemaSide {
 Result<Schema> InspectTarget(const std::string& target);
 
 std::optional<SchemaSide> LoadSchemaSide(const std::string& path, Format format, const std::string& tag = "");
+// Both sides of `diff` (their last tags); two databases of one dialect are
+// read together, so that only the tables stored differently are inspected.
+std::optional<std::pair<SchemaSide, SchemaSide>> LoadSchemaSides(const std::string& from, const std::string& to,
+                                                                 Format format);
 
 // A schema folder's side as `database` would read it back (its engine's
 // spelling of types and expressions), so that the two compare equal when

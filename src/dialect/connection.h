@@ -8,8 +8,10 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -57,6 +59,14 @@ struct ScriptRun {
   bool outside_transaction = false;
 };
 
+// How the engine stores one table: its definition, as text that is equal
+// on two databases exactly when the table is (its indexes and triggers
+// included), and the tables its foreign keys point at (lower case).
+struct StoredTable {
+  std::string definition;
+  std::vector<std::string> references;
+};
+
 enum class ApplyOutcome { kApplied, kAlreadyDone };
 
 struct OpenOptions {
@@ -95,6 +105,18 @@ class Connection {
   // True when the database holds no tables of its own.
   virtual Result<bool> IsEmpty() = 0;
   virtual Result<Schema> Inspect() = 0;
+  // Every table's stored definition by lower-case name, read in one pass,
+  // so that comparing two databases inspects only the tables that differ;
+  // kNotSupported where the engine keeps no such text.
+  virtual Result<std::map<std::string, StoredTable>> StoredTables() {
+    return Status::Error(StatusCode::kNotSupported, "this database keeps no table definitions");
+  }
+  // Inspect() of only the tables `names` holds (lower case); every view and
+  // everything the model cannot hold are read as by Inspect().
+  virtual Result<Schema> InspectTables(const std::set<std::string>& names) {
+    (void)names;
+    return Inspect();
+  }
   // How many rows of `table` hold a value in `column` (all its rows when
   // `column` is empty): what a destructive step puts at stake.
   virtual Result<int64_t> CountRows(const std::string& table, const std::string& column) = 0;

@@ -1,6 +1,7 @@
 #include "diff/differ.h"
 
 #include <algorithm>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -293,11 +294,17 @@ std::vector<Change> Diff(const Schema& from, const Schema& to, const RenameHints
     matched[it->first] = true;
     const Table& before = *it->second;
     if (!EqualsIgnoreCase(before.name, t.name)) modified.push_back(RenameTable{before.name, t.name});
-    Table renamed = before;
-    renamed.name = t.name;
-    renamed = renames.Apply(std::move(renamed));
-    std::vector<TableChange> changes = DiffTable(renamed, t, hints, options);
-    if (!changes.empty()) modified.push_back(ModifyTable{renamed, t, std::move(changes)});
+    // A copy under the new names only where a rename can apply: copying
+    // every table made diffing two 1,000-table schemas copy all of them.
+    std::optional<Table> renamed;
+    if (!hints.tables.empty() || !hints.columns.empty() || before.name != t.name) {
+      renamed = before;
+      renamed->name = t.name;
+      renamed = renames.Apply(std::move(*renamed));
+    }
+    const Table& old = renamed ? *renamed : before;
+    std::vector<TableChange> changes = DiffTable(old, t, hints, options);
+    if (!changes.empty()) modified.push_back(ModifyTable{old, t, std::move(changes)});
   }
   for (const Table& t : from.tables)
     if (!matched[AsciiLower(t.name)]) dropped.push_back(DropTable{t});

@@ -38,4 +38,36 @@ DeclarativeScript PlanDeclarative(const Dialect& dialect, const Schema& from, co
   return out;
 }
 
+Result<std::pair<Schema, Schema>> InspectForComparison(Connection& from, Connection& to) {
+  Result<std::map<std::string, StoredTable>> stored_from = from.StoredTables();
+  Result<std::map<std::string, StoredTable>> stored_to =
+      stored_from.ok() ? to.StoredTables() : Result<std::map<std::string, StoredTable>>(stored_from.status());
+  if (!stored_to.ok()) {
+    if (stored_to.status().code() != StatusCode::kNotSupported) return stored_to.status();
+    Result<Schema> a = from.Inspect();
+    if (!a.ok()) return a.status();
+    Result<Schema> b = to.Inspect();
+    if (!b.ok()) return b.status();
+    return std::pair{std::move(a.value()), std::move(b.value())};
+  }
+  std::set<std::string> differing;
+  for (const auto& [mine, theirs] : {std::pair{&*stored_from, &*stored_to}, std::pair{&*stored_to, &*stored_from}})
+    for (const auto& [name, table] : *mine)
+      if (auto other = theirs->find(name); other == theirs->end() || other->second.definition != table.definition)
+        differing.insert(name);
+  std::set<std::string> read = differing;
+  for (const auto* side : {&*stored_from, &*stored_to})
+    for (const auto& [name, table] : *side)
+      for (const std::string& parent : table.references)
+        if (differing.contains(name))
+          read.insert(parent);
+        else if (differing.contains(parent))
+          read.insert(name);
+  Result<Schema> a = from.InspectTables(read);
+  if (!a.ok()) return a.status();
+  Result<Schema> b = to.InspectTables(read);
+  if (!b.ok()) return b.status();
+  return std::pair{std::move(a.value()), std::move(b.value())};
+}
+
 }  // namespace strata

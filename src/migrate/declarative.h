@@ -7,8 +7,10 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "dialect/connection.h"
 #include "dialect/dialect.h"
 
 namespace strata {
@@ -33,5 +35,13 @@ struct DeclarativeScript {
 // declares them.
 DeclarativeScript PlanDeclarative(const Dialect& dialect, const Schema& from, const Schema& to,
                                   const DeclarativeOptions& options);
+
+// The schemas of two databases, for comparing them. Where the engine keeps
+// each table's definition, only the tables stored differently are read,
+// with the tables a foreign key joins them to (a plan checks the parents
+// and children of what it changes); a table stored alike on both sides
+// cannot differ. So comparing two 1,000-table databases that differ in 50
+// reads about 50 on each side.
+Result<std::pair<Schema, Schema>> InspectForComparison(Connection& from, Connection& to);
 
 }  // namespace strata

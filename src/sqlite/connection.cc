@@ -59,6 +59,14 @@ Result<int64_t> SqliteConnection::CountRows(const std::string& table, const std:
 
 Result<Schema> SqliteConnection::Inspect() { return InspectSchema(db_, {std::string(kHistoryTable)}); }
 
+Result<std::map<std::string, StoredTable>> SqliteConnection::StoredTables() {
+  return ReadStoredTables(db_, {std::string(kHistoryTable)});
+}
+
+Result<Schema> SqliteConnection::InspectTables(const std::set<std::string>& names) {
+  return InspectSchema(db_, {std::string(kHistoryTable)}, &names);
+}
+
 Result<Schema> SqliteConnection::AsInspected(const Schema& declared) { return sqlite::AsInspected(declared); }
 
 Status SqliteConnection::Backup(const std::string& destination) { return BackupToNewFile(db_.path(), destination); }

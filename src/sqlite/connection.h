@@ -30,6 +30,8 @@ class SqliteConnection final : public Connection {
   Result<bool> IsEmpty() override;
   Result<int64_t> CountRows(const std::string& table, const std::string& column) override;
   Result<Schema> Inspect() override;
+  Result<std::map<std::string, StoredTable>> StoredTables() override;
+  Result<Schema> InspectTables(const std::set<std::string>& names) override;
   // Normalised in memory (sqlite::AsInspected): SQLite keeps SQL as written.
   Result<Schema> AsInspected(const Schema& declared) override;
   Result<ApplyOutcome> Apply(const ScriptRun& run) override;

@@ -66,29 +66,54 @@ bool HasAutoincrement(const std::string& create_sql) {
   return AsciiUpper(create_sql).find("AUTOINCREMENT") != std::string::npos;
 }
 
-Status InspectColumns(Database& db, Table& t, const std::string& create_sql) {
-  Result<Statement> stmt = db.Prepare(
-      "SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(?1) ORDER BY cid");
-  if (!stmt.ok()) return stmt.status();
-  if (Status s = stmt->Bind(1, t.name); !s.ok()) return s;
+// The per-table pragma queries, prepared once for all tables: preparing
+// them again for each table was a quarter of inspecting 1,000 tables.
+struct TableQueries {
+  static Result<TableQueries> Prepare(Database& db) {
+    Result<Statement> columns = db.Prepare(
+        "SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(?1) ORDER BY cid");
+    if (!columns.ok()) return columns.status();
+    Result<Statement> index_list = db.Prepare(
+        "SELECT il.name, il.\"unique\", il.origin, il.partial FROM pragma_index_list(?1) AS il ORDER BY il.seq DESC");
+    if (!index_list.ok()) return index_list.status();
+    Result<Statement> index_parts =
+        db.Prepare("SELECT name, \"desc\", coll, cid FROM pragma_index_xinfo(?1) WHERE key = 1 ORDER BY seqno");
+    if (!index_parts.ok()) return index_parts.status();
+    Result<Statement> foreign_keys = PrepareForeignKeys(db);
+    if (!foreign_keys.ok()) return foreign_keys.status();
+    return TableQueries{std::move(columns.value()), std::move(index_list.value()), std::move(index_parts.value()),
+                        std::move(foreign_keys.value())};
+  }
+  Statement columns, index_list, index_parts, foreign_keys;
+};
+
+// `stmt` reset and bound to `name`, ready to step.
+Status Rebind(Statement& stmt, const std::string& name) {
+  if (Status s = stmt.Reset(); !s.ok()) return s;
+  return stmt.Bind(1, name);
+}
+
+Status InspectColumns(Statement& stmt, Table& t, const std::string& create_sql) {
+  if (Status s = Rebind(stmt, t.name); !s.ok()) return s;
   std::map<int64_t, std::string> pk;
   for (;;) {
-    Result<bool> row = stmt->Step();
+    Result<bool> row = stmt.Step();
     if (!row.ok()) return row.status();
     if (!*row) break;
     Column c;
-    c.name = stmt->Text(0);
-    c.type = stmt->Text(1);
+    c.name = stmt.Text(0);
+    c.type = stmt.Text(1);
     // A type strata does not know is kept as SQLite stores it.
     c.verbatim_type = !IsKnownType(c.type);
     // hidden: 2 for a VIRTUAL generated column, 3 for a STORED one; the
     // expression comes from the CREATE text.
-    if (stmt->Int(5) == 2 || stmt->Int(5) == 3) c.generated = Generated{{}, stmt->Int(5) == 3};
-    c.nullable = stmt->Int(2) == 0;
-    if (!stmt->IsNull(3)) c.default_value = ParseDefault(stmt->Text(3));
-    if (stmt->Int(4) > 0) pk[stmt->Int(4)] = c.name;
+    if (stmt.Int(5) == 2 || stmt.Int(5) == 3) c.generated = Generated{{}, stmt.Int(5) == 3};
+    c.nullable = stmt.Int(2) == 0;
+    if (!stmt.IsNull(3)) c.default_value = ParseDefault(stmt.Text(3));
+    if (stmt.Int(4) > 0) pk[stmt.Int(4)] = c.name;
     t.columns.push_back(std::move(c));
   }
+  t.columns.shrink_to_fit();  // a model of many tables is held whole, and copied
   if (pk.size() == 1) {
     for (Column& c : t.columns)
       if (c.name == pk.begin()->second) {
@@ -101,38 +126,33 @@ Status InspectColumns(Database& db, Table& t, const std::string& create_sql) {
   return Status::Ok();
 }
 
-Status InspectIndexes(Database& db, Table& t, const std::map<std::string, IndexText>& index_sql) {
-  Result<Statement> list = db.Prepare(
-      "SELECT il.name, il.\"unique\", il.origin, il.partial FROM pragma_index_list(?1) AS il ORDER BY il.seq DESC");
-  if (!list.ok()) return list.status();
-  if (Status s = list->Bind(1, t.name); !s.ok()) return s;
-  Result<Statement> info = db.Prepare(
-      "SELECT name, \"desc\", coll, cid FROM pragma_index_xinfo(?1) WHERE key = 1 ORDER BY seqno");
-  if (!info.ok()) return info.status();
+Status InspectIndexes(TableQueries& queries, Table& t, const std::map<std::string, IndexText>& index_sql) {
+  Statement& list = queries.index_list;
+  Statement& info = queries.index_parts;
+  if (Status s = Rebind(list, t.name); !s.ok()) return s;
   for (;;) {
-    Result<bool> row = list->Step();
+    Result<bool> row = list.Step();
     if (!row.ok()) return row.status();
     if (!*row) break;
-    std::string origin = list->Text(2);
+    std::string origin = list.Text(2);
     if (origin == "pk") continue;
     Index index;
-    index.name = list->Text(0);
-    index.unique = list->Int(1) != 0;
+    index.name = list.Text(0);
+    index.unique = list.Int(1) != 0;
     const auto text = index_sql.find(index.name);
-    if (list->Int(3) != 0 && text != index_sql.end()) index.where = PartialIndexWhere(text->second.sql);
+    if (list.Int(3) != 0 && text != index_sql.end()) index.where = PartialIndexWhere(text->second.sql);
     // An expression key (cid -2) has no name; its text is in the CREATE INDEX.
     const std::vector<ParsedIndexTerm> terms =
         text == index_sql.end() ? std::vector<ParsedIndexTerm>{} : ParseIndexTerms(text->second.sql);
-    if (Status s = info->Reset(); !s.ok()) return s;
-    if (Status s = info->Bind(1, index.name); !s.ok()) return s;
+    if (Status s = Rebind(info, index.name); !s.ok()) return s;
     for (;;) {
-      Result<bool> part = info->Step();
+      Result<bool> part = info.Step();
       if (!part.ok()) return part.status();
       if (!*part) break;
       // Kept even when BINARY: on a NOCASE column, COLLATE BINARY is an
       // override (InspectCreateText clears what the column implies anyway).
-      IndexPart p{.column = info->Text(0), .descending = info->Int(1) != 0, .collation = AsciiUpper(info->Text(2))};
-      if (info->Int(3) == -2) {
+      IndexPart p{.column = info.Text(0), .descending = info.Int(1) != 0, .collation = AsciiUpper(info.Text(2))};
+      if (info.Int(3) == -2) {
         const size_t at = index.parts.size();
         if (at >= terms.size() || terms[at].expression.empty())
           return Status::Error(StatusCode::kNotSupported,
@@ -225,31 +245,71 @@ void InspectCreateText(Table& t, const std::string& create_sql) {
 
 }  // namespace
 
-Result<std::vector<ForeignKey>> ReadForeignKeys(Database& db, const std::string& table) {
+Result<Statement> PrepareForeignKeys(Database& db) {
   // pragma_foreign_key_list numbers constraints from the last declared one;
   // reverse them to get the declared order back.
-  Result<Statement> stmt = db.Prepare(
+  return db.Prepare(
       "SELECT id, \"table\", \"from\", \"to\", on_update, on_delete FROM "
       "pragma_foreign_key_list(?1) ORDER BY id DESC, seq");
-  if (!stmt.ok()) return stmt.status();
-  if (Status s = stmt->Bind(1, table); !s.ok()) return s;
+}
+
+Result<std::vector<ForeignKey>> ReadForeignKeys(Statement& stmt, const std::string& table) {
+  if (Status s = stmt.Reset(); !s.ok()) return s;
+  if (Status s = stmt.Bind(1, table); !s.ok()) return s;
   std::vector<ForeignKey> out;
   int64_t current = -1;
   for (;;) {
-    Result<bool> row = stmt->Step();
+    Result<bool> row = stmt.Step();
     if (!row.ok()) return row.status();
     if (!*row) break;
-    if (stmt->Int(0) != current) {
-      current = stmt->Int(0);
+    if (stmt.Int(0) != current) {
+      current = stmt.Int(0);
       ForeignKey fk;
-      fk.ref_table = stmt->Text(1);
-      fk.on_update = ParseAction(stmt->Text(4));
-      fk.on_delete = ParseAction(stmt->Text(5));
+      fk.ref_table = stmt.Text(1);
+      fk.on_update = ParseAction(stmt.Text(4));
+      fk.on_delete = ParseAction(stmt.Text(5));
       out.push_back(std::move(fk));
     }
     ForeignKey& fk = out.back();
-    fk.columns.push_back(stmt->Text(2));
-    if (!stmt->IsNull(3)) fk.ref_columns.push_back(stmt->Text(3));
+    fk.columns.push_back(stmt.Text(2));
+    if (!stmt.IsNull(3)) fk.ref_columns.push_back(stmt.Text(3));
+  }
+  return out;
+}
+
+Result<std::vector<ForeignKey>> ReadForeignKeys(Database& db, const std::string& table) {
+  Result<Statement> stmt = PrepareForeignKeys(db);
+  if (!stmt.ok()) return stmt.status();
+  return ReadForeignKeys(*stmt, table);
+}
+
+Result<std::map<std::string, StoredTable>> ReadStoredTables(Database& db, const std::vector<std::string>& ignored) {
+  std::map<std::string, StoredTable> out;
+  Result<Statement> objects = db.Prepare(
+      "SELECT lower(tbl_name), type, name, sql FROM sqlite_schema WHERE type IN ('table', 'index', 'trigger') "
+      "AND tbl_name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY 1, type = 'table' DESC, name");
+  if (!objects.ok()) return objects.status();
+  for (;;) {
+    Result<bool> row = objects->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    // Separated by a byte no name or statement starts with, so that no two
+    // lists of objects make the same text. An index SQLite made for a
+    // constraint has no text; its name stands for it.
+    std::string& definition = out[objects->Text(0)].definition;
+    for (int column : {1, 2, 3}) definition += objects->Text(column) + '\x1f';
+  }
+  for (const std::string& name : ignored) out.erase(AsciiLower(name));
+  // A virtual table's foreign keys are its module's business.
+  Result<Statement> references = db.Prepare(
+      "SELECT lower(m.name), lower(f.\"table\") FROM sqlite_schema AS m, pragma_foreign_key_list(m.name) AS f "
+      "WHERE m.type = 'table' AND m.sql NOT LIKE 'CREATE VIRTUAL%'");
+  if (!references.ok()) return references.status();
+  for (;;) {
+    Result<bool> row = references->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    if (auto t = out.find(references->Text(0)); t != out.end()) t->second.references.push_back(references->Text(1));
   }
   return out;
 }
@@ -365,6 +425,7 @@ Table AsInspected(Table t) {
 
 Schema AsInspected(const Schema& s) {
   Schema out;
+  out.tables.reserve(s.tables.size());
   for (const Table& t : s.tables) out.tables.push_back(AsInspected(t));
   std::sort(out.tables.begin(), out.tables.end(), [](const Table& a, const Table& b) { return a.name < b.name; });
   for (View v : s.views) {
@@ -376,7 +437,8 @@ Schema AsInspected(const Schema& s) {
   return out;
 }
 
-Result<Schema> InspectSchema(Database& db, const std::vector<std::string>& ignored) {
+Result<Schema> InspectSchema(Database& db, const std::vector<std::string>& ignored,
+                             const std::set<std::string>* only) {
   Result<std::map<std::string, IndexText>> index_sql = ReadIndexTexts(db);
   if (!index_sql.ok()) return index_sql.status();
   // pragma_table_list tells virtual tables and their shadow tables (which
@@ -389,6 +451,8 @@ Result<Schema> InspectSchema(Database& db, const std::vector<std::string>& ignor
       "SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
       "ORDER BY rowid");
   if (!tables.ok()) return tables.status();
+  Result<TableQueries> queries = TableQueries::Prepare(db);
+  if (!queries.ok()) return queries.status();
   Schema schema;
   for (;;) {
     Result<bool> row = tables->Step();
@@ -411,15 +475,16 @@ Result<Schema> InspectSchema(Database& db, const std::vector<std::string>& ignor
       schema.unmodelled.push_back({t.name, fmt::format("virtual table (USING {})", module)});
       continue;
     }
+    if (only && !only->contains(AsciiLower(t.name))) continue;
     std::string upper = AsciiUpper(create_sql);
     size_t close = upper.rfind(')');
     std::string options = close == std::string::npos ? "" : upper.substr(close);
     t.without_rowid = options.find("WITHOUT ROWID") != std::string::npos;
     t.strict = options.find("STRICT") != std::string::npos;
-    Status s = InspectColumns(db, t, create_sql);
-    if (s.ok()) s = InspectIndexes(db, t, *index_sql);
+    Status s = InspectColumns(queries->columns, t, create_sql);
+    if (s.ok()) s = InspectIndexes(*queries, t, *index_sql);
     if (s.ok()) {
-      Result<std::vector<ForeignKey>> fks = ReadForeignKeys(db, t.name);
+      Result<std::vector<ForeignKey>> fks = ReadForeignKeys(queries->foreign_keys, t.name);
       if (fks.ok())
         t.foreign_keys = std::move(fks.value());
       else

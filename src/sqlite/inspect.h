@@ -6,18 +6,27 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "base/status.h"
+#include "dialect/connection.h"
 #include "schema/table.h"
 #include "sqlite/database.h"
 
 namespace strata::sqlite {
 
 // Every table except SQLite's internal ones (sqlite_*) and `ignored` ones,
-// in the order of sqlite_schema.
-Result<Schema> InspectSchema(Database& db, const std::vector<std::string>& ignored = {});
+// in the order of sqlite_schema; with `only`, just the tables it names (in
+// lower case), every view and every table the model cannot hold.
+Result<Schema> InspectSchema(Database& db, const std::vector<std::string>& ignored = {},
+                             const std::set<std::string>* only = nullptr);
+
+// Every table's CREATE text with its indexes' and triggers' (SQLite
+// parses nothing else into a table's schema) and the tables its foreign
+// keys point at, by lower-case name: two passes over sqlite_schema.
+Result<std::map<std::string, StoredTable>> ReadStoredTables(Database& db, const std::vector<std::string>& ignored);
 
 // The model reduced to what InspectSchema can see (no descriptions,
 // positions or data; SQL expressions in canonical spelling; a one-column
@@ -33,8 +42,11 @@ Schema AsInspected(const Schema& s);
 // being rewritten.
 bool SameSql(std::string_view a, std::string_view b);
 
-// The foreign keys of `table`, in declared order.
+// The foreign keys of `table`, in declared order; the statement form runs
+// a query PrepareForeignKeys made, for reading many tables.
 Result<std::vector<ForeignKey>> ReadForeignKeys(Database& db, const std::string& table);
+Result<Statement> PrepareForeignKeys(Database& db);
+Result<std::vector<ForeignKey>> ReadForeignKeys(Statement& query, const std::string& table);
 
 // The CREATE INDEX text and creation order (rowid) of every index, by name,
 // read in one pass: sqlite_schema has no index on name, so a lookup per

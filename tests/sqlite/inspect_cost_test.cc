@@ -27,7 +27,9 @@ int OnStatementEnd(unsigned type, void* context, void* statement, void*) {
   if (type != SQLITE_TRACE_PROFILE) return 0;
   auto* cost = static_cast<Cost*>(context);
   auto* stmt = static_cast<sqlite3_stmt*>(statement);
-  cost->steps += sqlite3_stmt_status(stmt, SQLITE_STMTSTATUS_VM_STEP, 0);
+  // Reset as read: a statement prepared once runs once per table, and its
+  // counter would otherwise carry every earlier run's steps.
+  cost->steps += sqlite3_stmt_status(stmt, SQLITE_STMTSTATUS_VM_STEP, 1);
   ++cost->statements;
   if (std::string_view(sqlite3_sql(stmt)).find("sqlite_schema") != std::string_view::npos) ++cost->schema_reads;
   return 0;
