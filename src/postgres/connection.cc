@@ -327,6 +327,7 @@ Status PostgresConnection::Run(const ScriptRun& run, const std::vector<SqlStatem
   for (size_t next = 0; next < parts.size();) {
     const int64_t ms_before = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
     std::string message;
+    std::vector<size_t> ends;  // where each part ends in the message
     size_t end = next;
     for (; end < parts.size(); ++end) {
       MessagePart& part = parts[end];
@@ -334,11 +335,16 @@ Status PostgresConnection::Run(const ScriptRun& run, const std::vector<SqlStatem
       if (end > next && message.size() + part.sql.size() > kMessageBytes) break;
       // A -- comment on the statement's last line would swallow the ';'.
       message += part.sql + (part.sql.find("--") == std::string::npos ? ";\n" : "\n;\n");
+      ends.push_back(message.size());
     }
     const PgSession::BatchOutcome sent = session_.ExecBatch(message);
     if (!sent.status.ok()) {
-      // The server answered each statement before the one that failed.
-      const MessagePart& failed = parts[std::min(next + static_cast<size_t>(sent.completed), end - 1)];
+      // The server answered each statement before the one that failed,
+      // unless the message did not parse: then its position says.
+      size_t failed_at = std::min(next + static_cast<size_t>(sent.completed), end - 1);
+      if (sent.error_at)
+        failed_at = next + static_cast<size_t>(std::upper_bound(ends.begin(), ends.end(), *sent.error_at) - ends.begin());
+      const MessagePart& failed = parts[std::min(failed_at, end - 1)];
       const bool recorded_meanwhile =
           failed.row == HistoryRow::kInsert && sent.status.message().find("SQLSTATE 23505") != std::string::npos;
       if (failed.statement != MessagePart::kOwn && !recorded_meanwhile) return fail(failed.statement, sent.status);

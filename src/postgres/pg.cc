@@ -1,5 +1,8 @@
 #include "postgres/pg.h"
 
+#include <charconv>
+#include <cstring>
+
 #include <fmt/format.h>
 
 #include "base/strings.h"
@@ -22,6 +25,18 @@ std::string ErrorOf(const PGresult* r, PGconn* c) {
     if (const char* state = Pq().PQresultErrorField(r, PG_DIAG_SQLSTATE)) message += fmt::format(" (SQLSTATE {})", state);
   }
   return message;
+}
+
+// The server's error position counts characters from 1; the text is
+// UTF-8, so a character starts at every byte that is not a continuation.
+std::optional<size_t> ByteOffsetOfPosition(const std::string& sql, const char* position) {
+  if (!position) return std::nullopt;
+  size_t characters = 0;
+  const auto [end, error] = std::from_chars(position, position + std::strlen(position), characters);
+  if (error != std::errc() || characters == 0) return std::nullopt;
+  for (size_t i = 0; i < sql.size(); ++i)
+    if ((static_cast<unsigned char>(sql[i]) & 0xC0) != 0x80 && --characters == 0) return i;
+  return std::nullopt;
 }
 
 }  // namespace
@@ -73,6 +88,7 @@ PgSession::BatchOutcome PgSession::ExecBatch(const std::string& sql) {
       break;
     }
     out.status = Status::Database(ErrorOf(raw, conn_.get()));
+    out.error_at = ByteOffsetOfPosition(sql, Pq().PQresultErrorField(raw, PG_DIAG_STATEMENT_POSITION));
   }
   return out;
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -57,6 +58,10 @@ class PgSession {
   struct BatchOutcome {
     Status status;
     int completed = 0;
+    // Where in `sql` the server placed the error (a byte offset), when it
+    // said. A syntax error anywhere fails the whole message before any
+    // statement runs, so only this tells which statement it was.
+    std::optional<size_t> error_at;
   };
   // Sends `sql`, statements separated by ';', as one simple-query message:
   // one round trip for all of them. The server stops at the first failure;

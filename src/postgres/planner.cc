@@ -96,8 +96,10 @@ std::string ColumnDefinition(const Column& c) {
 }
 
 std::string ForeignKeyClause(const ForeignKey& fk) {
-  std::string out = fmt::format("FOREIGN KEY ({}) REFERENCES {} ({})", QuotedList(fk.columns), Q(fk.ref_table),
-                                QuotedList(fk.ref_columns));
+  // Without columns the key points at the parent's primary key, as the
+  // YAML says; "REFERENCES t ()" would be a syntax error.
+  std::string out = fmt::format("FOREIGN KEY ({}) REFERENCES {}", QuotedList(fk.columns), Q(fk.ref_table));
+  if (!fk.ref_columns.empty()) out += fmt::format(" ({})", QuotedList(fk.ref_columns));
   if (fk.on_delete != FkAction::kNoAction) out += fmt::format(" ON DELETE {}", FkActionName(fk.on_delete));
   if (fk.on_update != FkAction::kNoAction) out += fmt::format(" ON UPDATE {}", FkActionName(fk.on_update));
   if (fk.deferred) out += " DEFERRABLE INITIALLY DEFERRED";
@@ -203,8 +205,11 @@ struct Planner {
 
   void OrphanCheck(const Table& t, const ForeignKey& fk) {
     std::vector<std::string> match, not_null;
-    for (size_t k = 0; k < fk.columns.size(); ++k) {
-      match.push_back(fmt::format("p.{} = c.{}", Q(fk.ref_columns[k]), Q(fk.columns[k])));
+    const Table* parent = to.FindTable(fk.ref_table);
+    const std::vector<std::string> parent_columns =
+        !fk.ref_columns.empty() ? fk.ref_columns : parent ? parent->PrimaryKeyColumns() : std::vector<std::string>{};
+    for (size_t k = 0; k < fk.columns.size() && k < parent_columns.size(); ++k) {
+      match.push_back(fmt::format("p.{} = c.{}", Q(parent_columns[k]), Q(fk.columns[k])));
       not_null.push_back(fmt::format("c.{} IS NOT NULL", Q(fk.columns[k])));
     }
     std::vector<std::string> shown;

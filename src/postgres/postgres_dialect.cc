@@ -33,6 +33,11 @@ class PostgresDialect final : public Dialect {
     for (Table& t : out.tables) {
       t.without_rowid = false;
       t.strict = false;
+      // The server records the parent's key columns a foreign key points
+      // at; inspection reads them back.
+      for (ForeignKey& fk : t.foreign_keys)
+        if (const Table* parent = out.FindTable(fk.ref_table); parent && fk.ref_columns.empty())
+          fk.ref_columns = parent->PrimaryKeyColumns();
     }
     return out;
   }

@@ -108,6 +108,83 @@ TEST(PgApply, AFileFailingHalfWayChangesNothingAndNamesTheStatementAndItsLine) {
   EXPECT_EQ(PgQuery(db->url(), "SELECT version, checksum = '" + Checksum(fixed) + "' FROM strata_migrations"), "15|t");
 }
 
+// A syntax error anywhere fails the whole message before any of its
+// statements runs, so the count of answers says nothing: the error's
+// position does. Non-ASCII text before it checks that the server's count
+// of characters becomes the right byte.
+TEST(PgApply, ASyntaxErrorNamesItsOwnStatementAndLine) {
+  STRATA_TEST_DATABASE(db);
+  std::unique_ptr<PostgresConnection> conn = Connect(*db);
+  ASSERT_TRUE(conn);
+  const std::string sql =
+      "CREATE TABLE menus (id bigint PRIMARY KEY, title text DEFAULT 'crème brûlée');\n"
+      "INSERT INTO menus (id) VALUES (1);\n"
+      "\n"
+      "CREATE TABLE dishes (\n"
+      "  id bigint PRIMARY KEY,\n"
+      "  menu_id bigint REFERENCES menus ()\n"
+      ");\n"
+      "CREATE TABLE after_failure (id int);\n";
+  Result<ApplyOutcome> failed = conn->Apply(HandWritten("0020_dishes.up.sql", 20, sql));
+  ASSERT_FALSE(failed.ok());
+  const std::string& message = failed.status().message();
+  EXPECT_NE(message.find("0020_dishes.up.sql:4: syntax error"), std::string::npos) << message;
+  EXPECT_NE(message.find("statement: CREATE TABLE dishes"), std::string::npos) << message;
+  EXPECT_EQ(PgQuery(db->url(), "SELECT to_regclass('menus') IS NULL, to_regclass('strata_migrations') IS NULL"), "t|t");
+}
+
+// A foreign key that names no parent columns points at the parent's primary
+// key (the YAML reference says so): the generated table and a key added
+// later to a populated table both apply, the later one's orphan precheck
+// joins on the primary key, and the database reads back without drift.
+TEST(PgApply, AForeignKeyWithoutColumnsPointsAtThePrimaryKey) {
+  STRATA_TEST_DATABASE(db);
+  TempDir dir;
+  dir.Write("schema/project.yaml", "project: t\ndialects: [postgres]\ntags: [v1, v2]\n");
+  dir.Write("schema/tables/t.yaml",
+            "tables:\n"
+            "  - name: users\n"
+            "    since: v1\n"
+            "    columns:\n"
+            "      - {name: id, type: BIGINT, primary_key: true}\n"
+            "  - name: posts\n"
+            "    since: v1\n"
+            "    columns:\n"
+            "      - {name: id, type: BIGINT, primary_key: true}\n"
+            "      - {name: user_id, type: BIGINT}\n"
+            "      - {name: editor_id, type: BIGINT}\n"
+            "    foreign_keys:\n"
+            "      - columns: [user_id]\n"
+            "        references: {table: users}\n"
+            "      - columns: [editor_id]\n"
+            "        references: {table: users}\n"
+            "        since: v2\n");
+  const std::vector<std::string> paths = {"--schema", (dir / "schema").string(), "--migrations",
+                                          (dir / "migrations").string()};
+  const auto run = [&](std::vector<std::string> args) {
+    args.insert(args.end(), paths.begin(), paths.end());
+    return RunStrata(args, dir.path());
+  };
+  CommandResult generate = run({"generate"});
+  ASSERT_EQ(generate.exit_code, 0) << generate.out << generate.err;
+  CommandResult v1 = run({"up", "--no-backup", "--tag", "v1", "--db", db->url()});
+  ASSERT_EQ(v1.exit_code, 0) << v1.out << v1.err;
+  std::string err;
+  ASSERT_EQ(RunPsql(db->url(), "INSERT INTO users VALUES (1); INSERT INTO posts VALUES (1, 1, 1), (2, 1, 7);", &err), 0)
+      << err;
+  CommandResult refused = run({"up", "--no-backup", "--db", db->url()});
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE((refused.out + refused.err).find("orphans"), std::string::npos) << refused.out << refused.err;
+  ASSERT_EQ(RunPsql(db->url(), "UPDATE posts SET editor_id = 1;", &err), 0) << err;
+  CommandResult v2 = run({"up", "--no-backup", "--db", db->url()});
+  ASSERT_EQ(v2.exit_code, 0) << v2.out << v2.err;
+  EXPECT_EQ(PgQuery(db->url(), "SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND conrelid = 'posts'::regclass "
+                               "AND confkey = '{1}'"),
+            "2");
+  CommandResult drift = run({"drift", "--db", db->url()});
+  EXPECT_EQ(drift.exit_code, 0) << drift.out << drift.err;
+}
+
 // Each file counts its runs in a table: eight runners at once run each
 // file once, and record it once.
 TEST(PgApply, ConcurrentRunnersRunEachHandWrittenFileOnce) {
