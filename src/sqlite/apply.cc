@@ -78,12 +78,12 @@ Status SqliteConnection::RunStatements(const ScriptRun& run, const std::vector<S
     const std::string table = QuoteIdentifier(kHistoryTable);
     const int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
     if (!run.up) return managed ? Status::Ok() : db_.Exec(fmt::format("DELETE FROM {} WHERE version = {}", table, run.version));
-    if (!managed)
-      if (Status s = db_.Exec(fmt::format("INSERT INTO {} (version, name, tag) VALUES ({}, {}, {})", table, run.version,
-                                          QuoteString(run.name), QuoteString(run.tag)));
-          !s.ok())
-        return s;
-    Result<bool> written = WriteRecord(run, ms);
+    // The history table is made sure of before a hand-written file's
+    // statements and before all files of one transaction; a generated
+    // file creates it itself, as an older strata may have (without the
+    // text columns).
+    if (!managed) return InsertRecord(run, ms);
+    Result<bool> written = WriteRecord(run, ms, !inside_outer_transaction);
     return written.ok() ? Status::Ok() : written.status();
   };
   // Under the write lock: is there still something to do?

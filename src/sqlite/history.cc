@@ -1,6 +1,8 @@
 // SqliteConnection's history table: strata's record of applied migrations.
 #include <set>
 
+#include <sqlite3.h>
+
 #include <fmt/format.h>
 
 #include "sqlite/connection.h"
@@ -91,8 +93,25 @@ Result<bool> SqliteConnection::IsRecorded(int64_t version) {
   return *n > 0;
 }
 
-Result<bool> SqliteConnection::WriteRecord(const ScriptRun& run, std::optional<int64_t> duration_ms) {
-  if (Status s = EnsureHistoryTable(); !s.ok()) return s;
+Status SqliteConnection::InsertRecord(const ScriptRun& run, int64_t duration_ms) {
+  Result<Statement> stmt = db_.Prepare(fmt::format(
+      "INSERT INTO {} (version, name, tag, checksum, duration_ms, up_sql, down_sql) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+      QuoteIdentifier(kHistoryTable)));
+  if (!stmt.ok()) return stmt.status();
+  (void)stmt->Bind(1, run.version);
+  (void)stmt->Bind(2, run.name);
+  (void)stmt->Bind(3, run.tag);
+  (void)stmt->Bind(4, run.checksum);
+  (void)stmt->Bind(5, duration_ms);
+  (void)stmt->Bind(6, run.sql);
+  BindText(*stmt, 7, run.down_sql);
+  Result<bool> done = stmt->Step();
+  return done.ok() ? Status::Ok() : done.status();
+}
+
+Result<bool> SqliteConnection::WriteRecord(const ScriptRun& run, std::optional<int64_t> duration_ms, bool ensure_table) {
+  if (ensure_table)
+    if (Status s = EnsureHistoryTable(); !s.ok()) return s;
   Result<Statement> stmt = db_.Prepare(fmt::format(
       "UPDATE {} SET checksum = ?1, duration_ms = coalesce(?2, duration_ms), up_sql = ?3, down_sql = ?4 "
       "WHERE version = ?5",
@@ -104,9 +123,7 @@ Result<bool> SqliteConnection::WriteRecord(const ScriptRun& run, std::optional<i
   BindText(*stmt, 4, run.down_sql);
   (void)stmt->Bind(5, run.version);
   if (Result<bool> done = stmt->Step(); !done.ok()) return done.status();
-  Result<int64_t> changed = db_.QueryInt("SELECT changes()");
-  if (!changed.ok()) return changed.status();
-  return *changed > 0;
+  return sqlite3_changes(db_.handle()) > 0;
 }
 
 Status SqliteConnection::RecordApplied(const ScriptRun& run) {
