@@ -117,7 +117,7 @@ void SetupStatus(CLI::App& app, int& exit_code) {
         json.BeginObject().Key("version").Int(e.version());
         json.Key("file").String(FileOf(e));
         json.Key("tag").String(e.entry ? e.entry->tag : e.applied->tag);
-        json.Key("applied").Bool(e.applied.has_value());
+        json.Key("applied").Bool(e.applied != nullptr);
         json.Key("applied_at").String(e.applied ? e.applied->applied_at : "");
         json.Key("checksum_mismatch").Bool(e.checksum_mismatch);
         if (std::string problem = Problem(e); !problem.empty()) json.Key("problem").String(problem);

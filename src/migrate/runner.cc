@@ -40,6 +40,7 @@ Result<std::vector<MigrationEntry>> LoadMigrations(const MigrationFiles& files, 
     (parsed->up ? e.up_facts : e.down_facts) = ReadMigrationFacts(content);
   }
   std::vector<MigrationEntry> out;
+  out.reserve(by_version.size());
   for (auto& [version, e] : by_version) {
     if (e.up_file.empty())
       return Status::InvalidInput(fmt::format("{} has no up migration", e.down_file));
@@ -62,7 +63,7 @@ bool StatusReport::ok() const {
 }
 
 int StatusReport::applied_count() const {
-  return static_cast<int>(std::count_if(entries.begin(), entries.end(), [](const StatusEntry& e) { return e.applied.has_value(); }));
+  return static_cast<int>(std::count_if(entries.begin(), entries.end(), [](const StatusEntry& e) { return e.applied != nullptr; }));
 }
 
 int StatusReport::pending_count() const { return static_cast<int>(entries.size()) - applied_count(); }
@@ -81,18 +82,20 @@ ScriptRun Runner::Run(const MigrationEntry& m, bool up) {
 Result<StatusReport> Runner::Status() {
   Result<std::vector<AppliedMigration>> history = connection_.ReadHistory();
   if (!history.ok()) return history.status();
-  return StatusOf(*history);
+  return StatusOf(std::move(*history));
 }
 
-StatusReport Runner::StatusOf(const std::vector<AppliedMigration>& history) {
+StatusReport Runner::StatusOf(std::vector<AppliedMigration> history) {
   StatusReport report;
+  report.history = std::move(history);
   report.sum_problems = VerifySumFile(files_, Hashes());
   std::map<int64_t, const AppliedMigration*> applied;
-  for (const AppliedMigration& a : history) applied[a.version] = &a;
+  for (const AppliedMigration& a : report.history) applied[a.version] = &a;
+  report.entries.reserve(migrations_.size() + applied.size());
   for (const MigrationEntry& m : migrations_) {
-    StatusEntry e{&m, std::nullopt, false};
+    StatusEntry e{&m, nullptr, false};
     if (auto it = applied.find(m.version); it != applied.end()) {
-      e.applied = *it->second;
+      e.applied = it->second;
       if (!it->second->checksum.empty()) {
         const auto hash = Hashes().find(m.up_file);
         e.checksum_mismatch = it->second->checksum != (hash == Hashes().end() ? Checksum(m.up_sql)
@@ -102,7 +105,7 @@ StatusReport Runner::StatusOf(const std::vector<AppliedMigration>& history) {
     }
     report.entries.push_back(e);
   }
-  for (const auto& [version, a] : applied) report.entries.push_back({nullptr, *a, false});
+  for (const auto& [version, a] : applied) report.entries.push_back({nullptr, a, false});
   std::sort(report.entries.begin(), report.entries.end(), [](const StatusEntry& a, const StatusEntry& b) {
     auto v = [](const StatusEntry& e) { return e.entry ? e.entry->version : e.applied->version; };
     return v(a) < v(b);
@@ -312,7 +315,7 @@ strata::Status Runner::Up(const UpOptions& options, const RunListener& listener)
   // The history is read once; the pending list and adoption both use it.
   Result<std::vector<AppliedMigration>> history = connection_.ReadHistory();
   if (!history.ok()) return history.status();
-  const StatusReport report = StatusOf(*history);
+  const StatusReport report = StatusOf(std::move(*history));
   if (strata::Status s = Verify(report); !s.ok()) return s;
   const std::vector<const MigrationEntry*> found = PendingOf(report, options);
   const std::vector<const MigrationEntry*>* pending = &found;
@@ -338,7 +341,7 @@ strata::Status Runner::Up(const UpOptions& options, const RunListener& listener)
   // committed after this run read the history: a migration writes its
   // tables and its history row in one transaction, so a second read after
   // seeing the tables tells the two apart.
-  bool unmanaged = history->empty() && !*empty;
+  bool unmanaged = report.history.empty() && !*empty;
   if (unmanaged) {
     Result<std::vector<AppliedMigration>> again = connection_.ReadHistory();
     if (!again.ok()) return again.status();

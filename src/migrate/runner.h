@@ -45,7 +45,7 @@ ScriptRun RunOf(const MigrationEntry& m, bool up, std::optional<std::string> che
 
 struct StatusEntry {
   const MigrationEntry* entry = nullptr;  // null for a recorded version with no file
-  std::optional<AppliedMigration> applied;
+  const AppliedMigration* applied = nullptr;  // its row in StatusReport::history, null when pending
   bool checksum_mismatch = false;  // applied, and the file changed since
   int64_t version() const;
   // Why `down` runs the down text the history recorded rather than the
@@ -55,6 +55,14 @@ struct StatusEntry {
 };
 
 struct StatusReport {
+  StatusReport() = default;
+  // The entries point into `history`: a copy would point into the original.
+  StatusReport(const StatusReport&) = delete;
+  StatusReport& operator=(const StatusReport&) = delete;
+  StatusReport(StatusReport&&) = default;
+  StatusReport& operator=(StatusReport&&) = default;
+
+  std::vector<AppliedMigration> history;  // as read, in version order
   std::vector<StatusEntry> entries;
   std::vector<SumMismatch> sum_problems;
   bool ok() const;  // no mismatch, no sum problem, no unknown version
@@ -187,7 +195,7 @@ class Runner {
   const FileHashes& Hashes();
   // RunOf with the checksum from Hashes().
   ScriptRun Run(const MigrationEntry& m, bool up);
-  StatusReport StatusOf(const std::vector<AppliedMigration>& history);
+  StatusReport StatusOf(std::vector<AppliedMigration> history);
   std::vector<const MigrationEntry*> PendingOf(const StatusReport& report, const UpOptions& options) const;
   // Refuses edited, missing or unsummed files, except those of the
   // versions in `around` (which `down` rolls back from recorded text).
