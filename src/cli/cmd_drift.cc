@@ -39,6 +39,14 @@ void SetupDrift(CLI::App& app, int& exit_code) {
       if (!run->schema.project.IgnoresTable(o.name))
         drift.push_back({o.name, fmt::format("is a {}, which strata does not model; list it under ignore_tables "
                                              "to leave it alone", o.what)});
+    // The model holds such a constraint as it holds a checked one; what
+    // differs is the rows, so it is drift until validated.
+    for (const UncheckedConstraint& u : live->unchecked)
+      if (!run->schema.project.IgnoresTable(u.table))
+        drift.push_back({u.table, fmt::format("constraint \"{}\" is NOT VALID: the rows the table held when it was "
+                                              "added were never checked against it (`strata check` counts them; "
+                                              "ALTER TABLE ... VALIDATE CONSTRAINT checks them)",
+                                              u.name)});
     report::DriftReport report{RedactedTarget(flags->common.db), at->tag_name(), {}, drift};
     for (const Table& t : run->schema.At(tag).tables) report.expected_tables.push_back(t.name);
     if (flags->common.format == Format::kJson)

@@ -252,7 +252,7 @@ Result<Schema> InspectSchema(PgSession& session, const std::string& schema_name)
   // Constraints, in a stable order: their names derive from their columns.
   Result<PgResult> cons = session.Query(fmt::format(
       "SELECT con.conrelid, con.conname, con.contype, {0}, rc.relname, {1}, con.confdeltype, con.confupdtype, "
-      "  con.condeferrable AND con.condeferred, pg_get_constraintdef(con.oid, true) "
+      "  con.condeferrable AND con.condeferred, pg_get_constraintdef(con.oid, true), con.convalidated "
       "FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid LEFT JOIN pg_class rc ON rc.oid = con.confrelid "
       "WHERE c.relnamespace = {2} AND c.relkind = 'r' AND con.contype IN ('p', 'u', 'f', 'c', 'x') "
       "ORDER BY con.conrelid, con.contype, con.conname",
@@ -265,6 +265,7 @@ Result<Schema> InspectSchema(PgSession& session, const std::string& schema_name)
     const std::string name = cons->Text(r, 1), type = cons->Text(r, 2);
     const std::vector<std::string> columns = SplitNames(cons->Text(r, 3));
     Column* single = columns.size() == 1 ? FindColumn(t, columns[0]) : nullptr;
+    if (cons->Text(r, 10) == "f") schema.unchecked.push_back({t.name, name});
     if (type == "p") {
       if (single)
         single->primary_key = true;

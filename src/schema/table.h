@@ -216,12 +216,22 @@ struct UnmodelledObject {
   friend bool operator==(const UnmodelledObject&, const UnmodelledObject&) = default;
 };
 
+// A constraint a live database holds without having checked the rows it
+// held when the constraint was added (PostgreSQL's NOT VALID): the model
+// has the constraint, and older rows may break it.
+struct UncheckedConstraint {
+  std::string table;
+  std::string name;
+  friend bool operator==(const UncheckedConstraint&, const UncheckedConstraint&) = default;
+};
+
 // The whole schema at one tag: what a database should look like.
 struct Schema {
   std::vector<Table> tables;
   std::vector<View> views;  // in creation order: a view may read an earlier one
   std::vector<Query> queries;
   std::vector<UnmodelledObject> unmodelled;  // inspected databases only
+  std::vector<UncheckedConstraint> unchecked;  // inspected databases only
 
   const Table* FindTable(std::string_view name) const;  // case-insensitive
   friend bool operator==(const Schema&, const Schema&) = default;

@@ -61,6 +61,49 @@ TEST(PgCli, UpStatusAndDownAgainstAPostgresUrl) {
   EXPECT_EQ(PgQuery(db->url(), "SELECT count(*) FROM strata_migrations"), std::to_string(schema->project.tags.size() - 1));
 }
 
+// A foreign key added NOT VALID over an orphan row is in the model like a
+// checked one, so only the rows tell: drift names the constraint, check
+// counts the orphan, and once the row is gone and the key validated there
+// is no drift.
+TEST(PgCli, DriftNamesANotValidConstraintUntilItIsValidated) {
+  STRATA_TEST_DATABASE(db);
+  TempDir dir;
+  std::vector<std::string> common = GenerateBothDialects(dir);
+  const auto run = [&](std::vector<std::string> args) {
+    args.insert(args.end(), common.begin(), common.end());
+    args.insert(args.end(), {"--db", db->url()});
+    return RunStrata(args, dir.path());
+  };
+  CommandResult r = run({"up", "--no-backup", "--allow-destructive"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  std::string err;
+  ASSERT_EQ(RunPsql(db->url(),
+                    "ALTER TABLE conversations DROP CONSTRAINT conversations_user_id_fkey;\n"
+                    "INSERT INTO conversations (user_id, transcript) VALUES ('nobody', 't');\n"
+                    "ALTER TABLE conversations ADD CONSTRAINT conversations_user_id_fkey FOREIGN KEY (user_id) "
+                    "REFERENCES users (id) NOT VALID;\n",
+                    &err),
+            0)
+      << err;
+  r = run({"drift", "--format", "json"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find(R"("table":"conversations","finding":"constraint \"conversations_user_id_fkey\" is NOT VALID)"),
+            std::string::npos)
+      << r.out;
+  r = run({"check"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("FAILED 1 row(s); sample keys: 'nobody'"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("NOT VALID constraint conversations_user_id_fkey on conversations"), std::string::npos) << r.out;
+  ASSERT_EQ(RunPsql(db->url(),
+                    "DELETE FROM conversations WHERE user_id = 'nobody';\n"
+                    "ALTER TABLE conversations VALIDATE CONSTRAINT conversations_user_id_fkey;\n",
+                    &err),
+            0)
+      << err;
+  r = run({"drift"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+}
+
 TEST(PgCli, DriftCheckInspectDiffAndApplyAgainstAPostgresUrl) {
   STRATA_TEST_DATABASE(db);
   TempDir dir;
