@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "base/strings.h"
+
 namespace strata {
 
 std::string_view PlanStepKindName(PlanStep::Kind kind) {
@@ -118,6 +120,32 @@ std::vector<PlanChange> ComparePlans(const ExplainReport& before, const ExplainR
     out.push_back(std::move(c));
   }
   return out;
+}
+
+namespace {
+
+constexpr size_t kMaxIdentifierBytes = 63;
+
+// The first `bytes` bytes of `name`, never cutting a UTF-8 character.
+std::string Clipped(std::string name, size_t bytes) {
+  if (name.size() <= bytes) return name;
+  size_t cut = bytes;
+  while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xC0) == 0x80) --cut;
+  return name.substr(0, cut);
+}
+
+}  // namespace
+
+std::string SuggestedIndexName(const std::string& table, const std::vector<std::string>& columns,
+                               const std::set<std::string>& taken) {
+  std::string base = "idx_" + table;
+  for (const std::string& c : columns) base += "_" + c;
+  std::string name = Clipped(base, kMaxIdentifierBytes);
+  for (int n = 2; taken.contains(AsciiLower(name)); ++n) {
+    const std::string suffix = "_" + std::to_string(n);
+    name = Clipped(base, kMaxIdentifierBytes - suffix.size()) + suffix;
+  }
+  return name;
 }
 
 std::vector<std::vector<std::string>> CandidateIndexKeys(const QueryTerms& t) {

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -116,6 +117,13 @@ struct QueryTerms {
 // else the sort columns, so that the rows come out sorted. Terms against a
 // value come before join terms: a join may be served from the other side.
 std::vector<std::vector<std::string>> CandidateIndexKeys(const QueryTerms& t);
+
+// The name of a suggested index: "idx_<table>_<columns>", numbered past the
+// names in `taken` (lower case). Kept within 63 bytes, PostgreSQL's limit,
+// whatever the engine: a suggestion goes into the YAML every dialect of
+// the project builds, and a longer name would come back cut on PostgreSQL.
+std::string SuggestedIndexName(const std::string& table, const std::vector<std::string>& columns,
+                               const std::set<std::string>& taken);
 
 // How one declared query's plan changed between two schema states
 // (`strata explain --base`).

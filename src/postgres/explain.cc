@@ -704,27 +704,6 @@ QueryTerms TermsFor(const Plan& plan, int scan, const std::set<std::string>& col
 // many candidate indexes tried.
 constexpr size_t kMaxCandidatesPerScan = 4;
 
-// PostgreSQL cuts identifiers to 63 bytes.
-constexpr size_t kMaxIdentifierBytes = 63;
-
-std::string Clipped(std::string name, size_t bytes) {
-  if (name.size() <= bytes) return name;
-  size_t cut = bytes;
-  while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 character
-  return name.substr(0, cut);
-}
-
-std::string IndexName(const std::string& table, const std::vector<std::string>& columns, const std::set<std::string>& taken) {
-  std::string base = "idx_" + table;
-  for (const std::string& c : columns) base += "_" + c;
-  std::string name = Clipped(base, kMaxIdentifierBytes);
-  for (int n = 2; taken.count(name); ++n) {
-    const std::string suffix = "_" + std::to_string(n);
-    name = Clipped(base, kMaxIdentifierBytes - suffix.size()) + suffix;
-  }
-  return name;
-}
-
 std::string QuotedColumns(const std::vector<std::string>& columns) {
   std::vector<std::string> quoted;
   for (const std::string& c : columns) quoted.push_back(QuoteIdent(c));
@@ -759,7 +738,7 @@ struct LiveForeignKey {
 
 struct Catalog {
   std::map<std::string, std::set<std::string>> columns;  // table -> its columns
-  std::set<std::string> relation_names;                 // every relation of the schema (indexes included)
+  std::set<std::string> relation_names;                 // every relation of the schema (indexes included), lower case
   std::map<std::string, std::vector<LiveIndex>> indexes;  // table -> indexes, in creation order
   std::map<std::string, IndexFacts> index_facts;         // index -> what classifying its steps needs
   std::vector<LiveForeignKey> foreign_keys;
@@ -776,7 +755,7 @@ Result<Catalog> ReadCatalog(PgSession& session) {
 
   Result<PgResult> names = session.Query(fmt::format("SELECT relname FROM pg_class WHERE relnamespace = {}", kNamespace));
   if (!names.ok()) return names.status();
-  for (int r = 0; r < names->rows(); ++r) c.relation_names.insert(names->Text(r, 0));
+  for (int r = 0; r < names->rows(); ++r) c.relation_names.insert(AsciiLower(names->Text(r, 0)));  // SuggestedIndexName compares in lower case
 
   // One row per key column of each index. A constraint "backs" on an index
   // when it cannot do without it: its own PRIMARY KEY, UNIQUE or EXCLUDE,
@@ -1109,14 +1088,14 @@ Result<ExplainReport> Explain(PgSession& session, const Schema& declared, const 
   std::vector<Suggestion> builds;
   const auto suggestion = [&](const std::string& table, const std::vector<std::string>& columns) {
     Suggestion out;
-    out.name = IndexName(table, columns, taken);
+    out.name = SuggestedIndexName(table, columns, taken);
     out.build = fmt::format("CREATE INDEX {} ON {} {}", QuoteIdent(out.name), QuoteIdent(table), QuotedColumns(columns));
     out.suggested =
         fmt::format("CREATE INDEX CONCURRENTLY {} ON {} {};", QuoteIdent(out.name), QuoteIdent(table), QuotedColumns(columns));
     return out;
   };
   const auto add_missing = [&](MissingIndex m, const std::optional<Suggestion>& index) {
-    if (index) taken.insert(index->name);
+    if (index) taken.insert(AsciiLower(index->name));
     builds.push_back(index.value_or(Suggestion{}));
     report.missing.push_back(std::move(m));
   };

@@ -133,7 +133,7 @@ Result<ExplainReport> Explain(Database& db, const Schema& schema) {
       const QueryTerms terms = TermsFor(tokens, info, AliasMap(tokens, tables), infos);
       if (Sandbox* box = get_sandbox()) {
         for (const std::vector<std::string>& columns : CandidateIndexKeys(terms)) {
-          const std::string index = IndexName(info, columns, taken_names);
+          const std::string index = SuggestedIndexName(info.name, columns, taken_names);
           const std::string create = CreateIndexStatement(index, t, columns);
           Result<std::vector<PlanStep>> after = box->PlanWith(create, plan.sql, tables);
           if (!after.ok() || !fixed(*after)) continue;
@@ -171,7 +171,7 @@ Result<ExplainReport> Explain(Database& db, const Schema& schema) {
                                              fk.ref_columns.empty() ? "" : ColumnsText(fk.ref_columns));
       if (merge_into_earlier(name, lookup, searched, reason, false)) continue;
       MissingIndex m{name, is_large(name), {reason}, false, fk.columns, {}, false};
-      m.name = IndexName(info, fk.columns, taken_names);
+      m.name = SuggestedIndexName(info.name, fk.columns, taken_names);
       m.create_sql = CreateIndexStatement(m.name, name, fk.columns);
       if (Sandbox* box = get_sandbox()) {
         Result<std::vector<PlanStep>> after = box->PlanWith(m.create_sql, lookup, tables);

@@ -91,14 +91,6 @@ QueryTerms TermsFor(const std::vector<SqlToken>& tokens, const TableInfo& table,
   return terms;
 }
 
-std::string IndexName(const TableInfo& table, const std::vector<std::string>& columns, const std::set<std::string>& taken) {
-  std::string base = "idx_" + table.name;
-  for (const std::string& c : columns) base += "_" + c;
-  std::string name = base;
-  for (int n = 2; taken.count(AsciiLower(name)); ++n) name = base + "_" + std::to_string(n);
-  return name;
-}
-
 std::string CreateIndexStatement(const std::string& name, const std::string& table, const std::vector<std::string>& columns) {
   return fmt::format("CREATE INDEX {} ON {} {};", QuoteIdentifier(name), QuoteIdentifier(table), RenderColumnList(columns));
 }

@@ -20,8 +20,6 @@ namespace strata::sqlite {
 QueryTerms TermsFor(const std::vector<SqlToken>& tokens, const TableInfo& table,
                     const std::map<std::string, std::string>& aliases, const std::map<std::string, TableInfo>& infos);
 
-// "idx_<table>_<columns>", numbered past the names in `taken` (lower case).
-std::string IndexName(const TableInfo& table, const std::vector<std::string>& columns, const std::set<std::string>& taken);
 
 std::string CreateIndexStatement(const std::string& name, const std::string& table, const std::vector<std::string>& columns);
 

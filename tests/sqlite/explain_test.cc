@@ -10,6 +10,7 @@
 #include "schema/versioned.h"
 #include "sqlite/create.h"
 #include "sqlite/database.h"
+#include "dialect/index_plan.h"
 #include "report/explain_report.h"
 #include "sqlite/explain.h"
 #include "sqlite/inspect.h"
@@ -85,6 +86,25 @@ constexpr const char* kPlanTables =
     "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b TEXT, c TEXT);"
     "CREATE INDEX t_a ON t (a);"
     "CREATE TABLE u (k TEXT PRIMARY KEY, v TEXT) WITHOUT ROWID;";
+
+// A suggested name goes into the YAML every dialect builds: never over
+// PostgreSQL's 63 bytes (it would come back cut, and drift), never cut
+// inside a UTF-8 character, numbered past the names taken in any case.
+TEST(SuggestedIndexName, StaysWithinSixtyThreeBytesAndPastTakenNames) {
+  EXPECT_EQ(SuggestedIndexName("posts", {"user_id", "created_at"}, {}), "idx_posts_user_id_created_at");
+  EXPECT_EQ(SuggestedIndexName("posts", {"user_id"}, {"idx_posts_user_id"}), "idx_posts_user_id_2");
+  const std::string table = "subscription_payment_reconciliation_events";
+  const std::string long_name = SuggestedIndexName(table, {"customer_account_id", "billing_period"}, {});
+  EXPECT_EQ(long_name.size(), 63u);
+  EXPECT_EQ(long_name, "idx_" + table + "_customer_account");
+  const std::string second = SuggestedIndexName(table, {"customer_account_id", "billing_period"}, {long_name});
+  EXPECT_EQ(second.size(), 63u);
+  EXPECT_TRUE(second.ends_with("_2")) << second;
+  // "é" is two bytes; the cut falls back before it rather than inside it.
+  const std::string accented = SuggestedIndexName(std::string(58, 'a') + "é", {"x"}, {});
+  EXPECT_EQ(accented, "idx_" + std::string(58, 'a'));
+  EXPECT_EQ(SuggestedIndexName("T", {"A"}, {"idx_t_a"}), "idx_T_A_2");
+}
 
 TEST(ExplainClassifier, FullScanNamesTheTable) {
   ExplainDb f(kPlanTables);
