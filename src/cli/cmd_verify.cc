@@ -59,7 +59,7 @@ void SetupVerify(CLI::App& app, int& exit_code) {
       exit_code = kUsage;
       return;
     }
-    std::unique_ptr<RunContext> run = OpenRunContext(flags->common, false, exit_code, SchemaNeed::kTables, DatabaseUse::kReadOnly);
+    std::unique_ptr<RunContext> run = OpenRunContext(flags->common, false, exit_code, SchemaNeed::kTables, DatabaseUse::kSnapshot);
     if (!run) return;
     VerifyOptions options{.max_samples = flags->samples, .refuse_drift = !flags->allow_drift};
     if (!ResolveTagLimitOrReport(run->schema, flags->tag, options.tag)) {

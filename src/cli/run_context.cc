@@ -64,7 +64,9 @@ std::unique_ptr<RunContext> OpenRunContext(const CommonOptions& o, bool create, 
   ctx.migrations = std::move(migrations.value());
   ctx.dialect = MakeDialect(DialectOfTarget(o.db));
   Result<std::unique_ptr<Connection>> connection =
-      OpenTarget(o.db, {.create = create, .read_only = use == DatabaseUse::kReadOnly});
+      OpenTarget(o.db, {.create = create,
+                        .read_only = use == DatabaseUse::kReadOnly || use == DatabaseUse::kSnapshot,
+                        .unchanged = use == DatabaseUse::kSnapshot});
   if (!connection.ok() && use == DatabaseUse::kReadAbsentAsEmpty &&
       connection.status().code() == StatusCode::kNotFound) {
     connection = ctx.dialect->OpenScratch();

@@ -36,7 +36,9 @@ enum class SchemaNeed { kTables, kProject };
 // How the command uses the database: it may write it; it reads it, and a
 // database that does not exist reads as an empty one, creating nothing
 // (plan, status); it only reads it (verify's snapshot).
-enum class DatabaseUse { kWrite, kReadAbsentAsEmpty, kReadOnly };
+// kSnapshot: read-only, and refused rather than recovered when opening
+// would change the file.
+enum class DatabaseUse { kWrite, kReadAbsentAsEmpty, kReadOnly, kSnapshot };
 std::unique_ptr<RunContext> OpenRunContext(const CommonOptions& o, bool create, int& exit_code,
                                            SchemaNeed need = SchemaNeed::kTables,
                                            DatabaseUse use = DatabaseUse::kWrite);

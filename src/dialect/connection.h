@@ -72,6 +72,10 @@ enum class ApplyOutcome { kApplied, kAlreadyDone };
 struct OpenOptions {
   bool create = false;     // create the database when it does not exist
   bool read_only = false;  // inspect and diff: never write
+  // With read_only: refuse a database that only a write could open (SQLite:
+  // a hot journal an interrupted write left) rather than recover it, so
+  // that the file stays byte for byte as it was (`strata verify`).
+  bool unchanged = false;
   int busy_timeout_ms = 60000;  // how long to wait for another writer
 };
 

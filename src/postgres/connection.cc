@@ -439,15 +439,8 @@ Status PostgresConnection::ApplyAll(const std::vector<ScriptRun>& runs) {
           "single transaction; apply it without --single-transaction",
           run.file_name, outside < statements.size() ? statements[outside].line : 1));
   }
-  if (session_.in_transaction()) return Status::Error(StatusCode::kInternal, "a transaction is already open");
-  Result<std::unique_ptr<RunLock>> lock = LockRun();
+  Result<std::unique_ptr<RunLock>> lock = LockAndBeginWithHistory();
   if (!lock.ok()) return lock.status();
-  // BEGIN and the history table in one round trip.
-  if (Status s = session_.Exec("BEGIN; " + CreateHistoryTableSql() + "; " + UpgradeHistoryTableSql()); !s.ok()) {
-    if (session_.in_transaction()) (void)session_.Exec("ROLLBACK");
-    return s;
-  }
-  history_has_texts_ = true;
   const auto rollback = [&](const Status& s) {
     (void)session_.Exec("ROLLBACK");
     history_has_texts_ = false;  // an upgrade of the table was rolled back too
@@ -485,14 +478,22 @@ Status PostgresConnection::RecordApplied(const ScriptRun& run) {
   return Status::Ok();
 }
 
-Status PostgresConnection::RerecordApplied(const std::vector<ScriptRun>& runs) {
+Result<std::unique_ptr<RunLock>> PostgresConnection::LockAndBeginWithHistory() {
   if (session_.in_transaction()) return Status::Error(StatusCode::kInternal, "a transaction is already open");
   Result<std::unique_ptr<RunLock>> lock = LockRun();
   if (!lock.ok()) return lock.status();
+  // BEGIN and the history table in one round trip.
   if (Status s = session_.Exec("BEGIN; " + CreateHistoryTableSql() + "; " + UpgradeHistoryTableSql()); !s.ok()) {
     if (session_.in_transaction()) (void)session_.Exec("ROLLBACK");
     return s;
   }
+  history_has_texts_ = true;
+  return lock;
+}
+
+Status PostgresConnection::RerecordApplied(const std::vector<ScriptRun>& runs) {
+  Result<std::unique_ptr<RunLock>> lock = LockAndBeginWithHistory();
+  if (!lock.ok()) return lock.status();
   for (const ScriptRun& run : runs) {
     Result<PgResult> updated = session_.Query(fmt::format(
         "UPDATE {} SET checksum = {}, up_sql = {}, down_sql = {} WHERE version = {} RETURNING version",

@@ -76,6 +76,9 @@ class PostgresConnection final : public Connection {
   PostgresConnection(PgSession session, std::string target) : session_(std::move(session)), target_(std::move(target)) {}
   // Fills applied_ from the history table (none: empty).
   Status ReadApplied();
+  // The run lock, and a transaction begun with the history table there and
+  // up to date (one round trip); on failure nothing is left open.
+  Result<std::unique_ptr<RunLock>> LockAndBeginWithHistory();
   // applied_ after `run` changed the history, while the lock is held.
   void Recorded(const ScriptRun& run);
   Status Validate(const ScriptRun& run, const std::vector<SqlStatement>& statements);

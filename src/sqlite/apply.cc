@@ -87,9 +87,9 @@ Status SqliteConnection::RunStatements(const ScriptRun& run, const std::vector<S
     return written.ok() ? Status::Ok() : written.status();
   };
   // Under the write lock: is there still something to do?
-  const auto check_done = [&]() -> Status {
+  const auto check_done = [&](bool table_exists) -> Status {
     if (!run.versioned) return Status::Ok();
-    Result<bool> recorded = IsRecorded(run.version);
+    Result<bool> recorded = IsRecorded(run.version, table_exists);
     if (!recorded.ok()) return recorded.status();
     *already_done = run.up ? *recorded : !*recorded;
     return Status::Ok();
@@ -102,9 +102,9 @@ Status SqliteConnection::RunStatements(const ScriptRun& run, const std::vector<S
     Result<Transaction> begun = Transaction::Begin(db_);
     if (!begun.ok()) return begun.status().WithContext(run.file_name);
     around.emplace(std::move(begun.value()));
-    if (Status s = check_done(); !s.ok() || *already_done) return s;
     if (run.versioned)
       if (Status s = EnsureHistoryTable(); !s.ok()) return s;
+    if (Status s = check_done(run.versioned); !s.ok() || *already_done) return s;
   }
   ProgressState progress{&progress_, &run.file_name, nullptr, Clock::now(), {}, 0};
   for (const ScriptStatement& s : statements) {
@@ -123,7 +123,7 @@ Status SqliteConnection::RunStatements(const ScriptRun& run, const std::vector<S
     sqlite3_progress_handler(db_.handle(), 0, nullptr, nullptr);
     if (!st.ok()) return fail(s, st);
     if (IsBegin(s.sql) && managed) {
-      if (Status c = check_done(); !c.ok() || *already_done) return c;
+      if (Status c = check_done(false); !c.ok() || *already_done) return c;
     }
   }
   if (!managed || inside_outer_transaction)

@@ -26,6 +26,12 @@ Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(const std::stri
     if (error) return Status::IOError(fmt::format("database \"{}\": {}", path, error.message()));
     return Status::Error(StatusCode::kNotFound, fmt::format("database \"{}\" not found", path));
   }
+  if (options.unchanged && Database::HasHotJournal(path))
+    return Status::InvalidInput(fmt::format(
+        "{}: a write to it was interrupted ({}-journal is hot); opening it would roll that write back and change "
+        "the file. Open it once with sqlite3 (which rolls it back), or copy the database and its journal "
+        "together, and try again",
+        path, std::filesystem::path(path).filename().string()));
   Result<Database> db = Database::Open(path, options.read_only ? Database::Mode::kReadOnly
                                              : options.create  ? Database::Mode::kReadWriteCreate
                                                                : Database::Mode::kReadWrite);

@@ -53,7 +53,8 @@ class SqliteConnection final : public Connection {
 
  private:
   Result<bool> HasHistoryTable();
-  Result<bool> IsRecorded(int64_t version);
+  // `table_exists`: the caller made sure of the history table.
+  Result<bool> IsRecorded(int64_t version, bool table_exists = false);
   // `statements` are SplitStatements(run.sql), already checked with
   // CheckTransactionStructure.
   Status RunStatements(const ScriptRun& run, const std::vector<ScriptStatement>& statements,

@@ -54,6 +54,12 @@ bool RecoverHotJournal(const std::string& path) {
 
 }  // namespace
 
+bool Database::HasHotJournal(const std::string& path) {
+  std::error_code error;
+  const auto size = std::filesystem::file_size(path + "-journal", error);
+  return !error && size > 0 && !HeaderIsZero(path + "-journal");
+}
+
 Result<Database> Database::Open(const std::string& path, Mode mode) {
   const bool recovered = mode == Mode::kReadOnly && RecoverHotJournal(path);
   int flags = SQLITE_OPEN_NOMUTEX;

@@ -27,6 +27,10 @@ class Database {
   // Opens `path` with foreign keys enforced and double-quoted string
   // literals disabled (so a misspelt identifier is an error, not a string).
   static Result<Database> Open(const std::string& path, Mode mode = Mode::kReadWriteCreate);
+  // Whether `path` has a hot journal: what a write left when it was
+  // interrupted, which the next connection rolls back (a write), even a
+  // read-only one of strata's (see Open).
+  static bool HasHotJournal(const std::string& path);
 
   Database(Database&&) noexcept = default;
   Database& operator=(Database&&) noexcept = default;

@@ -65,9 +65,17 @@ Result<std::vector<AppliedMigration>> SqliteConnection::ReadHistory() {
 }
 
 Status SqliteConnection::EnsureHistoryTable() {
-  if (Status s = db_.Exec(CreateHistoryTableSql()); !s.ok()) return s;
+  // Read first: once the table is there (every file but the first), this
+  // is one lookup instead of a CREATE TABLE IF NOT EXISTS to parse as well.
   Result<std::set<std::string>> columns = HistoryColumns();
   if (!columns.ok()) return columns.status();
+  if (columns->empty()) {
+    // The generated files create the table in this form too (without the
+    // text columns, which the first write adds).
+    if (Status s = db_.Exec(CreateHistoryTableSql()); !s.ok()) return s;
+    columns = HistoryColumns();
+    if (!columns.ok()) return columns.status();
+  }
   for (std::string_view name : kRecordedTextColumns)
     if (!columns->contains(std::string(name)))
       if (Status s = db_.Exec(fmt::format("ALTER TABLE {} ADD COLUMN {} TEXT", QuoteIdentifier(kHistoryTable),
@@ -77,15 +85,18 @@ Status SqliteConnection::EnsureHistoryTable() {
   return Status::Ok();
 }
 
+// pragma_table_info finds the table by name in SQLite's schema hash;
+// sqlite_schema has no index on name, so a lookup there read every row,
+// and a run of N files over N tables read N * N.
 Result<bool> SqliteConnection::HasHistoryTable() {
-  Result<int64_t> n = db_.QueryInt(fmt::format(
-      "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = {}", QuoteString(kHistoryTable)));
+  Result<int64_t> n = db_.QueryInt(
+      fmt::format("SELECT count(*) FROM pragma_table_info({})", QuoteString(kHistoryTable)));
   if (!n.ok()) return n.status();
   return *n > 0;
 }
 
-Result<bool> SqliteConnection::IsRecorded(int64_t version) {
-  Result<bool> exists = HasHistoryTable();
+Result<bool> SqliteConnection::IsRecorded(int64_t version, bool table_exists) {
+  Result<bool> exists = table_exists ? Result<bool>(true) : HasHistoryTable();
   if (!exists.ok() || !*exists) return exists;
   Result<int64_t> n =
       db_.QueryInt(fmt::format("SELECT count(*) FROM {} WHERE version = {}", QuoteIdentifier(kHistoryTable), version));

@@ -966,6 +966,34 @@ TEST_F(HostileInput, D17_HotJournalIsRolledBackByReadOnlyCommands) {
   }
 }
 
+// verify promises to leave the snapshot as it was: with a hot journal it
+// refuses instead of rolling the journal back, and both files stay byte
+// for byte.
+TEST_F(HostileInput, D17_VerifyRefusesASnapshotWithAHotJournal) {
+  DatabaseAtTagAWithRows();
+  pid_t pid = fork();
+  if (pid == 0) {
+    Result<sqlite::Database> db = sqlite::Database::Open(Db(), sqlite::Database::Mode::kReadWrite);
+    if (!db.ok()) _exit(3);
+    Status s = db->Exec(
+        "PRAGMA journal_mode = DELETE; PRAGMA cache_size = 4; BEGIN;"
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) "
+        "INSERT INTO t (v) SELECT hex(randomblob(500)) FROM n;");
+    _exit(s.ok() ? 0 : 4);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  const std::string journal = Db() + "-journal";
+  ASSERT_GT(fs::file_size(journal), 0u);
+  const std::string db_before = testing::ReadFile(Db()), journal_before = testing::ReadFile(journal);
+  CommandResult r = Strata({"verify", "--db", "x.db"});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("x.db: a write to it was interrupted (x.db-journal is hot)"), std::string::npos) << r.err;
+  EXPECT_EQ(testing::ReadFile(Db()), db_before);
+  EXPECT_EQ(testing::ReadFile(journal), journal_before);
+}
+
 // The commit also promises a notice when a read-only open rolled a journal
 // back ("rolled back the changes of a write that was interrupted").
 TEST_F(HostileInput, D17_RollingBackAHotJournalIsReported) {
