@@ -59,7 +59,9 @@ struct SchemaSide {
   Schema schema;
   bool is_database = false;
   Project project;  // a schema folder's own; a database's names only its dialect
-  std::unique_ptr<Connection> connection;  // a database's, kept open read-only
+  // A database's, kept open read-only; closed once LoadSchemaSides has
+  // read two databases (nothing more is read from them).
+  std::unique_ptr<Connection> connection;
 };
 // `tag` picks a schema folder's tag (default: its last).
 // The schema of the database `target` names, opened read-only (after
