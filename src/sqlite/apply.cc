@@ -87,7 +87,9 @@ Status SqliteConnection::RunStatements(const ScriptRun& run, const std::vector<S
     // file creates it itself, as an older strata may have (without the
     // text columns).
     if (!managed) return InsertRecord(run, ms);
-    Result<bool> written = WriteRecord(run, ms, !inside_outer_transaction);
+    if (!inside_outer_transaction)
+      if (Status s = EnsureHistoryTable(); !s.ok()) return s;
+    Result<bool> written = WriteRecord(run, ms);
     return written.ok() ? Status::Ok() : written.status();
   };
   // Under the write lock: is there still something to do?

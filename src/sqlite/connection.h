@@ -64,10 +64,11 @@ class SqliteConnection final : public Connection {
   // The history table's columns; empty when there is none.
   Result<std::set<std::string>> HistoryColumns();
   // Writes `run`'s checksum, texts and (when given) duration into its
-  // version's row; false when there is no such row. `ensure_table` false:
-  // the caller made sure of the history table in this transaction.
-  Result<bool> WriteRecord(const ScriptRun& run, std::optional<int64_t> duration_ms, bool ensure_table = true);
-  // `run`'s whole history row, in one statement (the table is there).
+  // version's row; false when there is no such row. This and InsertRecord
+  // need the history table made sure of (EnsureHistoryTable) in the
+  // transaction.
+  Result<bool> WriteRecord(const ScriptRun& run, std::optional<int64_t> duration_ms);
+  // `run`'s whole history row, in one statement.
   Status InsertRecord(const ScriptRun& run, int64_t duration_ms);
 
   Database db_;

@@ -85,14 +85,13 @@ Status SqliteConnection::EnsureHistoryTable() {
   return Status::Ok();
 }
 
-// pragma_table_info finds the table by name in SQLite's schema hash;
+// HistoryColumns finds the table by name in SQLite's schema hash;
 // sqlite_schema has no index on name, so a lookup there read every row,
 // and a run of N files over N tables read N * N.
 Result<bool> SqliteConnection::HasHistoryTable() {
-  Result<int64_t> n = db_.QueryInt(
-      fmt::format("SELECT count(*) FROM pragma_table_info({})", QuoteString(kHistoryTable)));
-  if (!n.ok()) return n.status();
-  return *n > 0;
+  Result<std::set<std::string>> columns = HistoryColumns();
+  if (!columns.ok()) return columns.status();
+  return !columns->empty();
 }
 
 Result<bool> SqliteConnection::IsRecorded(int64_t version, bool table_exists) {
@@ -120,9 +119,7 @@ Status SqliteConnection::InsertRecord(const ScriptRun& run, int64_t duration_ms)
   return done.ok() ? Status::Ok() : done.status();
 }
 
-Result<bool> SqliteConnection::WriteRecord(const ScriptRun& run, std::optional<int64_t> duration_ms, bool ensure_table) {
-  if (ensure_table)
-    if (Status s = EnsureHistoryTable(); !s.ok()) return s;
+Result<bool> SqliteConnection::WriteRecord(const ScriptRun& run, std::optional<int64_t> duration_ms) {
   Result<Statement> stmt = db_.Prepare(fmt::format(
       "UPDATE {} SET checksum = ?1, duration_ms = coalesce(?2, duration_ms), up_sql = ?3, down_sql = ?4 "
       "WHERE version = ?5",
@@ -141,18 +138,14 @@ Status SqliteConnection::RecordApplied(const ScriptRun& run) {
   Result<Transaction> tx = Transaction::Begin(db_);
   if (!tx.ok()) return tx.status();
   if (Status s = EnsureHistoryTable(); !s.ok()) return s;
-  if (Status s = db_.Exec(fmt::format("INSERT INTO {} (version, name, tag, duration_ms) VALUES ({}, {}, {}, 0)",
-                                      QuoteIdentifier(kHistoryTable), run.version, QuoteString(run.name),
-                                      QuoteString(run.tag)));
-      !s.ok())
-    return s;
-  if (Result<bool> written = WriteRecord(run, std::nullopt); !written.ok()) return written.status();
+  if (Status s = InsertRecord(run, 0); !s.ok()) return s;
   return tx->Commit();
 }
 
 Status SqliteConnection::RerecordApplied(const std::vector<ScriptRun>& runs) {
   Result<Transaction> tx = Transaction::Begin(db_);
   if (!tx.ok()) return tx.status();
+  if (Status s = EnsureHistoryTable(); !s.ok()) return s;
   for (const ScriptRun& run : runs) {
     Result<bool> written = WriteRecord(run, std::nullopt);
     if (!written.ok()) return written.status().WithContext(run.file_name);
