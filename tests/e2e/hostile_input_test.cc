@@ -142,6 +142,26 @@ class HostileInput : public ::testing::Test {
     ASSERT_EQ(up.exit_code, 0) << up.err;
     Exec(Db(), "INSERT INTO t (id, v) VALUES (1, 'one'), (2, 'two'); INSERT INTO keep VALUES (1), (2), (3);");
   }
+  // A writer killed mid-transaction: a forked child inserts enough rows to
+  // spill its cache into x.db, runs `more_sql`, then _exits without COMMIT,
+  // leaving a hot journal.
+  void InterruptAWrite(const std::string& more_sql = "") {
+    pid_t pid = fork();
+    if (pid == 0) {
+      Result<sqlite::Database> db = sqlite::Database::Open(Db(), sqlite::Database::Mode::kReadWrite);
+      if (!db.ok()) _exit(3);
+      Status s = db->Exec(
+          "PRAGMA journal_mode = DELETE; PRAGMA cache_size = 4; BEGIN;"
+          "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) "
+          "INSERT INTO t (v) SELECT hex(randomblob(500)) FROM n;" +
+          more_sql);
+      _exit(s.ok() ? 0 : 4);  // no COMMIT, no close: as if killed
+    }
+    int status = 0;
+    ASSERT_EQ(waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+    ASSERT_GT(fs::file_size(Db() + "-journal"), 0u);
+  }
   testing::TempDir dir_;
 };
 
@@ -912,22 +932,8 @@ TEST_F(HostileInput, D17_TableFileThatIsAFifoDoesNotHang) {
 TEST_F(HostileInput, D17_HotJournalIsRolledBackByReadOnlyCommands) {
   DatabaseAtTagAWithRows();
   const std::string committed = testing::Dump(Db());
-  pid_t pid = fork();
-  if (pid == 0) {
-    Result<sqlite::Database> db = sqlite::Database::Open(Db(), sqlite::Database::Mode::kReadWrite);
-    if (!db.ok()) _exit(3);
-    Status s = db->Exec(
-        "PRAGMA journal_mode = DELETE; PRAGMA cache_size = 4; BEGIN;"
-        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) "
-        "INSERT INTO t (v) SELECT hex(randomblob(500)) FROM n; DELETE FROM keep;");
-    _exit(s.ok() ? 0 : 4);  // no COMMIT, no close: as if killed
-  }
-  int status = 0;
-  ASSERT_EQ(waitpid(pid, &status, 0), pid);
-  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  ASSERT_NO_FATAL_FAILURE(InterruptAWrite("DELETE FROM keep;"));
   const fs::path journal = Db() + "-journal";
-  ASSERT_TRUE(fs::exists(journal));
-  ASSERT_GT(fs::file_size(journal), 0u);
   ASSERT_GT(fs::file_size(Db()), 3 * 4096u) << "the transaction's pages reached the file";
   const fs::path hot = dir_ / "hot";
   fs::create_directories(hot);
@@ -971,21 +977,8 @@ TEST_F(HostileInput, D17_HotJournalIsRolledBackByReadOnlyCommands) {
 // for byte.
 TEST_F(HostileInput, D17_VerifyRefusesASnapshotWithAHotJournal) {
   DatabaseAtTagAWithRows();
-  pid_t pid = fork();
-  if (pid == 0) {
-    Result<sqlite::Database> db = sqlite::Database::Open(Db(), sqlite::Database::Mode::kReadWrite);
-    if (!db.ok()) _exit(3);
-    Status s = db->Exec(
-        "PRAGMA journal_mode = DELETE; PRAGMA cache_size = 4; BEGIN;"
-        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) "
-        "INSERT INTO t (v) SELECT hex(randomblob(500)) FROM n;");
-    _exit(s.ok() ? 0 : 4);
-  }
-  int status = 0;
-  ASSERT_EQ(waitpid(pid, &status, 0), pid);
-  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  ASSERT_NO_FATAL_FAILURE(InterruptAWrite());
   const std::string journal = Db() + "-journal";
-  ASSERT_GT(fs::file_size(journal), 0u);
   const std::string db_before = testing::ReadFile(Db()), journal_before = testing::ReadFile(journal);
   CommandResult r = Strata({"verify", "--db", "x.db"});
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
@@ -998,20 +991,7 @@ TEST_F(HostileInput, D17_VerifyRefusesASnapshotWithAHotJournal) {
 // back ("rolled back the changes of a write that was interrupted").
 TEST_F(HostileInput, D17_RollingBackAHotJournalIsReported) {
   DatabaseAtTagAWithRows();
-  pid_t pid = fork();
-  if (pid == 0) {
-    Result<sqlite::Database> db = sqlite::Database::Open(Db(), sqlite::Database::Mode::kReadWrite);
-    if (!db.ok()) _exit(3);
-    Status s = db->Exec(
-        "PRAGMA journal_mode = DELETE; PRAGMA cache_size = 4; BEGIN;"
-        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) "
-        "INSERT INTO t (v) SELECT hex(randomblob(500)) FROM n;");
-    _exit(s.ok() ? 0 : 4);
-  }
-  int status = 0;
-  ASSERT_EQ(waitpid(pid, &status, 0), pid);
-  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
-  ASSERT_GT(fs::file_size(Db() + "-journal"), 0u);
+  ASSERT_NO_FATAL_FAILURE(InterruptAWrite());
   CommandResult r = Strata({"inspect", "--db", "x.db"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("x.db: rolled back the changes of a write that was interrupted"), std::string::npos)
