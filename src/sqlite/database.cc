@@ -219,6 +219,11 @@ Status Statement::Reset() {
   return Status::Ok();
 }
 
+Status Statement::Reset(std::string_view text) {
+  if (Status s = Reset(); !s.ok()) return s;
+  return Bind(1, text);
+}
+
 int Statement::column_count() const { return sqlite3_column_count(stmt_.get()); }
 bool Statement::IsNull(int column) const {
   return sqlite3_column_type(stmt_.get(), column) == SQLITE_NULL;

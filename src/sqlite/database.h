@@ -85,6 +85,9 @@ class Statement {
   // Advances to the next row: true with a row, false when done, or an error.
   Result<bool> Step();
   Status Reset();
+  // Reset, then `text` bound to the first parameter: the next run of a
+  // query prepared once and run per table or per index.
+  Status Reset(std::string_view text);
 
   int column_count() const;
   bool IsNull(int column) const;

@@ -87,14 +87,8 @@ struct TableQueries {
   Statement columns, index_list, index_parts, foreign_keys;
 };
 
-// `stmt` reset and bound to `name`, ready to step.
-Status Rebind(Statement& stmt, const std::string& name) {
-  if (Status s = stmt.Reset(); !s.ok()) return s;
-  return stmt.Bind(1, name);
-}
-
 Status InspectColumns(Statement& stmt, Table& t, const std::string& create_sql) {
-  if (Status s = Rebind(stmt, t.name); !s.ok()) return s;
+  if (Status s = stmt.Reset(t.name); !s.ok()) return s;
   std::map<int64_t, std::string> pk;
   for (;;) {
     Result<bool> row = stmt.Step();
@@ -129,7 +123,7 @@ Status InspectColumns(Statement& stmt, Table& t, const std::string& create_sql) 
 Status InspectIndexes(TableQueries& queries, Table& t, const std::map<std::string, IndexText>& index_sql) {
   Statement& list = queries.index_list;
   Statement& info = queries.index_parts;
-  if (Status s = Rebind(list, t.name); !s.ok()) return s;
+  if (Status s = list.Reset(t.name); !s.ok()) return s;
   for (;;) {
     Result<bool> row = list.Step();
     if (!row.ok()) return row.status();
@@ -144,7 +138,7 @@ Status InspectIndexes(TableQueries& queries, Table& t, const std::map<std::strin
     // An expression key (cid -2) has no name; its text is in the CREATE INDEX.
     const std::vector<ParsedIndexTerm> terms =
         text == index_sql.end() ? std::vector<ParsedIndexTerm>{} : ParseIndexTerms(text->second.sql);
-    if (Status s = Rebind(info, index.name); !s.ok()) return s;
+    if (Status s = info.Reset(index.name); !s.ok()) return s;
     for (;;) {
       Result<bool> part = info.Step();
       if (!part.ok()) return part.status();
@@ -254,8 +248,7 @@ Result<Statement> PrepareForeignKeys(Database& db) {
 }
 
 Result<std::vector<ForeignKey>> ReadForeignKeys(Statement& stmt, const std::string& table) {
-  if (Status s = stmt.Reset(); !s.ok()) return s;
-  if (Status s = stmt.Bind(1, table); !s.ok()) return s;
+  if (Status s = stmt.Reset(table); !s.ok()) return s;
   std::vector<ForeignKey> out;
   int64_t current = -1;
   for (;;) {

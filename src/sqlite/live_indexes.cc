@@ -44,8 +44,7 @@ Result<TableInfo> ReadTable(Database& db, const std::string& name,
       index.created = text->second.created;
     }
     pk_index = pk_index || index.origin == "pk";
-    if (Status s = info->Reset(); !s.ok()) return s;
-    if (Status s = info->Bind(1, index.name); !s.ok()) return s;
+    if (Status s = info->Reset(index.name); !s.ok()) return s;
     for (;;) {
       Result<bool> part = info->Step();
       if (!part.ok()) return part.status();
