@@ -29,7 +29,7 @@ bool ReadsBare(const Column* column) {
 // exist); grouping after it touches only the orphans. Rows with a NULL in
 // any key column are not orphans (MATCH SIMPLE, PostgreSQL's default).
 std::string OrphanSql(const Table& child, const ForeignKey& fk, const Table& parent) {
-  const std::vector<std::string> parent_cols = fk.ref_columns.empty() ? parent.PrimaryKeyColumns() : fk.ref_columns;
+  const std::vector<std::string> parent_cols = fk.ParentColumns(parent);
   std::vector<std::string> keys, not_null, matches, key_text;
   for (size_t i = 0; i < fk.columns.size() && i < parent_cols.size(); ++i) {
     const Column* c = child.FindColumn(fk.columns[i]);

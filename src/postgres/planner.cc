@@ -207,7 +207,7 @@ struct Planner {
     std::vector<std::string> match, not_null;
     const Table* parent = to.FindTable(fk.ref_table);
     const std::vector<std::string> parent_columns =
-        !fk.ref_columns.empty() ? fk.ref_columns : parent ? parent->PrimaryKeyColumns() : std::vector<std::string>{};
+        parent ? fk.ParentColumns(*parent) : fk.ref_columns;
     for (size_t k = 0; k < fk.columns.size() && k < parent_columns.size(); ++k) {
       match.push_back(fmt::format("p.{} = c.{}", Q(parent_columns[k]), Q(fk.columns[k])));
       not_null.push_back(fmt::format("c.{} IS NOT NULL", Q(fk.columns[k])));

@@ -36,8 +36,7 @@ class PostgresDialect final : public Dialect {
       // The server records the parent's key columns a foreign key points
       // at; inspection reads them back.
       for (ForeignKey& fk : t.foreign_keys)
-        if (const Table* parent = out.FindTable(fk.ref_table); parent && fk.ref_columns.empty())
-          fk.ref_columns = parent->PrimaryKeyColumns();
+        if (const Table* parent = out.FindTable(fk.ref_table)) fk.ref_columns = fk.ParentColumns(*parent);
     }
     return out;
   }

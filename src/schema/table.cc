@@ -38,6 +38,10 @@ const Column* Table::FindColumn(std::string_view column) const {
   return nullptr;
 }
 
+std::vector<std::string> ForeignKey::ParentColumns(const Table& parent) const {
+  return ref_columns.empty() ? parent.PrimaryKeyColumns() : ref_columns;
+}
+
 std::vector<std::string> Table::PrimaryKeyColumns() const {
   if (!primary_key.empty()) return primary_key;
   std::vector<std::string> out;

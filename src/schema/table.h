@@ -98,15 +98,21 @@ struct UniqueConstraint {
 enum class FkAction { kNoAction, kRestrict, kCascade, kSetNull, kSetDefault };
 std::string_view FkActionName(FkAction a);  // "NO ACTION", "CASCADE", ...
 
+struct Table;
+
 struct ForeignKey {
   std::vector<std::string> columns;
   std::string ref_table;
-  std::vector<std::string> ref_columns;
+  std::vector<std::string> ref_columns;  // empty: the parent's primary key
   FkAction on_delete = FkAction::kNoAction;
   FkAction on_update = FkAction::kNoAction;
   // DEFERRABLE INITIALLY DEFERRED: checked at COMMIT rather than per statement.
   bool deferred = false;
   SourcePos pos;
+
+  // The columns of `parent` (the table it references) that it points at.
+  std::vector<std::string> ParentColumns(const Table& parent) const;
+
   friend bool operator==(const ForeignKey&, const ForeignKey&) = default;
 };
 

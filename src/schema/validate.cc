@@ -75,8 +75,7 @@ void ValidateForeignKey(const Schema& schema, const Table& t, const ForeignKey& 
                                 fk.ref_table));
     return;
   }
-  std::vector<std::string> ref_columns = fk.ref_columns;
-  if (ref_columns.empty()) ref_columns = parent->PrimaryKeyColumns();
+  const std::vector<std::string> ref_columns = fk.ParentColumns(*parent);
   for (const std::string& c : ref_columns)
     if (!parent->FindColumn(c)) {
       d.Error(fk.pos, fmt::format("foreign key references column \"{}.{}\", which does not exist",

@@ -20,7 +20,7 @@ std::string List(const std::vector<std::string>& columns, std::string_view prefi
 // lets SQLite build one ephemeral index on the parent keys when the parent
 // has none, so an unindexed parent costs one scan rather than a scan per key.
 std::string OrphanSql(const Table& child, const ForeignKey& fk, const Table& parent) {
-  std::vector<std::string> parent_cols = fk.ref_columns.empty() ? parent.PrimaryKeyColumns() : fk.ref_columns;
+  std::vector<std::string> parent_cols = fk.ParentColumns(parent);
   std::vector<std::string> keys;
   std::string not_null, parent_not_null, key_text, grouped, group_by;
   for (size_t i = 0; i < fk.columns.size(); ++i) {

@@ -233,7 +233,7 @@ void AddOrphanPrecheck(const PrecheckContext& ctx, const Table& from, const Fore
   const Table* parent_before = ctx.from_schema.FindTable(ctx.names_before.Table(f.ref_table));
   const Table* parent_after = ctx.to_schema.FindTable(f.ref_table);
   if (!all_exist || !parent_after) return;
-  std::vector<std::string> parent_cols = f.ref_columns.empty() ? parent_after->PrimaryKeyColumns() : f.ref_columns;
+  std::vector<std::string> parent_cols = f.ParentColumns(*parent_after);
   std::string guard;
   for (const std::string& c : f.columns) guard += (guard.empty() ? "" : " AND ") + ("c." + QuoteIdentifier(c) + " IS NOT NULL");
   // A parent the migration creates is empty: every keyed row is an orphan.

@@ -36,7 +36,7 @@ bool HasAutoincrement(const Table& t) {
 }
 
 bool ParentKeyMayChange(const Table& from, const Table& to, const ForeignKey& fk) {
-  std::vector<std::string> key = fk.ref_columns.empty() ? to.PrimaryKeyColumns() : fk.ref_columns;
+  std::vector<std::string> key = fk.ParentColumns(to);
   if (fk.ref_columns.empty() && from.PrimaryKeyColumns() != key) return true;
   for (const std::string& k : key) {
     const Column* before = from.FindColumn(k);
