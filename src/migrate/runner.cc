@@ -259,19 +259,14 @@ std::optional<int> Runner::RecordedTag(const AppliedMigration& last) const {
 }
 
 strata::Status Runner::RefuseDrift(const StatusReport& report, std::string_view consequence) {
-  if (!expected_) return Status::Ok();
-  const AppliedMigration* last = nullptr;
-  size_t applied = 0;
+  if (!expected_ || report.history.empty()) return Status::Ok();
+  // An applied file edited or gone since (a `down` from the recorded text):
+  // the YAML no longer says what was applied, so it cannot say what the
+  // database should be either.
   for (const StatusEntry& e : report.entries)
-    if (e.applied) {
-      last = &*e.applied;
-      ++applied;
-      // An applied file edited or gone since (a `down` from the recorded
-      // text): the YAML no longer says what was applied, so it cannot say
-      // what the database should be either.
-      if (e.checksum_mismatch || !e.entry) return Status::Ok();
-    }
-  const std::optional<int> at = last ? RecordedTag(*last) : std::nullopt;
+    if (e.applied && (e.checksum_mismatch || !e.entry)) return Status::Ok();
+  const AppliedMigration& last = report.history.back();
+  const std::optional<int> at = RecordedTag(last);
   if (!at) return Status::Ok();
   // A dialect that cannot inspect cannot be compared: not a refusal.
   Result<Schema> live = connection_.Inspect();
@@ -285,14 +280,14 @@ strata::Status Runner::RefuseDrift(const StatusReport& report, std::string_view 
   if (!differences.empty()) {
     Result<std::vector<AppliedMigration>> again = connection_.ReadHistory();
     if (!again.ok()) return again.status();
-    if (again->size() != applied || again->back().version != last->version) differences.clear();
+    if (again->size() != report.history.size() || again->back().version != last.version) differences.clear();
   }
   if (differences.empty() || AppliedFilesAreStale(*at)) return Status::Ok();
   return Status::Error(StatusCode::kRefused,
                        fmt::format("the database differs from tag \"{}\", where its history says it is, so {} ({} "
                                    "difference(s); `strata drift` shows them):\n  {}\nundo the change by hand, or pass "
                                    "--allow-drift to go on anyway",
-                                   last->tag, consequence, differences.size(), fmt::join(differences, "\n  ")));
+                                   last.tag, consequence, differences.size(), fmt::join(differences, "\n  ")));
 }
 
 namespace {
